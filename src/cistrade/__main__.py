@@ -1,0 +1,3 @@
+from cistrade.cli import main
+
+main()

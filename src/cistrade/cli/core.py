@@ -1,0 +1,349 @@
+"""Core commands: demo, ingest, datasets, countries, blocs."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, err, open_store, out
+from cistrade.errors import InputError
+
+SOURCE_HELP = (
+    "Source name (tidy, ru-fts, kz-bns, uz-stat, am-armstat, eurostat, comtrade, imf, baci) "
+    "or 'auto' to detect each file's publisher from its content."
+)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError("no such file or folder", file=str(p))
+    if not files:
+        raise InputError("no files to ingest")
+    return files
+
+
+def _parse_map(items: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--map takes FIELD=COLUMN (or FIELD=CONSTANT), not {item!r}")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} files"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any]):  # noqa: ANN201
+    """Ingest files (detecting sources with 'auto') with a progress bar; return the report."""
+    from cistrade.sources import detect, get_source
+
+    files = _expand(paths)
+    items = []
+    for f in files:
+        cls = detect(f) if source == "auto" else get_source(source)
+        src = cls(**options) if cls.name == source or source != "auto" else cls()
+        items.append((src, f, lambda s=src, f=f: s.read(f)))
+    store = open_store(db, read_only=False)
+    try:
+        with _progress() as bar:
+            task = bar.add_task("ingesting", total=len(items))
+
+            def progress(event: str, info: dict[str, Any]) -> None:
+                if event == "file":
+                    bar.update(task, description=f"reading {Path(info['path']).name}")
+                else:
+                    bar.advance(task)
+
+            return store.ingest_items(items, progress=progress), store.path
+    finally:
+        store.close()
+
+
+@command("ingest")
+def ingest(
+    source: Annotated[str, typer.Argument(help=SOURCE_HELP)],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (folders are read recursively).")],
+    db: DbOption = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="tidy: FIELD=COLUMN or FIELD=CONSTANT (repeatable)."),
+    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="tidy: the file's text encoding.")] = None,
+    series: Annotated[str | None, typer.Option(help="tidy: the series vintages replace within.")] = None,
+    vintage: Annotated[
+        str | None, typer.Option(help="tidy: this file's vintage (later sorts newer).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Read publishers' files into the store, in one transaction (all files or none)."""
+    options: dict[str, Any] = {}
+    if source == "tidy":
+        options = {"mapping": _parse_map(map_ or []), "series": series, "vintage": vintage}
+        if encoding:
+            options["encoding"] = encoding
+    elif map_ or encoding or series or vintage:
+        raise InputError("--map, --encoding, --series and --vintage apply to the tidy source only")
+    report, path = run_ingest(source, paths, db, options)
+    rows = [
+        {
+            "file": Path(f.path).name,
+            "source": f.source,
+            "dataset_id": f.dataset_id,
+            "status": f.status,
+            "rows": f.rows,
+            "superseded": f.superseded_rows,
+            "dropped_older": f.dropped_rows,
+            "duplicates": f.collapsed_rows,
+            "skipped": len(f.skipped),
+            "warnings": len(f.warnings),
+        }
+        for f in report.files
+    ]
+    if fmt is not Format.table:
+        emit(
+            rows,
+            fmt,
+            query={"source": source, "paths": [str(p) for p in paths], "db": str(path)},
+            extra={"files": report.to_dict()["files"]},
+        )
+        return
+    emit(rows, fmt, title=f"ingest into {path}")
+    _print_details(report)
+
+
+def _print_details(report: Any) -> None:
+    for f in report.files:
+        name = Path(f.path).name
+        if f.status == "unchanged":
+            out.print(f"{name}: already stored as {f.dataset_id}; nothing changed", highlight=False)
+        for w in f.warnings[:20]:
+            out.print(f"[yellow]warning[/] {name}: {w}", highlight=False)
+        for note in f.notes[:20]:
+            out.print(f"{name}: {note}", highlight=False)
+        reasons: dict[str, int] = {}
+        for s in f.skipped:
+            reasons[s["reason"]] = reasons.get(s["reason"], 0) + 1
+        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            out.print(f"{name}: skipped {n} row(s): {reason}", highlight=False)
+        if f.replaced_duplicates:
+            out.print(
+                f"{name}: {f.replaced_duplicates} key(s) appeared with different values; "
+                "the later row was kept",
+                highlight=False,
+            )
+    if not report.changed:
+        out.print("nothing changed: every file was already in the store")
+
+
+@command("datasets")
+def datasets(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """List the datasets in the store with their provenance."""
+    store = open_store(db)
+    try:
+        rows = store.datasets()
+    finally:
+        store.close()
+    cols = [
+        "dataset_id",
+        "source",
+        "series",
+        "vintage",
+        "file_name",
+        "row_count",
+        "active_rows",
+        "synthetic",
+        "ingested_at",
+    ]
+    if fmt is Format.table:
+        rows_shown = [{k: r[k] for k in cols} for r in rows]
+        emit(rows_shown, fmt, columns=cols, title="datasets")
+    else:
+        emit(
+            rows,
+            fmt,
+            columns=cols + ["sha256", "url", "licence", "retrieved_at", "title"],
+            query={"db": str(db or "")},
+        )
+
+
+@command("countries")
+def countries(
+    query: Annotated[str, typer.Argument(help="A name, alias or code, in any language the registry knows.")],
+    limit: Annotated[int, typer.Option(help="How many close matches to list.")] = 10,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Look a country (or pseudo-area, or group row) up in the registry."""
+    from cistrade.errors import UnknownCountry
+    from cistrade.reference.countries import registry
+
+    reg = registry()
+    try:
+        found = [reg.lookup(query)]
+    except UnknownCountry:
+        found = reg.search(query, limit=limit)
+        if not found:
+            raise
+    rows = [_area_row(a) for a in found]
+    emit(
+        rows,
+        fmt,
+        columns=[
+            "code",
+            "kind",
+            "name_en",
+            "name_ru",
+            "iso2",
+            "m49",
+            "comtrade",
+            "valid_from",
+            "valid_to",
+            "aliases",
+        ],
+        query={"query": query},
+    )
+
+
+def _area_row(a: Any) -> dict[str, Any]:
+    return {
+        "code": a.code,
+        "kind": a.kind,
+        "name_en": a.name_en,
+        "name_ru": a.name_ru,
+        "iso2": a.iso2,
+        "m49": a.m49,
+        "comtrade": a.comtrade,
+        "valid_from": a.valid_from,
+        "valid_to": a.valid_to,
+        "aliases": list(a.aliases)[:8],
+    }
+
+
+@command("blocs")
+def blocs(
+    name: Annotated[
+        str | None, typer.Argument(help="A bloc (CIS, EAEU, EU27 …); none lists them all.")
+    ] = None,
+    on: Annotated[str | None, typer.Option(help="Members on this date (YYYY-MM-DD); default today.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """A bloc's members on a date, with the source of each membership interval."""
+    from cistrade.reference.blocs import bloc as get_bloc
+    from cistrade.reference.blocs import blocs as all_blocs
+    from cistrade.reference.countries import registry
+
+    if name is None:
+        rows = [
+            {"id": b.id, "name_en": b.name_en, "name_ru": b.name_ru, "members_today": len(b.members())}
+            for b in all_blocs()
+        ]
+        emit(rows, fmt, title="blocs")
+        return
+    when = _date(on) if on else date.today()
+    bloc = get_bloc(name)
+    current = set(bloc.members(on=when))
+    reg = registry()
+    rows = [
+        {
+            "code": m.member,
+            "name": reg.get(m.member).name_en,
+            "status": m.status,
+            "start": m.start,
+            "end": m.end,
+            "member_on_date": m.member in current and _within(m, when),
+            "source": m.source,
+        }
+        for m in bloc.memberships
+    ]
+    rows = [r for r in rows if r["member_on_date"]] if on else rows
+    emit(
+        rows,
+        fmt,
+        title=f"{bloc.id} members on {when}" if on else f"{bloc.id}: every membership interval",
+        query={"bloc": bloc.id, "on": when.isoformat()},
+        extra={"members": sorted(current)},
+    )
+
+
+def _within(m: Any, when: date) -> bool:
+    return (m.start is None or m.start <= when) and (m.end is None or when <= m.end)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+@command("demo")
+def demo(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Store to create (default: a fresh temporary file).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic world.")] = 42,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Generate a small SYNTHETIC world, ingest it, and show partner shares for two CIS countries."""
+    from cistrade import synthetic
+
+    workdir = Path(tempfile.mkdtemp(prefix="cistrade-demo-"))
+    db = db or workdir / "demo.duckdb"
+    if db.exists():
+        raise InputError(f"{db} exists already; the demo writes a fresh store (choose another --db)")
+    err.print("[bold]cistrade demo[/]: the data below is SYNTHETIC (generated, not official statistics)")
+    info = synthetic.small_world(workdir, seed=seed)
+    report, _ = run_ingest(
+        "tidy",
+        [Path(p) for p in info.paths],
+        db,
+        {"series": f"synthetic/world-{seed}", "vintage": str(seed), "synthetic": True},
+    )
+    err.print(f"ingested {report.rows:,} synthetic rows into {db}")
+    from cistrade.indicators import connect, share
+
+    engine = connect(db)
+    docs = []
+    for reporter in ("KAZ", "ARM"):
+        result = share(engine, reporter=reporter, period="2024", flow="turnover", top=5)
+        docs.append(result.to_dict())
+        if fmt is Format.table:
+            emit(
+                result.rows,
+                fmt,
+                columns=["rank", "partner", "partner_name", "value", "share"],
+                title=f"{reporter}: top partners by turnover, 2024 (SYNTHETIC data)",
+                formatters={"share": lambda v: f"{v * 100:.1f}%", "value": lambda v: f"{v / 1e6:,.1f} m USD"},
+            )
+    if fmt is not Format.table:
+        emit(
+            [r for d in docs for r in d["rows"]],
+            fmt,
+            query={"demo": True, "db": str(db), "synthetic": True},
+            datasets=docs[0]["datasets"],
+            extra={"synthetic": True},
+        )
+    else:
+        out.print(f"\nThe store is at {db}. Try: cistrade share --reporter KAZ --period 2024 --db {db}")
+        out.print("All figures above come from a synthetic world, labelled so in the store's provenance.")

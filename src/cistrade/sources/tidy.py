@@ -1,0 +1,250 @@
+"""Any long CSV or Parquet file: one row per reporter, partner, flow and period.
+
+The default column names are the canonical ones (``reporter, partner, flow, period, value,
+currency``; optional ``unit_multiplier, product, product_class, partner_basis, valuation,
+quantity, quantity_unit, estimated``). A mapping renames them::
+
+    cistrade ingest tidy data.csv --map reporter=Country --map value=Value_kUSD --map unit_multiplier=1000
+
+A mapping value that is not a column of the file is a constant (``currency=USD``,
+``unit_multiplier=1000``). Every column is read as text, so codes keep their leading zeros;
+values are cast explicitly and a cell that is not a number stops the ingest naming its row.
+Reporter and partner may be registry codes or any name the registry knows.
+
+DuckDB's own CSV and Parquet readers do the reading, inside the ingest transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+import duckdb
+
+from cistrade.errors import InputError, UnknownCountry
+from cistrade.model import Freq
+from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
+from cistrade.validate import parse_row_ref
+
+__all__ = ["TidySource", "DEFAULTS", "REQUIRED"]
+
+REQUIRED = ("reporter", "partner", "flow", "period", "value")
+DEFAULTS: dict[str, str] = {
+    "currency": "USD",
+    "unit_multiplier": "1",
+    "product": "TOTAL",
+    "product_class": "TOTAL",
+    "partner_basis": "unknown",
+    "valuation": "unknown",
+    "estimated": "false",
+}
+OPTIONAL = ("quantity", "quantity_unit", "aggregate")
+
+_FLOW_SQL = """CASE lower(trim({c}))
+    WHEN 'x' THEN 'export' WHEN 'exports' THEN 'export' WHEN 'export' THEN 'export'
+    WHEN 'экспорт' THEN 'export'
+    WHEN 'm' THEN 'import' WHEN 'imports' THEN 'import' WHEN 'import' THEN 'import'
+    WHEN 'импорт' THEN 'import'
+    WHEN 'rx' THEN 're-export' WHEN 're-export' THEN 're-export' WHEN 're-exports' THEN 're-export'
+    WHEN 'rm' THEN 're-import' WHEN 're-import' THEN 're-import' WHEN 're-imports' THEN 're-import'
+    ELSE trim({c}) END"""
+
+# period text -> (freq, first month, last month); anything else leaves freq NULL
+_PERIOD_SQL = """(CASE
+    WHEN regexp_full_match(p, '\\d{{4}}') THEN {{'f': 'A', 'y': p[1:4]::INT, 'm1': 1, 'm2': 12}}
+    WHEN regexp_full_match(p, '\\d{{4}}-?[Qq][1-4]') THEN {{'f': 'Q', 'y': p[1:4]::INT,
+        'm1': right(p, 1)::INT * 3 - 2, 'm2': right(p, 1)::INT * 3}}
+    WHEN regexp_full_match(p, '\\d{{4}}-?[Mm]?(0?[1-9]|1[0-2])') THEN {{'f': 'M', 'y': p[1:4]::INT,
+        'm1': regexp_extract(p, '(\\d{{1,2}})$')::INT, 'm2': regexp_extract(p, '(\\d{{1,2}})$')::INT}}
+    WHEN regexp_full_match(p, '\\d{{4}}-(0[1-9]|1[0-2])-01') THEN {{'f': 'M', 'y': p[1:4]::INT,
+        'm1': p[6:7]::INT, 'm2': p[6:7]::INT}}
+    END)"""
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+class TidySource(Source):
+    name = "tidy"
+    title = "Long table (CSV or Parquet) with a column mapping"
+    publisher = "user"
+    supports = Supports(freqs=frozenset({Freq.ANNUAL, Freq.QUARTERLY, Freq.MONTHLY}), products=True)
+    priority = 1000
+    _PARQUET: ClassVar[bytes] = b"PAR1"
+
+    def __init__(
+        self,
+        mapping: dict[str, str] | None = None,
+        *,
+        series: str | None = None,
+        vintage: str | None = None,
+        synthetic: bool = False,
+        encoding: str = "utf-8",
+        delimiter: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.mapping = dict(mapping or {})
+        self.series = series
+        self.vintage = vintage
+        self.synthetic = synthetic
+        self.encoding = encoding
+        self.delimiter = delimiter
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        if head.startswith(cls._PARQUET):
+            return True
+        first = sniff_text(head).splitlines()[0].lower() if head else ""
+        return all(col in first for col in REQUIRED)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _scan(self, path: Path) -> tuple[str, str]:
+        """The table function reading the file, and the row-number expression."""
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+        if not head.strip():
+            raise InputError("the file is empty", file=str(path))
+        if head.startswith(self._PARQUET) or path.suffix.lower() == ".parquet":
+            return f"read_parquet({_lit(str(path))}, file_row_number = true)", "file_row_number + 1"
+        self._check_encoding(path, head)
+        delim = f", delim = {_lit(self.delimiter)}" if self.delimiter else ""
+        scan = (
+            f"read_csv({_lit(str(path))}, header = true, all_varchar = true, "
+            f"encoding = {_lit(self.encoding)}{delim})"
+        )
+        # line number in the file: the header is line 1
+        return scan, "row_number() OVER () + 1"
+
+    def _check_encoding(self, path: Path, head: bytes) -> None:
+        if self.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
+            return
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:
+                line = head[: exc.start].count(b"\n") + 1
+                raise InputError(
+                    f"not UTF-8 text (byte {head[exc.start]:#x}); give the encoding, e.g. --encoding latin-1",
+                    file=str(path),
+                    row=line,
+                ) from None
+
+    def _columns(self, path: Path, scan: str) -> list[str]:
+        try:
+            con = duckdb.connect()
+            rel = con.sql(f"SELECT * FROM {scan} LIMIT 0")
+            return [c for c in rel.columns if c != "file_row_number"]
+        except duckdb.Error as exc:
+            raise InputError(
+                f"cannot read as CSV or Parquet: {str(exc).splitlines()[0]}", file=str(path)
+            ) from exc
+
+    def _expr(self, key: str, columns: list[str]) -> str | None:
+        """The SQL for one canonical field: a column, a constant, or None when absent."""
+        target = self.mapping.get(key, key)
+        if target in columns:
+            return _q(target)
+        if key in self.mapping:
+            return _lit(self.mapping[key])
+        if key in DEFAULTS:
+            return _lit(DEFAULTS[key])
+        return None
+
+    def read(self, path: Path) -> ReadResult:
+        path = Path(path)
+        scan, rownum = self._scan(path)
+        columns = self._columns(path, scan)
+        exprs = {key: self._expr(key, columns) for key in (*REQUIRED, *DEFAULTS, *OPTIONAL)}
+        missing = [self.mapping.get(k, k) for k in REQUIRED if self.mapping.get(k, k) not in columns]
+        if missing:
+            raise InputError(
+                f"missing column(s) {missing}; found {columns}. Map them with "
+                "--map reporter=COLUMN (required: " + ", ".join(REQUIRED) + ")",
+                file=str(path),
+                row=1,
+            )
+        e = exprs
+        quantity = f"TRY_CAST({e['quantity']} AS DOUBLE)" if e["quantity"] else "NULL::DOUBLE"
+        qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
+        aggregate = f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"] else "false"
+        period = _PERIOD_SQL.format()
+        sql = f"""
+            SELECT trim({e["reporter"]}::VARCHAR) AS reporter,
+                   trim({e["partner"]}::VARCHAR) AS partner,
+                   {_FLOW_SQL.format(c=e["flow"] + "::VARCHAR")} AS flow,
+                   per.f AS freq,
+                   make_date(per.y, per.m1, 1) AS period_start,
+                   last_day(make_date(per.y, per.m2, 1)) AS period_end,
+                   upper(trim({e["product_class"]}::VARCHAR)) AS product_class,
+                   trim({e["product"]}::VARCHAR) AS product,
+                   TRY_CAST({e["value"]} AS DOUBLE) * TRY_CAST({e["unit_multiplier"]} AS DOUBLE) AS value,
+                   upper(trim({e["currency"]}::VARCHAR)) AS currency,
+                   CASE upper(trim({e["valuation"]}::VARCHAR)) WHEN 'FOB' THEN 'FOB'
+                        WHEN 'CIF' THEN 'CIF' WHEN 'UNKNOWN' THEN 'unknown'
+                        ELSE trim({e["valuation"]}::VARCHAR) END AS valuation,
+                   lower(trim({e["partner_basis"]}::VARCHAR)) AS partner_basis,
+                   {quantity} AS quantity,
+                   {qunit} AS quantity_unit,
+                   coalesce(TRY_CAST({e["estimated"]} AS BOOLEAN), false) AS estimated,
+                   {aggregate} AS aggregate,
+                   'row=' || _rn::VARCHAR AS row_ref
+            FROM (SELECT *, {period} AS per FROM (
+                SELECT *, {rownum} AS _rn, trim({e["period"]}::VARCHAR) AS p FROM {scan}))
+            """
+        return ReadResult(
+            data=SqlData(sql),
+            series=self.series or f"tidy/{path.stem}",
+            vintage=self.vintage or "0",
+            title=f"{path.name} (long table)",
+            synthetic=self.synthetic,
+            after_load=self._after_load(path),
+        )
+
+    def _after_load(self, path: Path):  # noqa: ANN202
+        def resolve(con: Any, dataset_id: str) -> None:
+            _check_periods(con, dataset_id, path)
+            _resolve_names(con, dataset_id, path)
+
+        return resolve
+
+
+def _check_periods(con: Any, dataset_id: str, path: Path) -> None:
+    bad = con.execute(
+        "SELECT row_ref FROM flows WHERE dataset_id = ? AND freq IS NULL LIMIT 1", [dataset_id]
+    ).fetchone()
+    if bad:
+        raise InputError(
+            "not a period (expected 2024, 2024-Q3, 2024-09 or 2024-09-01)",
+            file=str(path),
+            **parse_row_ref(bad[0]),
+        )
+
+
+def _resolve_names(con: Any, dataset_id: str, path: Path) -> None:
+    """Turn names and non-canonical codes into registry codes, in place."""
+    from cistrade.reference.countries import registry
+
+    reg = registry()
+    for column in ("reporter", "partner"):
+        unknown = con.execute(
+            f"""SELECT {column}, min(row_ref) FROM flows
+                WHERE dataset_id = ? AND {column} NOT IN (SELECT code FROM areas)
+                GROUP BY {column}""",
+            [dataset_id],
+        ).fetchall()
+        for raw, ref in unknown:
+            try:
+                code = reg.lookup(raw).code
+            except UnknownCountry as exc:
+                raise exc.located(file=str(path), **parse_row_ref(ref)) from None
+            con.execute(
+                f"UPDATE flows SET {column} = ? WHERE dataset_id = ? AND {column} = ?",
+                [code, dataset_id, raw],
+            )

@@ -1,0 +1,406 @@
+"""The store: an embedded DuckDB file with the canonical ``flows`` table and provenance.
+
+Tables
+  ``flows``     canonical rows (:data:`cistrade.schema.FLOW_SCHEMA`)
+  ``datasets``  one row per ingested file: id, source, series, vintage, file name, sha256,
+                ingested-at, retrieved-at, URL, licence, synthetic, row count, notes (JSON)
+  ``areas``     the country registry's codes and kinds, for SQL joins
+  ``superseded`` which rows of which dataset a newer vintage replaced, and by whom
+
+Ingest (:meth:`Store.ingest`) is all or nothing: every file of one call is staged, checked
+and written in one transaction, so a file that fails half-way leaves the store exactly as
+it was. A file whose sha256 is already stored for the same source is skipped and the report
+says so. Within a ``series``, a newer ``vintage`` replaces the older rows that share the
+source's ``vintage_scope`` columns, whichever order the files arrive in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from platformdirs import user_data_path
+
+from cistrade.errors import CistradeError, InputError, StoreError
+from cistrade.schema import DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY
+from cistrade.sources.base import ReadResult, Source, SqlData, sha256_of
+from cistrade.validate import validate_stage
+
+__all__ = ["Store", "IngestReport", "FileReport", "default_db_path"]
+
+log = logging.getLogger(__name__)
+
+DATASETS_DDL = """
+CREATE TABLE IF NOT EXISTS datasets (
+    dataset_id VARCHAR PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    vintage VARCHAR NOT NULL,
+    title VARCHAR,
+    file_name VARCHAR,
+    file_path VARCHAR,
+    sha256 VARCHAR,
+    size_bytes BIGINT,
+    ingested_at TIMESTAMP NOT NULL,
+    retrieved_at VARCHAR,
+    url VARCHAR,
+    licence VARCHAR,
+    synthetic BOOLEAN NOT NULL,
+    row_count BIGINT NOT NULL,
+    notes VARCHAR
+)
+"""
+
+SUPERSEDED_DDL = """
+CREATE TABLE IF NOT EXISTS superseded (
+    dataset_id VARCHAR NOT NULL,
+    by_dataset_id VARCHAR NOT NULL,
+    rows BIGINT NOT NULL
+)
+"""
+
+
+def default_db_path() -> Path:
+    """``<user data dir>/cistrade/cistrade.duckdb`` (platformdirs), or ``$CISTRADE_DB``."""
+    import os
+
+    env = os.environ.get("CISTRADE_DB")
+    if env:
+        return Path(env)
+    return user_data_path("cistrade", appauthor=False) / "cistrade.duckdb"
+
+
+@dataclass
+class FileReport:
+    path: str
+    source: str
+    dataset_id: str | None
+    status: str  # "ingested" | "unchanged" (same file already stored)
+    rows: int = 0
+    superseded_rows: int = 0  # older-vintage rows this file replaced
+    dropped_rows: int = 0  # rows of this file that a newer vintage already stored covers
+    collapsed_rows: int = 0  # identical duplicates collapsed
+    replaced_duplicates: int = 0  # same key, different values: the later row kept
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def changed(self) -> bool:
+        return any(f.status == "ingested" for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "changed": self.changed, "files": [asdict(f) for f in self.files]}
+
+
+ProgressFn = Callable[[str, dict[str, Any]], None]
+
+
+class Store:
+    """A DuckDB file holding flows and their provenance."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}; ingest data first (cistrade ingest …)")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        if not read_only:
+            self._create()
+        self._ibis = None
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A throwaway in-memory store (tests, examples)."""
+        store = cls.__new__(cls)
+        store.path = Path(":memory:")
+        store.read_only = False
+        store.con = duckdb.connect(":memory:")
+        store._create()
+        store._ibis = None
+        return store
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def _create(self) -> None:
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS flows (\n    {DUCKDB_FLOWS_DDL}\n)")
+        self.con.execute(DATASETS_DDL)
+        self.con.execute(SUPERSEDED_DDL)
+        self._refresh_areas()
+
+    def _refresh_areas(self) -> None:
+        from cistrade.reference.countries import registry
+
+        areas = [a for a in registry()]
+        table = pa.table(
+            {
+                "code": [a.code for a in areas],
+                "kind": [a.kind for a in areas],
+                "name_en": [a.name_en for a in areas],
+                "name_ru": [a.name_ru for a in areas],
+            }
+        )
+        self.con.register("_areas_arrow", table)
+        self.con.execute("CREATE OR REPLACE TABLE areas AS SELECT * FROM _areas_arrow")
+        self.con.unregister("_areas_arrow")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def ibis(self):  # noqa: ANN201 - ibis backend type
+        """An Ibis connection over the same DuckDB database."""
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def datasets(self) -> list[dict[str, Any]]:
+        """Every dataset with its active row count (rows not superseded by a newer vintage)."""
+        rel = self.con.execute(
+            """
+            SELECT d.*, coalesce(f.n, 0) AS active_rows
+            FROM datasets d LEFT JOIN (
+                SELECT dataset_id, count(*) AS n FROM flows GROUP BY dataset_id
+            ) f USING (dataset_id)
+            ORDER BY d.source, d.series, d.vintage, d.dataset_id
+            """
+        )
+        cols = [c[0] for c in rel.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
+        for row in rows:
+            row["ingested_at"] = row["ingested_at"].isoformat(timespec="seconds")
+            row["notes"] = json.loads(row["notes"]) if row["notes"] else {}
+        return rows
+
+    def dataset(self, dataset_id: str) -> dict[str, Any]:
+        for row in self.datasets():
+            if row["dataset_id"] == dataset_id:
+                return row
+        raise InputError(f"no dataset {dataset_id!r} in {self.path}")
+
+    def count(self) -> int:
+        return self.con.execute("SELECT count(*) FROM flows").fetchone()[0]
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest ----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        source: Source,
+        paths: Sequence[str | Path],
+        *,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Read every path with ``source`` and store the rows, all or nothing."""
+        return self.ingest_items(
+            [(source, Path(p), lambda p=p: source.read(Path(p))) for p in paths],
+            progress=progress,
+        )
+
+    def ingest_items(
+        self,
+        items: Iterable[tuple[Source, Path, Callable[[], ReadResult]]],
+        *,
+        progress: ProgressFn | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> IngestReport:
+        """Ingest (source, path, read) items in one transaction: all of them or none.
+
+        Fetchers pass ``meta`` (``url``, ``notes``, ``virtual`` for results with no file).
+        """
+        if self.read_only:
+            raise StoreError(f"the store {self.path} is open read-only")
+        report = IngestReport()
+        notify = progress or (lambda event, info: None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for source, path, read in items:
+                notify("file", {"path": str(path)})
+                report.files.append(self._ingest_one(source, path, read, meta or {}))
+                notify("done", {"path": str(path), "report": report.files[-1]})
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return report
+
+    def _ingest_one(
+        self, source: Source, path: Path, read: Callable[[], ReadResult], meta: dict[str, Any]
+    ) -> FileReport:
+        name = type(source).name
+        if not path.exists() and not meta.get("virtual"):
+            raise InputError("no such file", file=str(path))
+        digest = meta.get("sha256") or sha256_of(path)
+        known = self.con.execute(
+            "SELECT dataset_id FROM datasets WHERE source = ? AND sha256 = ?", [name, digest]
+        ).fetchone()
+        if known:
+            return FileReport(str(path), name, known[0], "unchanged")
+        try:
+            result = read()
+        except InputError as exc:
+            raise exc.located(file=str(path)) from None
+        except CistradeError:
+            raise
+        except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, OSError) as exc:
+            raise InputError(f"cannot read the file: {exc}", file=str(path)) from exc
+        dataset_id = f"{name}-{digest[:12]}"
+        fr = FileReport(str(path), name, dataset_id, "ingested")
+        self._load(result.data, path, dataset_id)
+        if result.after_load is not None:
+            result.after_load(self.con, dataset_id)
+        fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
+            self.con, path, dataset_id, type(source).on_duplicate
+        )
+        fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
+            type(source).vintage_scope, result, dataset_id
+        )
+        fr.rows = self.con.execute(
+            "SELECT count(*) FROM flows WHERE dataset_id = ?", [dataset_id]
+        ).fetchone()[0]
+        self._record(source, path, digest, dataset_id, result, fr, meta)
+        return fr
+
+    def _load(self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str) -> None:
+        """Write the rows straight into ``flows`` (one pass); the checks run afterwards."""
+        cols = ", ".join(DATA_COLUMNS)
+        insert = f"INSERT INTO flows SELECT ? AS dataset_id, {cols}"
+        if isinstance(data, SqlData):
+            if data.prepare is not None:
+                data.prepare(self.con)
+            try:
+                self.con.execute(f"{insert} FROM ({data.sql})", [dataset_id, *data.params])
+            except duckdb.Error as exc:
+                raise InputError(_duck_message(exc), file=str(path)) from exc
+            return
+        missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
+        if missing:
+            raise InputError(f"the reader produced no column(s) {missing}", file=str(path))
+        self.con.register("_incoming", data)
+        try:
+            self.con.execute(f"{insert} FROM _incoming", [dataset_id])
+        except duckdb.Error as exc:
+            raise InputError(_duck_message(exc), file=str(path)) from exc
+        finally:
+            self.con.unregister("_incoming")
+
+    def _apply_vintage(self, scope: Sequence[str], result: ReadResult, dataset_id: str) -> tuple[int, int]:
+        """Drop new rows a newer vintage covers; delete older rows the new ones cover."""
+        scope = list(scope) or list(NATURAL_KEY)
+        on = " AND ".join(f"o.{c} = n.{c}" for c in scope)
+        newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
+        older = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage <= ?"
+        args = [result.series, result.vintage]
+        if not self.con.execute(
+            "SELECT 1 FROM datasets WHERE series = ? LIMIT 1", [result.series]
+        ).fetchone():
+            return 0, 0
+        dropped = self.con.execute(
+            f"""DELETE FROM flows n WHERE n.dataset_id = ? AND EXISTS (
+                    SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
+            [dataset_id, *args],
+        ).fetchone()[0]
+        per_dataset = self.con.execute(
+            f"""SELECT o.dataset_id, count(*) FROM flows o
+                WHERE o.dataset_id IN ({older})
+                  AND EXISTS (SELECT 1 FROM flows n WHERE n.dataset_id = ? AND {on})
+                GROUP BY o.dataset_id""",
+            [*args, dataset_id],
+        ).fetchall()
+        if per_dataset:
+            self.con.execute(
+                f"""DELETE FROM flows o WHERE o.dataset_id IN ({older})
+                    AND EXISTS (SELECT 1 FROM flows n WHERE n.dataset_id = ? AND {on})""",
+                [*args, dataset_id],
+            )
+            self.con.executemany(
+                "INSERT INTO superseded VALUES (?, ?, ?)",
+                [[old, dataset_id, n] for old, n in per_dataset],
+            )
+        return dropped, sum(n for _, n in per_dataset)
+
+    def _record(
+        self,
+        source: Source,
+        path: Path,
+        digest: str,
+        dataset_id: str,
+        result: ReadResult,
+        fr: FileReport,
+        meta: dict[str, Any],
+    ) -> None:
+        cls = type(source)
+        fr.warnings = list(result.warnings) + result.check_warnings()
+        fr.notes = list(result.notes)
+        fr.skipped = [{"row_ref": s.row_ref, "reason": s.reason} for s in result.skipped]
+        fr.checks = [{**asdict(c), "difference": c.difference, "ok": c.ok} for c in result.checks]
+        notes = {
+            "notes": fr.notes,
+            "warnings": fr.warnings,
+            "skipped": fr.skipped[:1000],
+            "skipped_count": len(fr.skipped),
+            "checks": fr.checks,
+            "collapsed_duplicates": fr.collapsed_rows,
+            "replaced_duplicates": fr.replaced_duplicates,
+            "dropped_for_newer_vintage": fr.dropped_rows,
+            "superseded_older_rows": fr.superseded_rows,
+            **meta.get("notes", {}),
+        }
+        size = path.stat().st_size if path.exists() else None
+        self.con.execute(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                dataset_id,
+                cls.name,
+                result.series,
+                result.vintage,
+                result.title or cls.title,
+                meta.get("file_name", path.name),
+                str(path.resolve()) if path.exists() else str(path),
+                digest,
+                size,
+                datetime.now(UTC).replace(tzinfo=None),
+                result.retrieved_at,
+                result.url or meta.get("url") or cls.url,
+                result.licence or cls.licence,
+                result.synthetic,
+                fr.rows,
+                json.dumps(notes, ensure_ascii=False, default=str),
+            ],
+        )
+
+
+def _duck_message(exc: Exception) -> str:
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first.replace("Conversion Error: ", "").replace("Invalid Input Error: ", "")

@@ -1,0 +1,158 @@
+"""Checks every staged row before it reaches the store, whatever the source.
+
+Runs inside the ingest transaction on the rows just written under the new dataset id
+(the ``_stage`` view); the first problem
+raises :class:`InputError` naming the file and the row (from ``row_ref``), so the
+transaction rolls back and the store is left as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cistrade.errors import InputError, UnknownCountry
+from cistrade.model import Flow, Freq, PartnerBasis, Valuation
+from cistrade.schema import NATURAL_KEY
+
+__all__ = ["validate_stage", "parse_row_ref", "format_row_ref"]
+
+
+def format_row_ref(*, sheet: str | None = None, row: int | None = None, col: str | None = None) -> str:
+    """``sheet=2023;row=14;col=D`` (parts left out when unknown)."""
+    parts = []
+    if sheet is not None:
+        parts.append(f"sheet={sheet}")
+    if row is not None:
+        parts.append(f"row={row}")
+    if col is not None:
+        parts.append(f"col={col}")
+    return ";".join(parts)
+
+
+def parse_row_ref(ref: str | None) -> dict[str, Any]:
+    """The parts of a row_ref as keyword arguments for :class:`InputError`."""
+    out: dict[str, Any] = {}
+    for part in (ref or "").split(";"):
+        key, _, value = part.partition("=")
+        if key == "sheet":
+            out["sheet"] = value
+        elif key == "row" and value.isdigit():
+            out["row"] = int(value)
+        elif key == "col":
+            out["column"] = value
+    return out
+
+
+def _values(enum: type) -> str:
+    return ", ".join(f"'{m.value}'" for m in enum)
+
+
+_CHECKS: list[tuple[str, str]] = [
+    ("reporter IS NULL OR reporter = ''", "no reporter"),
+    ("partner IS NULL OR partner = ''", "no partner"),
+    ("period_start IS NULL OR period_end IS NULL", "no period"),
+    ("value IS NULL", "no value (empty or not a number)"),
+    ("NOT isfinite(value)", "the value is not a finite number"),
+    ("value < 0", "the value is negative"),
+    (f"flow IS NULL OR flow NOT IN ({_values(Flow)})", "unknown flow"),
+    (f"freq IS NULL OR freq NOT IN ({_values(Freq)})", "unknown frequency"),
+    (f"valuation IS NULL OR valuation NOT IN ({_values(Valuation)})", "unknown valuation"),
+    (f"partner_basis IS NULL OR partner_basis NOT IN ({_values(PartnerBasis)})", "unknown basis"),
+    ("period_end < period_start", "the period ends before it starts"),
+    ("currency IS NULL OR length(currency) <> 3", "no currency (a 3-letter code)"),
+    ("product IS NULL OR product_class IS NULL", "no product"),
+    ("estimated IS NULL OR aggregate IS NULL", "no estimated/aggregate flag"),
+]
+
+
+def _check_rows(con: Any, path: Path) -> None:
+    """One scan: the first row with a missing, malformed or out-of-range field."""
+    cases = " ".join(f"WHEN {cond} THEN '{msg}'" for cond, msg in _CHECKS)
+    anyof = " OR ".join(f"({cond})" for cond, _ in _CHECKS)
+    bad = con.execute(
+        f"""SELECT row_ref, CASE {cases} END, value, flow, freq, valuation, partner_basis
+            FROM _stage WHERE {anyof} LIMIT 1"""
+    ).fetchone()
+    if bad:
+        ref, problem, value, flow, freq, valuation, basis = bad
+        shown = {
+            "the value is negative": value,
+            "the value is not a finite number": value,
+            "unknown flow": flow,
+            "unknown frequency": freq,
+            "unknown valuation": valuation,
+            "unknown basis": basis,
+        }.get(problem)
+        extra = f": {shown!r}" if shown is not None else ""
+        raise InputError(f"{problem}{extra}", file=str(path), **parse_row_ref(ref))
+
+
+def _check_codes(con: Any, path: Path) -> None:
+    for column in ("reporter", "partner"):
+        bad = con.execute(
+            f"""SELECT s.{column}, min(s.row_ref) FROM
+                  (SELECT DISTINCT {column} FROM _stage) d
+                  JOIN _stage s USING ({column})
+                WHERE d.{column} NOT IN (SELECT code FROM areas)
+                GROUP BY s.{column} LIMIT 1"""
+        ).fetchone()
+        if bad:
+            code, ref = bad
+            from cistrade.reference.countries import registry
+
+            suggestions = [a.code for a in registry().search(str(code), limit=3)]
+            raise UnknownCountry(str(code), suggestions, file=str(path), **parse_row_ref(ref))
+
+
+def _duplicates(con: Any, path: Path, dataset_id: str, mode: str) -> tuple[int, int]:
+    key = ", ".join(NATURAL_KEY)
+    dup = con.execute(
+        f"""SELECT count(*) AS groups, sum(n - 1) AS extra,
+                   count(*) FILTER (WHERE distinct_values > 1) AS conflicts,
+                   min(first_ref) FILTER (WHERE distinct_values > 1 OR ?) AS ref
+            FROM (SELECT count(*) AS n, count(DISTINCT value) AS distinct_values,
+                         min(row_ref) AS first_ref
+                  FROM _stage GROUP BY {key} HAVING count(*) > 1)""",
+        [mode == "error"],
+    ).fetchone()
+    groups, extra, conflicts, ref = dup
+    if not groups:
+        return 0, 0
+    if mode == "error":
+        raise InputError(
+            f"{extra} duplicate row(s): the same reporter, partner, flow, period, product and "
+            "basis appear more than once (first at this row)",
+            file=str(path),
+            **parse_row_ref(ref),
+        )
+    con.execute(
+        f"""DELETE FROM flows WHERE dataset_id = ? AND rowid NOT IN (
+                SELECT max(rowid) FROM flows WHERE dataset_id = ? GROUP BY {key})""",
+        [dataset_id, dataset_id],
+    )
+    return int(extra), int(conflicts)
+
+
+def validate_stage(con: Any, path: Path, dataset_id: str, on_duplicate: str = "error") -> tuple[int, int]:
+    """Raise on the first bad row of ``dataset_id``.
+
+    Returns (duplicate rows removed, keys whose duplicates had different values).
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM main.flows WHERE dataset_id = "
+        + _quote(dataset_id)
+    )
+    try:
+        total = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
+        if total == 0:
+            raise InputError("the file holds no data rows", file=str(path))
+        _check_rows(con, path)
+        _check_codes(con, path)
+        return _duplicates(con, path, dataset_id, on_duplicate)
+    finally:
+        con.execute("DROP VIEW IF EXISTS _stage")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,87 @@
+"""The core CLI commands, in process (Typer's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cistrade.cli import app
+
+runner = CliRunner()
+
+CSV = "reporter,partner,flow,period,value,currency\nARM,RUS,export,2024,100,USD\nARM,CHN,import,2024,50,USD\n"
+
+
+def test_ingest_json_is_one_document(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text(CSV)
+    db = tmp_path / "s.duckdb"
+    result = runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["rows"][0]["rows"] == 2 and doc["rows"][0]["status"] == "ingested"
+    again = runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(db), "--format", "json"])
+    assert json.loads(again.stdout)["rows"][0]["status"] == "unchanged"
+
+
+def test_ingest_table_says_unchanged(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text(CSV)
+    db = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(db)])
+    result = runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(db)])
+    assert result.exit_code == 0
+    assert "already stored" in result.stdout and "nothing changed" in result.stdout
+
+
+def test_ingest_error_is_one_line_not_a_traceback(tmp_path):
+    src = tmp_path / "bad.csv"
+    src.write_text(CSV + "ARM,Narnia,export,2024,1,USD\n")
+    result = runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "bad.csv" in result.stderr and "row 4" in result.stderr and "Narnia" in result.stderr
+
+
+def test_ingest_missing_file(tmp_path):
+    result = runner.invoke(app, ["ingest", "tidy", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_datasets_lists_provenance(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text(CSV)
+    db = tmp_path / "s.duckdb"
+    runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(db)])
+    result = runner.invoke(app, ["datasets", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["file_name"] == "a.csv" and row["row_count"] == 2 and len(row["sha256"]) == 64
+    csv_out = runner.invoke(app, ["datasets", "--db", str(db), "--format", "csv"])
+    assert csv_out.stdout.splitlines()[0].startswith("dataset_id,source,series")
+
+
+def test_datasets_without_a_store(tmp_path):
+    result = runner.invoke(app, ["datasets", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1 and "no store" in result.stderr
+
+
+def test_countries_lookup_and_search():
+    result = runner.invoke(app, ["countries", "Киргизия", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rows"][0]["code"] == "KGZ"
+    fuzzy = runner.invoke(app, ["countries", "Kazakstan", "--format", "json"])
+    assert fuzzy.exit_code == 0
+    assert "KAZ" in [r["code"] for r in json.loads(fuzzy.stdout)["rows"]]
+
+
+def test_blocs_on_a_date():
+    result = runner.invoke(app, ["blocs", "CIS", "--on", "2005-06-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    members = json.loads(result.stdout)["members"]
+    assert "GEO" in members and "RUS" in members
+    later = json.loads(runner.invoke(app, ["blocs", "CIS", "--on", "2010-01-01", "--format", "json"]).stdout)
+    assert "GEO" not in later["members"]
+    bad = runner.invoke(app, ["blocs", "Atlantis"])
+    assert bad.exit_code == 1 and "unknown bloc" in bad.stderr

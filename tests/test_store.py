@@ -1,0 +1,196 @@
+"""The store: atomic, idempotent ingest with vintages and provenance; every bad input refused."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cistrade.errors import InputError, UnknownCountry
+from cistrade.sources.tidy import TidySource
+from cistrade.store import Store
+
+HEADER = "reporter,partner,flow,period,value,currency\n"
+GOOD = HEADER + "ARM,RUS,export,2024-01,100,USD\nARM,RUS,import,2024-01,250.5,USD\nARM,CHN,import,2024-01,80,USD\n"
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def snapshot(store: Store) -> tuple:
+    flows = store.con.execute("SELECT * FROM flows ORDER BY ALL").fetchall()
+    datasets = store.con.execute("SELECT dataset_id, row_count FROM datasets ORDER BY 1").fetchall()
+    return flows, datasets
+
+
+def test_ingest_records_rows_and_provenance(store, tmp_path):
+    path = write(tmp_path, "arm.csv", GOOD)
+    report = store.ingest(TidySource(), [path])
+    assert report.rows == 3 and report.changed
+    (ds,) = store.datasets()
+    assert ds["source"] == "tidy" and ds["file_name"] == "arm.csv"
+    assert len(ds["sha256"]) == 64 and ds["row_count"] == 3 and ds["active_rows"] == 3
+    assert ds["synthetic"] is False
+    row = store.con.execute(
+        "SELECT reporter, partner, flow, freq, period_start, period_end, value, row_ref "
+        "FROM flows WHERE partner = 'RUS' AND flow = 'import'"
+    ).fetchone()
+    assert row[:4] == ("ARM", "RUS", "import", "M")
+    assert str(row[4]) == "2024-01-01" and str(row[5]) == "2024-01-31"
+    assert row[6] == 250.5 and row[7] == "row=3"
+
+
+def test_same_file_twice_changes_nothing(store, tmp_path):
+    path = write(tmp_path, "arm.csv", GOOD)
+    store.ingest(TidySource(), [path])
+    before = snapshot(store)
+    report = store.ingest(TidySource(), [path])
+    assert not report.changed
+    assert report.files[0].status == "unchanged"
+    assert report.files[0].dataset_id == store.datasets()[0]["dataset_id"]
+    assert snapshot(store) == before
+
+
+def test_newer_vintage_replaces_older_in_any_order(tmp_path):
+    old = write(tmp_path, "v1.csv", GOOD)
+    new = write(tmp_path, "v2.csv", GOOD.replace("100,USD", "111,USD"))
+    results = []
+    for order in ([("1", old), ("2", new)], [("2", new), ("1", old)]):
+        s = Store(tmp_path / f"order{order[0][0]}.duckdb")
+        for vintage, path in order:
+            s.ingest(TidySource(series="arm/monthly", vintage=vintage), [path])
+        results.append(
+            s.con.execute(
+                "SELECT d.vintage, f.value FROM flows f JOIN datasets d USING (dataset_id) "
+                "WHERE f.partner = 'RUS' AND f.flow = 'export'"
+            ).fetchall()
+        )
+        assert s.count() == 3
+        s.close()
+    assert results[0] == results[1] == [("2", 111.0)]
+
+
+def test_vintage_replacement_is_recorded(store, tmp_path):
+    store.ingest(TidySource(series="s", vintage="1"), [write(tmp_path, "a.csv", GOOD)])
+    report = store.ingest(TidySource(series="s", vintage="2"), [write(tmp_path, "b.csv", GOOD + "ARM,DEU,export,2024-01,5,USD\n")])
+    assert report.files[0].superseded_rows == 3
+    assert store.count() == 4
+    by_id = {d["file_name"]: d["active_rows"] for d in store.datasets()}
+    assert by_id == {"a.csv": 0, "b.csv": 4}
+
+
+def test_a_failing_file_leaves_the_store_unchanged(store, tmp_path):
+    store.ingest(TidySource(), [write(tmp_path, "first.csv", GOOD)])
+    before = snapshot(store)
+    good = write(tmp_path, "good.csv", GOOD.replace("2024-01", "2024-02"))
+    bad = write(tmp_path, "bad.csv", HEADER + "ARM,RUS,export,2024-03,12,USD\nARM,RUS,import,2024-03,oops,USD\n")
+    with pytest.raises(InputError) as err:
+        store.ingest(TidySource(), [good, bad])
+    assert "bad.csv" in str(err.value) and "row 3" in str(err.value)
+    assert snapshot(store) == before
+
+
+BAD_INPUTS = {
+    "wrong columns": ("country,partner,flow,period,value\nARM,RUS,export,2024,1\n", "missing column"),
+    "text in a numeric column": (HEADER + "ARM,RUS,export,2024,12abc,USD\n", "not a number"),
+    "negative value": (HEADER + "ARM,RUS,export,2024,-5,USD\n", "negative"),
+    "infinite value": (HEADER + "ARM,RUS,export,2024,inf,USD\n", "finite"),
+    "NaN value": (HEADER + "ARM,RUS,export,2024,nan,USD\n", "finite"),
+    "unknown country": (HEADER + "ARM,Atlantis,export,2024,5,USD\n", "unknown country 'Atlantis'"),
+    "duplicate rows": (HEADER + "ARM,RUS,export,2024,5,USD\nARM,RUS,export,2024,6,USD\n", "duplicate"),
+    "empty file": ("", "empty"),
+    "header only": (HEADER, "no data rows"),
+    "bad period": (HEADER + "ARM,RUS,export,2024-13,5,USD\n", "not a period"),
+    "unknown flow": (HEADER + "ARM,RUS,transit,2024,5,USD\n", "unknown flow"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_refused_with_file_and_row(store, tmp_path, case):
+    text, message = BAD_INPUTS[case]
+    store.ingest(TidySource(), [write(tmp_path, "ok.csv", GOOD)])
+    before = snapshot(store)
+    path = write(tmp_path, "bad.csv", text)
+    with pytest.raises(InputError) as err:
+        store.ingest(TidySource(), [path])
+    assert message in str(err.value)
+    assert "bad.csv" in str(err.value)
+    if case not in ("empty file", "header only"):
+        assert err.value.row is not None
+    assert snapshot(store) == before
+
+
+def test_wrong_encoding_names_the_line(store, tmp_path):
+    path = write(tmp_path, "latin.csv", HEADER + "ARM,RUS,export,2024,5,USD\nARM,Türkiye,export,2024,5,USD\n", "latin-1")
+    with pytest.raises(InputError, match="not UTF-8") as err:
+        store.ingest(TidySource(), [path])
+    assert err.value.row == 3
+    assert store.count() == 0
+    store.ingest(TidySource(encoding="latin-1"), [path])
+    assert store.con.execute("SELECT count(*) FROM flows WHERE partner = 'TUR'").fetchone()[0] == 1
+
+
+def test_unknown_country_suggests_close_matches(store, tmp_path):
+    path = write(tmp_path, "typo.csv", HEADER + "ARM,Kazakstan,export,2024,5,USD\n")
+    with pytest.raises(UnknownCountry) as err:
+        store.ingest(TidySource(), [path])
+    assert "KAZ" in err.value.suggestions or any("Kaz" in s for s in err.value.suggestions)
+
+
+def test_names_and_codes_resolve_through_the_registry(store, tmp_path):
+    text = HEADER + "Armenia,Russian Federation,X,2024,5,USD\n051,Кыргызстан,M,2024,7,USD\n"
+    store.ingest(TidySource(), [write(tmp_path, "names.csv", text)])
+    got = store.con.execute("SELECT reporter, partner, flow FROM flows ORDER BY value").fetchall()
+    assert got == [("ARM", "RUS", "export"), ("ARM", "KGZ", "import")]
+
+
+def test_mapping_units_and_leading_zeros(store, tmp_path):
+    text = (
+        "Reporter Code,Partner,Dir,Year,Value kUSD,HS\n"
+        "KAZ,CHN,export,2023,1.5,010121\n"
+        "KAZ,CHN,export,2023,2,0201\n"
+    )
+    mapping = {"reporter": "Reporter Code", "partner": "Partner", "flow": "Dir", "period": "Year",
+               "value": "Value kUSD", "unit_multiplier": "1000", "product": "HS", "product_class": "HS22"}
+    store.ingest(TidySource(mapping), [write(tmp_path, "kaz.csv", text)])
+    got = store.con.execute("SELECT product, product_class, value FROM flows ORDER BY product").fetchall()
+    assert got == [("010121", "HS22", 1500.0), ("0201", "HS22", 2000.0)]
+
+
+def test_parquet_with_explicit_types(store, tmp_path):
+    table = pa.table({
+        "reporter": ["UZB", "UZB"], "partner": ["RUS", "CHN"], "flow": ["import", "import"],
+        "period": ["2023", "2023"], "value": [1.0e9, 2.5e9], "currency": ["USD", "USD"],
+        "product": ["TOTAL", "TOTAL"],
+    })
+    path = tmp_path / "uzb.parquet"
+    pq.write_table(table, path)
+    report = store.ingest(TidySource(), [path])
+    assert report.rows == 2
+    refs = store.con.execute("SELECT row_ref FROM flows ORDER BY value").fetchall()
+    assert refs == [("row=1",), ("row=2",)]
+    total = store.con.execute("SELECT sum(value) FROM flows").fetchone()[0]
+    assert math.isclose(total, 3.5e9)
+
+
+def test_quarterly_and_annual_periods(store, tmp_path):
+    text = HEADER + "ARM,RUS,export,2024-Q3,5,USD\nARM,RUS,export,2023,9,USD\n"
+    store.ingest(TidySource(), [write(tmp_path, "q.csv", text)])
+    got = store.con.execute("SELECT freq, period_start, period_end FROM flows ORDER BY freq").fetchall()
+    assert [(f, str(a), str(b)) for f, a, b in got] == [
+        ("A", "2023-01-01", "2023-12-31"), ("Q", "2024-07-01", "2024-09-30")]
+
+
+def test_read_only_store_refuses_to_write(tmp_path):
+    path = tmp_path / "ro.duckdb"
+    Store(path).close()
+    ro = Store(path, read_only=True)
+    with pytest.raises(Exception, match="read-only"):
+        ro.ingest(TidySource(), [write(tmp_path, "x.csv", GOOD)])
+    ro.close()
