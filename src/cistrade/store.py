@@ -276,25 +276,37 @@ class Store:
             raise InputError(f"cannot read the file: {exc}", file=str(path)) from exc
         dataset_id = f"{name}-{digest[:12]}"
         fr = FileReport(str(path), name, dataset_id, "ingested")
-        self._load(result.data, path, dataset_id)
+        # a table already in memory is checked in a small temporary table first (cheap per
+        # file); a large or streamed file goes straight into flows, checked there (one pass)
+        small = isinstance(result.data, pa.Table) and result.after_load is None
+        target = "_small" if small else "flows"
+        self._load(result.data, path, dataset_id, target)
         if result.after_load is not None:
             result.after_load(self.con, dataset_id)
         fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
-            self.con, path, dataset_id, type(source).on_duplicate
+            self.con, path, dataset_id, type(source).on_duplicate, target=target
         )
         fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
-            type(source).vintage_scope, result, dataset_id
+            type(source).vintage_scope, result, dataset_id, target
         )
         fr.rows = self.con.execute(
-            "SELECT count(*) FROM flows WHERE dataset_id = ?", [dataset_id]
+            f"SELECT count(*) FROM {target} WHERE dataset_id = ?", [dataset_id]
         ).fetchone()[0]
+        if small:
+            self.con.execute("INSERT INTO flows SELECT * FROM _small")
+            self.con.execute("DROP TABLE _small")
         self._record(source, path, digest, dataset_id, result, fr, meta)
         return fr
 
-    def _load(self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str) -> None:
-        """Write the rows straight into ``flows`` (one pass); the checks run afterwards."""
+    def _load(
+        self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str, target: str
+    ) -> None:
+        """Write the rows into ``target`` (``flows`` or a temporary table); checks run afterwards."""
         cols = ", ".join(DATA_COLUMNS)
-        insert = f"INSERT INTO flows SELECT ? AS dataset_id, {cols}"
+        if target == "flows":
+            insert = f"INSERT INTO flows SELECT ? AS dataset_id, {cols}"
+        else:
+            insert = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT ? AS dataset_id, {cols}"
         if isinstance(data, SqlData):
             if data.prepare is not None:
                 data.prepare(self.con)
@@ -314,7 +326,9 @@ class Store:
         finally:
             self.con.unregister("_incoming")
 
-    def _apply_vintage(self, scope: Sequence[str], result: ReadResult, dataset_id: str) -> tuple[int, int]:
+    def _apply_vintage(
+        self, scope: Sequence[str], result: ReadResult, dataset_id: str, target: str = "flows"
+    ) -> tuple[int, int]:
         """Drop new rows a newer vintage covers; delete older rows the new ones cover."""
         scope = list(scope) or list(NATURAL_KEY)
         on = " AND ".join(f"o.{c} = n.{c}" for c in scope)
@@ -326,21 +340,21 @@ class Store:
         ).fetchone():
             return 0, 0
         dropped = self.con.execute(
-            f"""DELETE FROM flows n WHERE n.dataset_id = ? AND EXISTS (
+            f"""DELETE FROM {target} n WHERE n.dataset_id = ? AND EXISTS (
                     SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
             [dataset_id, *args],
         ).fetchone()[0]
         per_dataset = self.con.execute(
             f"""SELECT o.dataset_id, count(*) FROM flows o
                 WHERE o.dataset_id IN ({older})
-                  AND EXISTS (SELECT 1 FROM flows n WHERE n.dataset_id = ? AND {on})
+                  AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})
                 GROUP BY o.dataset_id""",
             [*args, dataset_id],
         ).fetchall()
         if per_dataset:
             self.con.execute(
                 f"""DELETE FROM flows o WHERE o.dataset_id IN ({older})
-                    AND EXISTS (SELECT 1 FROM flows n WHERE n.dataset_id = ? AND {on})""",
+                    AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})""",
                 [*args, dataset_id],
             )
             self.con.executemany(

@@ -105,7 +105,7 @@ def _check_codes(con: Any, path: Path) -> None:
             raise UnknownCountry(str(code), suggestions, file=str(path), **parse_row_ref(ref))
 
 
-def _duplicates(con: Any, path: Path, dataset_id: str, mode: str) -> tuple[int, int]:
+def _duplicates(con: Any, path: Path, dataset_id: str, mode: str, target: str) -> tuple[int, int]:
     key = ", ".join(NATURAL_KEY)
     dup = con.execute(
         f"""SELECT count(*) AS groups, sum(n - 1) AS extra,
@@ -127,20 +127,22 @@ def _duplicates(con: Any, path: Path, dataset_id: str, mode: str) -> tuple[int, 
             **parse_row_ref(ref),
         )
     con.execute(
-        f"""DELETE FROM flows WHERE dataset_id = ? AND rowid NOT IN (
-                SELECT max(rowid) FROM flows WHERE dataset_id = ? GROUP BY {key})""",
+        f"""DELETE FROM {target} WHERE dataset_id = ? AND rowid NOT IN (
+                SELECT max(rowid) FROM {target} WHERE dataset_id = ? GROUP BY {key})""",
         [dataset_id, dataset_id],
     )
     return int(extra), int(conflicts)
 
 
-def validate_stage(con: Any, path: Path, dataset_id: str, on_duplicate: str = "error") -> tuple[int, int]:
+def validate_stage(
+    con: Any, path: Path, dataset_id: str, on_duplicate: str = "error", *, target: str = "flows"
+) -> tuple[int, int]:
     """Raise on the first bad row of ``dataset_id``.
 
     Returns (duplicate rows removed, keys whose duplicates had different values).
     """
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM main.flows WHERE dataset_id = "
+        f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM {_table(target)} WHERE dataset_id = "
         + _quote(dataset_id)
     )
     try:
@@ -149,9 +151,13 @@ def validate_stage(con: Any, path: Path, dataset_id: str, on_duplicate: str = "e
             raise InputError("the file holds no data rows", file=str(path))
         _check_rows(con, path)
         _check_codes(con, path)
-        return _duplicates(con, path, dataset_id, on_duplicate)
+        return _duplicates(con, path, dataset_id, on_duplicate, _table(target))
     finally:
         con.execute("DROP VIEW IF EXISTS _stage")
+
+
+def _table(target: str) -> str:
+    return "main.flows" if target == "flows" else target
 
 
 def _quote(text: str) -> str:
