@@ -1,0 +1,6 @@
+"""Readers of national statistics offices' own publications (spreadsheets and CSV files).
+
+One module per publisher (``ru_fts``, ``kz_bns``, ``uz_stat``, ``am_armstat``); what the
+spreadsheet readers share (sheets as grids of cells with their coordinates, Russian labels,
+units and period captions, the canonical-row collector) is in :mod:`.excel`.
+"""
