@@ -33,12 +33,12 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _parse_map(items: list[str]) -> dict[str, str]:
+def _parse_map(items: list[str], flag: str = "--map") -> dict[str, str]:
     mapping = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"--map takes FIELD=COLUMN (or FIELD=CONSTANT), not {item!r}")
+            raise InputError(f"{flag} takes KEY=VALUE, not {item!r}")
         mapping[key.strip()] = value.strip()
     return mapping
 
@@ -63,7 +63,10 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
     items = []
     for f in files:
         cls = detect(f) if source == "auto" else get_source(source)
-        src = cls(**options) if cls.name == source or source != "auto" else cls()
+        try:
+            src = cls(**options) if source != "auto" else cls()
+        except TypeError as exc:
+            raise InputError(f"the {cls.name} reader does not take these options: {exc}") from None
         items.append((src, f, lambda s=src, f=f: s.read(f)))
     store = open_store(db, read_only=False)
     try:
@@ -95,6 +98,10 @@ def ingest(
     vintage: Annotated[
         str | None, typer.Option(help="tidy: this file's vintage (later sorts newer).")
     ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", "-o", help="A reader option KEY=VALUE, e.g. uz-stat: -o flow=import."),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Read publishers' files into the store, in one transaction (all files or none)."""
@@ -105,6 +112,10 @@ def ingest(
             options["encoding"] = encoding
     elif map_ or encoding or series or vintage:
         raise InputError("--map, --encoding, --series and --vintage apply to the tidy source only")
+    if option:
+        if source == "auto":
+            raise InputError("--option needs a named source, not 'auto'")
+        options.update(_parse_map(option, flag="--option"))
     report, path = run_ingest(source, paths, db, options)
     rows = [
         {
