@@ -59,8 +59,9 @@ def fetch_command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Ca
                 return fn(*args, **kw)
             except CistradeError as exc:
                 err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
-                if getattr(exc, "available", None):
-                    err.print(f"available: {_short(exc.available)}", highlight=False, markup=False)
+                available = getattr(exc, "available", None)
+                if available:
+                    err.print(f"available: {_short(available)}", highlight=False, markup=False)
                 raise typer.Exit(EXIT_ERROR) from None
             except typer.Exit:
                 raise
@@ -217,8 +218,11 @@ def _run(fetch: Callable[..., FetchResult], query: Any, *, cache_dir: Path | Non
         })
         return
     cached = sum(f.from_cache for f in result.files)
-    emit(rows, fmt, title=(f"fetch {result.source}: {len(rows)} chunk(s), {result.requests} "
-                           f"downloaded, {cached} from the cache, {result.records:,} records"))
+    emit(rows, fmt, columns=["chunk", "records", "cached", "status", "rows", "dataset_id"],
+         title=(f"fetch {result.source}: {len(rows)} chunk(s), {result.requests} downloaded, "
+                f"{cached} from the cache, {result.records:,} records"),
+         formatters={"cached": lambda v: "" if v is None else ("yes" if v else "no"),
+                     "records": lambda v: f"{v:,}", "rows": lambda v: "" if v is None else f"{v:,}"})
     where = result.files[0].path.parent if result.files else None
     if report is None:
         err.print(f"saved in {where}; not ingested (--no-ingest)", highlight=False)
@@ -240,7 +244,7 @@ def _rows(result: FetchResult, report: Any) -> list[dict[str, Any]]:
             "file": f.path.name,
             "dataset_id": stored.dataset_id if stored else None,
             "status": stored.status if stored else "downloaded",
-            "rows": stored.rows if stored else None,
+            "rows": stored.rows if stored and stored.status == "ingested" else None,
         })
     rows += [{"chunk": label, "records": 0, "cached": None, "file": None, "dataset_id": None,
               "status": "no records", "rows": None} for label in result.empty]
