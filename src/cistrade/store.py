@@ -127,9 +127,20 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        self._configure()
         if not read_only:
             self._create()
         self._ibis = None
+
+    def _configure(self) -> None:
+        """Bound DuckDB's memory (it spills to disk beyond it): ``$CISTRADE_MEMORY_LIMIT``."""
+        import os
+
+        limit = os.environ.get("CISTRADE_MEMORY_LIMIT", "1GB")
+        try:
+            self.con.execute(f"SET memory_limit = '{limit}'")
+        except duckdb.Error as exc:
+            raise StoreError(f"CISTRADE_MEMORY_LIMIT={limit!r} is not a memory size: {exc}") from exc
 
     @classmethod
     def memory(cls) -> Store:
@@ -138,6 +149,7 @@ class Store:
         store.path = Path(":memory:")
         store.read_only = False
         store.con = duckdb.connect(":memory:")
+        store._configure()
         store._create()
         store._ibis = None
         return store

@@ -51,6 +51,11 @@ _FLOW_SQL = """CASE lower(trim({c}))
 
 # period text -> (freq, first month, last month); anything else leaves freq NULL
 _PERIOD_SQL = """(CASE
+    WHEN length(p) = 4 AND TRY_CAST(p AS INT) IS NOT NULL
+        THEN {{'f': 'A', 'y': p::INT, 'm1': 1, 'm2': 12}}
+    WHEN length(p) = 7 AND p[5] = '-' AND TRY_CAST(p[6:7] AS INT) BETWEEN 1 AND 12
+        AND TRY_CAST(p[1:4] AS INT) IS NOT NULL
+        THEN {{'f': 'M', 'y': p[1:4]::INT, 'm1': p[6:7]::INT, 'm2': p[6:7]::INT}}
     WHEN regexp_full_match(p, '\\d{{4}}') THEN {{'f': 'A', 'y': p[1:4]::INT, 'm1': 1, 'm2': 12}}
     WHEN regexp_full_match(p, '\\d{{4}}-?[Qq][1-4]') THEN {{'f': 'Q', 'y': p[1:4]::INT,
         'm1': right(p, 1)::INT * 3 - 2, 'm2': right(p, 1)::INT * 3}}
