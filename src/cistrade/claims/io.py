@@ -1,0 +1,264 @@
+"""Hand-written claims in YAML or JSON, and telling them apart from plain text.
+
+A claim file is a list of claims, or a mapping with a ``claims:`` list (documented with
+examples in ``docs/claims.md``)::
+
+    - text: Russia's share of Kazakhstan's trade in 2023 was 19.4%, second after China
+      kind: share            # share | rank | bloc_share | growth | role (inferred if left out)
+      reporter: Kazakhstan   # any name, alias or code the registry knows
+      partner: Russia        # or bloc: CIS
+      period: "2023"         # 2024-01..2024-09, 2024-Q3, "January–September 2024", latest
+      value: 19.4%           # over 11%, nearly a fifth, -5% (a fall)
+      rank: 2                # or "second"
+      flow: turnover         # export | import
+      role: supplier         # role claims: supplier | market
+
+:func:`read_input` takes the content of a file (bytes or text) and returns the claims in it:
+from YAML/JSON when the content is a claim file, else extracted from the text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from cistrade.claims.model import Claim, ClaimKind, Role, Stated
+from cistrade.claims.numbers import parse_stated
+from cistrade.claims.periods import find_periods
+from cistrade.errors import InputError, UnknownBloc, UnknownCountry
+from cistrade.model import PeriodRange, TradeFlow
+
+__all__ = ["claims_from_data", "load_claims", "read_input", "decode", "looks_structured",
+           "dump_claims", "value_text"]
+
+_FIELDS = {"text", "kind", "reporter", "partner", "bloc", "flow", "period", "value", "rank",
+           "role", "id", "lang", "note", "notes"}
+_RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, "fourth": 4,
+               "fifth": 5}
+
+
+def decode(data: bytes | str, *, name: str = "<input>") -> str:
+    """Text from bytes (UTF-8, else UTF-16 with a BOM); binary content is an InputError."""
+    if isinstance(data, str):
+        text = data
+    else:
+        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError("this is a binary file, not text, YAML or JSON", file=name)
+        try:
+            text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+                else data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                             file=name) from exc
+    if _binary_looking(text):
+        raise InputError("this is a binary file, not text, YAML or JSON", file=name)
+    if not text.strip():
+        raise InputError("the input is empty", file=name)
+    return text
+
+
+def _binary_looking(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return "\x00" in sample or controls > max(2, len(sample) // 100)
+
+
+def looks_structured(text: str) -> bool:
+    """Whether the content is a claim file: JSON, or YAML that is a mapping with ``claims``
+    or a list with claim fields (a bulleted text, even with "Inflation: 7%", is text)."""
+    s = text.lstrip()
+    if s.startswith(("[", "{")):
+        return True
+    try:
+        data = yaml.safe_load(s)
+    except yaml.YAMLError:
+        return False
+    if isinstance(data, dict):
+        return "claims" in data
+    if not isinstance(data, list):
+        return False
+    claims = any(isinstance(x, dict) and _FIELDS & set(map(str, x)) for x in data)
+    return claims or not any(isinstance(x, str | dict) for x in data)
+
+
+def load_claims(text: str, *, name: str = "<input>") -> list[Claim]:
+    """Claims from a YAML or JSON claim file's content."""
+    try:
+        data = json.loads(text) if text.lstrip().startswith(("[", "{")) else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"not valid YAML/JSON: {exc}".splitlines()[0], file=name) from exc
+    return claims_from_data(data, name=name)
+
+
+def claims_from_data(data: Any, *, name: str = "<input>") -> list[Claim]:
+    """Claims from parsed YAML/JSON: a list of mappings, or ``{"claims": [...]}``."""
+    if isinstance(data, dict) and "claims" in data:
+        data = data["claims"]
+    if not isinstance(data, list) or not data:
+        raise InputError("a claim file is a non-empty list of claims (or claims: [...])", file=name)
+    out = []
+    for i, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise InputError(f"claim {i} is not a mapping of fields", file=name, row=i)
+        try:
+            out.append(claim_from_dict(item))
+        except InputError as exc:
+            raise exc.located(file=name, row=i) from None
+    return out
+
+
+def _area(value: Any, field: str) -> str:
+    from cistrade.reference.countries import registry
+
+    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+        raise InputError(f"{field}: a country name or code, not {value!r}", column=field)
+    try:
+        area = registry().lookup(str(value))
+    except UnknownCountry as exc:
+        raise exc.located(column=field) from None
+    if area.kind == "group" and area.bloc:
+        raise InputError(f"{field}: {value!r} is a bloc; write it as bloc: {area.bloc}", column=field)
+    return area.code
+
+
+def _bloc(value: Any) -> str:
+    from cistrade.reference.blocs import bloc
+
+    try:
+        return bloc(str(value)).id
+    except UnknownBloc as exc:
+        raise InputError(str(exc), column="bloc") from None
+
+
+def _period(value: Any) -> PeriodRange | None:
+    if value is None or str(value).strip().lower() in ("latest", "", "none"):
+        return None
+    text = str(value).strip()
+    try:
+        return PeriodRange.parse(text)
+    except InputError:
+        pass
+    found = find_periods(text)
+    if len(found) == 1 and found[0].year is not None:
+        return found[0].resolve()
+    raise InputError(
+        f"period: not a period: {value!r} (expected 2023, 2024-Q3, 2024-01..2024-09, "
+        "January–September 2024 or latest)", column="period")
+
+
+def _rank(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    word = str(value).strip().lower()
+    if word.isdigit() and int(word) >= 1:
+        return int(word)
+    if word in _RANK_WORDS:
+        return _RANK_WORDS[word]
+    raise InputError(f"rank: a whole number from 1 (or first, second …), not {value!r}",
+                     column="rank")
+
+
+def _enum(enum: Any, value: Any, field: str) -> Any:
+    try:
+        return enum(str(value).strip().lower())
+    except ValueError:
+        known = ", ".join(m.value for m in enum)
+        raise InputError(f"{field}: {value!r} is not one of {known}", column=field) from None
+
+
+def _kind(item: dict[str, Any]) -> ClaimKind:
+    if not any(item.get(k) is not None for k in ("kind", "value", "rank", "role")):
+        raise InputError("a claim needs a value (a share or growth rate) or a rank")
+    if item.get("kind") is not None:
+        return _enum(ClaimKind, item["kind"], "kind")
+    if item.get("role"):
+        return ClaimKind.ROLE
+    if item.get("bloc") is not None:
+        return ClaimKind.BLOC_SHARE
+    return ClaimKind.SHARE if item.get("value") is not None else ClaimKind.RANK
+
+
+def claim_from_dict(item: dict[str, Any]) -> Claim:
+    """One hand-written claim (see the module docstring); raises InputError naming the field."""
+    unknown = sorted(set(item) - _FIELDS)
+    if unknown:
+        raise InputError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}")
+    kind = _kind(item)
+    claim = Claim(
+        kind=kind,
+        reporter=_area(item["reporter"], "reporter") if item.get("reporter") is not None else None,
+        partner=_area(item["partner"], "partner") if item.get("partner") is not None else None,
+        bloc=_bloc(item["bloc"]) if item.get("bloc") is not None else None,
+        flow=_enum(TradeFlow, item.get("flow") or "turnover", "flow"),
+        period=_period(item.get("period")),
+        stated=parse_stated(item["value"]) if item.get("value") is not None else None,
+        rank=_rank(item.get("rank")),
+        role=_enum(Role, item["role"], "role") if item.get("role") else None,
+        text=str(item.get("text") or ""),
+        lang=item.get("lang"),
+    )
+    _check(claim)
+    return claim
+
+
+def _check(c: Claim) -> None:
+    needs = {
+        ClaimKind.SHARE: ("reporter", "partner", "value"),
+        ClaimKind.RANK: ("reporter", "partner", "rank"),
+        ClaimKind.BLOC_SHARE: ("reporter", "bloc", "value"),
+        ClaimKind.GROWTH: ("reporter", "value"),
+        ClaimKind.ROLE: ("partner", "bloc"),
+    }[c.kind]
+    field_of = {"value": c.stated}
+    missing = [f for f in needs if (field_of[f] if f in field_of else getattr(c, f)) is None]
+    if missing:
+        raise InputError(f"a {c.kind.value} claim needs {', '.join(missing)}")
+    if c.kind is ClaimKind.ROLE:
+        c.role = c.role or Role.SUPPLIER
+        c.rank = c.rank or 1
+        c.flow = TradeFlow.IMPORT if c.role is Role.SUPPLIER else TradeFlow.EXPORT
+
+
+def read_input(data: bytes | str, *, name: str = "<input>", lang: str = "auto") -> list[Claim]:
+    """The claims in a file's content: a claim file (YAML/JSON) or text to extract from."""
+    text = decode(data, name=name)
+    if looks_structured(text):
+        return load_claims(text, name=name)
+    from cistrade.claims.extract import extract_claims
+
+    return extract_claims(text, lang=lang)
+
+
+def value_text(stated: Stated) -> str:
+    """The stated value as a claim file writes it (``over 11%``, ``-8.5%``)."""
+    text = stated.text or stated.label()
+    try:
+        parsed = parse_stated(text)
+    except InputError:
+        return stated.label()
+    return f"-{text}" if (parsed.value < 0) != (stated.value < 0) else text
+
+
+def dump_claims(claims: list[Claim]) -> list[dict[str, Any]]:
+    """Claims as claim-file mappings (the inverse of :func:`claims_from_data`)."""
+    out = []
+    for c in claims:
+        item: dict[str, Any] = {"text": c.text, "kind": c.kind.value}
+        for key in ("reporter", "partner", "bloc"):
+            if getattr(c, key):
+                item[key] = getattr(c, key)
+        if c.flow is not TradeFlow.TURNOVER:
+            item["flow"] = c.flow.value
+        item["period"] = str(c.period) if c.period else "latest"
+        if c.stated is not None:
+            item["value"] = value_text(c.stated)
+        if c.rank is not None:
+            item["rank"] = c.rank
+        if c.role is not None:
+            item["role"] = c.role.value
+        out.append(item)
+    return out

@@ -1,0 +1,130 @@
+"""English trade-claim vocabulary (see :mod:`cistrade.claims.lexicon`)."""
+
+from __future__ import annotations
+
+import re
+
+from cistrade.claims.lexicon import Cue, Lexicon
+
+__all__ = ["LEXICON"]
+
+_I = re.IGNORECASE
+
+TURNOVER = re.compile(
+    r"\b(?:trade(?!\s+(?:organi[sz]ation|unions?|ministers?|fair|wars?|barriers?|agreements?"
+    r"|policy|mission|representatives?|surplus|deficit|balance|routes?|corridors?|house)\b)"
+    r"|trading(?=\s+partners?)|turnover|commerce)\b", _I)
+EXPORT = re.compile(r"\b(?:exports?|exported|shipments|sales\s+abroad|deliveries)\b", _I)
+IMPORT = re.compile(r"\b(?:imports?|imported|purchases)\b", _I)
+PARTNER = re.compile(r"\bpartners?\b", _I)
+SUPPLIER = re.compile(r"\b(?:suppliers?|exporters?|sources?\s+of\s+imports|providers?)\b", _I)
+MARKET = re.compile(r"\b(?:markets?|destinations?|buyers?|customers?|importers?|outlets?)\b", _I)
+SHARE = re.compile(
+    r"\b(?:shares?|proportion|accounts?\s+for|accounted\s+for|accounting\s+for|made\s+up"
+    r"|makes?\s+up|represent(?:s|ed|ing)?)\b", _I)
+SHARE_AFTER_NUMBER = re.compile(r"^\s*of\s+(?!the\s+same\b)(?!(?:19|20)\d\d)", _I)
+UP = re.compile(
+    r"\b(?:increas\w*|gr[eo]w\w*|rose|ris(?:e|es|en|ing)|climb\w*|jump\w*|surg\w*|expand\w*"
+    r"|gain\w*|went\s+up|up|added|advanc\w*|soar\w*|boost\w*|doubled|tripled|trebled"
+    r"|quadrupled|higher|rebound\w*)\b", _I)
+DOWN = re.compile(
+    r"\b(?:decreas\w*|declin\w*|fell|fall\w*|dropp\w*|drops?|shr[aiu]nk\w*|contract\w*|slump\w*"
+    r"|plung\w*|down|slid\w*|slipp\w*|slips?|los[te]s?|losing|reduc\w*|dipp\w*|dips?|tumbl\w*"
+    r"|halved|lower|eased)\b", _I)
+_NOT_PERIOD = r"(?![-\s]+(?:half|quarter|nine|six|three|months?|time)\b)"
+RANKS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(r"\b(?:one\s+of\s+(?:the|its|their|\w+['’]s)\s+(?:\w+\s+)?(?:largest|biggest"
+                r"|leading|main|major|top|principal|key|most\s+important)"
+                r"|among\s+(?:the|its|their)\s+(?:largest|biggest|leading|main|top))\b", _I), None),
+    (re.compile(r"\b(?:second|2nd)(?:[-\s]+(?:largest|biggest|most\s+important|leading|main))?\b"
+                + _NOT_PERIOD, _I), 2),
+    (re.compile(r"\b(?:third|3rd)(?:[-\s]+(?:largest|biggest|most\s+important|leading|main))?\b"
+                + _NOT_PERIOD, _I), 3),
+    (re.compile(r"\b(?:fourth|4th)(?:[-\s]+(?:largest|biggest|most\s+important|leading|main))?\b"
+                + _NOT_PERIOD, _I), 4),
+    (re.compile(r"\b(?:fifth|5th)(?:[-\s]+(?:largest|biggest|most\s+important|leading|main))?\b"
+                + _NOT_PERIOD, _I), 5),
+    (re.compile(r"\b(?:leading|largest|biggest|main|top|principal|primary|chief|foremost"
+                r"|number[-\s]one|most\s+important|(?:ranked|ranks|came|placed)\s+first"
+                r"|first\s+place)\b" + _NOT_PERIOD, _I), 1),
+)
+RANK_ANCHOR = re.compile(
+    r"^\s*(?:only\s+)?(?:after|behind|following|to)\b|^\s*(?:place|position|spot)\b", _I)
+PLURAL_ROLE = re.compile(
+    r"^[-\s]*(?:[\w-]+\s+){0,3}?(?:partners|suppliers|markets|destinations|sources)\b", _I)
+SPLIT = re.compile(
+    r";|:(?=\s)|,\s+(?=(?:with|while|whereas|but|making|which|although|though|at\s+the\s+same"
+    r"\s+time|when|it|its|accounting|representing)\b)|\s+(?=(?:while|whereas)\b)"
+    r"|(?P<cond>,?\s+and\s+(?=(?:the|a|an|its|was|is|it)\b|(?-i:[A-Z])))", _I)
+PRONOUN = re.compile(
+    r"^\W*(?:(?:and|but|so|moreover|also|in\s+addition|at\s+the\s+same\s+time)[\s,]+)?"
+    r"(?P<p>it|they)\b(?!['’]s)", _I)
+
+_IGNORE_BEFORE = re.compile(
+    r"\b(?:after|behind|following|than|only\s+to|besides|except|apart\s+from|ahead\s+of|overtaking"
+    r"|overtook|outpacing|surpassing|replacing|displacing|displaced)\s*$", _I)
+_ARTICLES = re.compile(r"(?:\s+(?:the|a|an|its|their|all|other|fellow))+\s*$", _I)
+_SHARE_NEAR = re.compile(r"\b(?:shares?|proportion)\s+(?:\w+\s+){0,2}$", _I)
+_EXPORT_TO = re.compile(
+    r"\b(?:exports?|exported|shipments|sales|deliveries|supplies)\b(?:\s+\S+){0,4}\s*$", _I)
+_ROLE_TO = re.compile(
+    r"\b(?:suppliers?|exporters?|providers?|partners?|markets?)\b(?:\s+\S+){0,3}\s*$", _I)
+_IMPORT_TO = re.compile(r"\b(?:imports?|imported|purchases)\b(?:\s+\S+){0,4}\s*$", _I)
+_ATTRIBUTIVE = re.compile(
+    r"^\s*(?:['’]s?\s+)?(?:(?:foreign|external|total|overall|mutual|bilateral|non-oil|overseas)"
+    r"\s+)*(?:trade|exports?|imports?|turnover|shipments|purchases)\b", _I)
+_SHARE_AFTER = re.compile(r"^\s*['’]s?\s+(?:\w+\s+){0,2}(?:shares?|proportion)\b", _I)
+
+
+def _cue(before: str, after: str, possessive: bool) -> Cue:
+    b = _ARTICLES.sub(" ", " " + before).rstrip()
+    if _IGNORE_BEFORE.search(b):
+        return Cue.IGNORE
+    if possessive:
+        return Cue.PARTNER if _SHARE_AFTER.match(after) else Cue.REPORTER
+    return _cue_by_preposition(b) or (
+        Cue.REPORTER if _ATTRIBUTIVE.match(after) else Cue.SUBJECT)
+
+
+def _cue_by_preposition(b: str) -> Cue | None:
+    if re.search(r"\bwith$", b, _I):
+        return Cue.PARTNER
+    if re.search(r"\bfrom$", b, _I):
+        return Cue.REPORTER if _EXPORT_TO.search(b[:-4].rstrip()) else Cue.PARTNER
+    if re.search(r"\bbetween$", b, _I):
+        return Cue.REPORTER
+    if re.search(r"\b(?:to|into)$", b, _I):
+        head = b[:-2].rstrip()
+        if _IMPORT_TO.search(head) or _ROLE_TO.search(head):
+            return Cue.REPORTER
+        return Cue.PARTNER if _EXPORT_TO.search(head) else Cue.REPORTER
+    if re.search(r"\b(?:of|in)$", b, _I):
+        return Cue.PARTNER if _SHARE_NEAR.search(b[:-2].rstrip() + " ") else Cue.REPORTER
+    if re.search(r"\b(?:for|among)$", b, _I):
+        return Cue.REPORTER
+    return None
+
+
+BLOCKERS = re.compile(
+    r"\b(?:GDP|inflation|payments?|settlements?|invest\w*|population|unemployment|interest"
+    r"|rates?|production|output|budget|debt|reserves|remittances|migrants?|measures|prices"
+    r"|wages|tourists?|students|votes?|turnout|currency|currencies|ruble|rouble|dollar"
+    r"|yuan|tenge|economy|economies)\b", _I)
+_PRODUCTS = (r"wheat|grain|oil|gas|coal|metals?|cars|vehicles|fertili[sz]ers?|cotton|gold"
+             r"|electricity|food|meat|dairy|machinery|steel|alumin(?:i)?um|copper|uranium|fruits?"
+             r"|vegetables|services|weapons|arms|timber|fish|sugar|textiles")
+PRODUCT = re.compile(
+    r"\b(?:exports?|imports?|shipments|supplies|sales|trade)\s+(?:of|in)\s+(?:\w+\s+)?(?:"
+    + _PRODUCTS + r")\b|\b(?:" + _PRODUCTS + r")\s+(?:exports?|imports?|shipments|trade)\b", _I)
+SCOPE = re.compile(r"\b(?:within|among|inside|in)\s+(?:the\s+)?$", _I)
+AFTER_UP = re.compile(r"^\s*(?:more|higher|above|up)\b", _I)
+AFTER_DOWN = re.compile(r"^\s*(?:less|lower|below|fewer|down)\b", _I)
+
+LEXICON = Lexicon(
+    lang="en", turnover=TURNOVER, export=EXPORT, import_=IMPORT, partner=PARTNER,
+    supplier=SUPPLIER, market=MARKET, share=SHARE, share_after_number=SHARE_AFTER_NUMBER,
+    up=UP, down=DOWN, ranks=RANKS, rank_anchor=RANK_ANCHOR, plural_role=PLURAL_ROLE, split=SPLIT,
+    pronoun=PRONOUN,
+    cue=_cue, blockers=BLOCKERS, product=PRODUCT, scope=SCOPE, after_up=AFTER_UP,
+    after_down=AFTER_DOWN,
+)

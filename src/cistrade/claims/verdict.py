@@ -1,0 +1,173 @@
+"""A claim's verdict: supported, close, contradicted or unverifiable — and how it was judged.
+
+``supported``
+    the computed value lies in the interval the wording allows (``41.1%``: 41.05–41.15;
+    ``over 11%``: > 11) and the stated rank, if any, is the computed rank.
+``close``
+    the ranks agree and the computed value lies outside that interval by no more than the
+    tolerance: **1 percentage point** for shares, **10% of the stated value** for growth rates
+    (stated 11% → 1.1 points). The difference is stated.
+``contradicted``
+    further off than that, or the rank differs.
+``unverifiable``
+    the store has no data for it: the verdict says what data exists, which office publishes
+    what would settle it, and the same figure for the latest period that has data (context,
+    not the verdict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from cistrade.claims.model import Claim, ClaimKind, Stated
+
+__all__ = ["VerdictKind", "Verdict", "judge", "SHARE_TOLERANCE", "GROWTH_TOLERANCE"]
+
+SHARE_TOLERANCE = 1.0  # percentage points
+GROWTH_TOLERANCE = 0.10  # of the stated growth rate
+
+
+class VerdictKind(StrEnum):
+    SUPPORTED = "supported"
+    CLOSE = "close"
+    CONTRADICTED = "contradicted"
+    UNVERIFIABLE = "unverifiable"
+
+
+@dataclass
+class Verdict:
+    """The judgement of one claim, with the figures and data behind it.
+
+    ``computed`` is in percent (a share of 0.418 is 41.8); ``difference`` is computed minus
+    the stated value, in percentage points; ``basis`` says whether the figure is the
+    reporter's own (``reported``) or its partners' (``mirror``) and on which partner basis
+    (origin / consignment); ``datasets`` and ``evidence`` are the stored datasets and rows
+    (with ``row_ref``) the figure was computed from.
+    """
+
+    claim: Claim
+    verdict: VerdictKind
+    message: str
+    computed: float | None = None
+    computed_rank: int | None = None
+    difference: float | None = None
+    tolerance: float | None = None
+    period: str | None = None
+    basis: str | None = None
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    context: str | None = None
+    available: str | None = None
+    notes: list[str] = field(default_factory=list)
+    query: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stated_text(self) -> str:
+        parts = []
+        if self.claim.stated is not None:
+            parts.append(self.claim.stated.text or self.claim.stated.label())
+        if self.claim.rank is not None:
+            parts.append(f"rank {self.claim.rank}")
+        return ", ".join(parts)
+
+    @property
+    def computed_text(self) -> str:
+        parts = []
+        if self.computed is not None:
+            parts.append(f"{self.computed:+.1f}%" if self.claim.kind is ClaimKind.GROWTH
+                         else f"{self.computed:.1f}%")
+        if self.computed_rank is not None:
+            parts.append(f"rank {self.computed_rank}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of one checked claim (CLI ``--format json`` and the web API):
+        plain JSON types only (dates as ISO text)."""
+        from cistrade.indicators.result import jsonable
+
+        c = self.claim
+        return jsonable({
+            "text": c.text,
+            "kind": c.kind.value,
+            "reporter": c.reporter,
+            "partner": c.partner,
+            "bloc": c.bloc,
+            "flow": c.flow.value,
+            "period": self.period or (str(c.period) if c.period else None),
+            "period_note": c.period_note,
+            "stated": self.stated_text or None,
+            "stated_value": c.stated.to_dict() if c.stated else None,
+            "stated_rank": c.rank,
+            "computed": self.computed,
+            "computed_rank": self.computed_rank,
+            "verdict": self.verdict.value,
+            "difference": self.difference,
+            "tolerance": self.tolerance,
+            "basis": self.basis,
+            "message": self.message,
+            "context": self.context,
+            "available": self.available,
+            "datasets": self.datasets,
+            "evidence": self.evidence,
+            "notes": self.notes,
+            "span": [c.start, c.end] if c.start is not None else None,
+        })
+
+
+def _tolerance(claim: Claim) -> float:
+    stated = claim.stated
+    if claim.kind is ClaimKind.GROWTH and stated is not None:
+        return abs(stated.value) * GROWTH_TOLERANCE
+    return SHARE_TOLERANCE
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"#{n}")
+
+
+def judge(claim: Claim, computed: float | None, computed_rank: int | None
+          ) -> tuple[VerdictKind, str, float | None, float | None]:
+    """The verdict on a computed value (percent) and rank: (kind, message, difference,
+    tolerance). Pure logic, no data access."""
+    rank_ok = claim.rank is None or computed_rank == claim.rank
+    stated = claim.stated
+    rank_text = ""
+    if claim.rank is not None:
+        got = _ordinal(computed_rank) if computed_rank else "unranked"
+        rank_text = f"ranked {got}" + ("" if rank_ok else f", not {_ordinal(claim.rank)}")
+    if stated is None or computed is None:
+        if stated is not None and computed is None:
+            return VerdictKind.UNVERIFIABLE, "no value computed", None, None
+        kind = VerdictKind.SUPPORTED if rank_ok else VerdictKind.CONTRADICTED
+        return kind, rank_text or "no value stated", None, None
+    tol = _tolerance(claim)
+    difference = round(computed - stated.value, 6)
+    outside = stated.distance(computed)
+    value_text = _value_text(claim, stated, computed, difference, outside, tol)
+    text = "; ".join(t for t in (value_text, rank_text) if t)
+    if not rank_ok:
+        return VerdictKind.CONTRADICTED, text, difference, tol
+    if outside == 0:
+        return VerdictKind.SUPPORTED, text, difference, tol
+    if outside <= tol + 1e-9:
+        return VerdictKind.CLOSE, text, difference, tol
+    return VerdictKind.CONTRADICTED, text, difference, tol
+
+
+def _value_text(claim: Claim, stated: Stated, computed: float, difference: float,
+                outside: float, tol: float) -> str:
+    sign = "+" if claim.kind is ClaimKind.GROWTH else ""
+    shown = f"computed {computed:{sign}.1f}%"
+    said = stated.text or stated.label()
+    if outside == 0:
+        return f"{shown}, within the stated {said}"
+    where = "above" if difference > 0 else "below"
+    if claim.kind is ClaimKind.GROWTH:
+        limit = f"tolerance ±{tol:.1f} points (10% of the stated rate)"
+    else:
+        limit = f"tolerance ±{tol:g} point"
+    within = "within" if outside <= tol + 1e-9 else "outside"
+    return (f"{shown}, {abs(difference):.1f} points {where} the stated {said} "
+            f"({within} the {limit})")

@@ -1,0 +1,287 @@
+"""Claims → verdicts: each claim becomes the matching indicator query.
+
+========== ====================================================================
+claim      query (:mod:`cistrade.indicators`)
+========== ====================================================================
+share      ``share(eng, reporter, period, flow)``: the partner's share and rank
+rank       the same; the rank only
+bloc_share ``bloc_share(eng, reporter, bloc, period, flow)``: the bloc row's share
+growth     ``growth(eng, reporter, period, partner or bloc, flow)``: vs a year earlier
+role       ``roles(eng, bloc, period)``: the partner's supplier (or market) rank
+========== ====================================================================
+
+A claim without a period is checked against the latest full year the reporter's data
+covers. Missing data (:class:`~cistrade.errors.NoData`) makes the verdict ``unverifiable``:
+it says what the store has, who publishes what would settle it (:mod:`.offices`), and the
+same figure for the latest period that has data, as context.
+
+The indicator functions are injected (``Verifier(engine, indicators=…)``): any object with
+``share``, ``bloc_share``, ``growth``, ``roles`` and ``availability`` (and optionally
+``evidence``) attributes works, which is how the verdict logic is tested without a store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
+
+from cistrade.claims.latest import describe, fallback_periods, latest_year
+from cistrade.claims.model import Claim, ClaimKind, Role
+from cistrade.claims.offices import who_publishes
+from cistrade.claims.verdict import Verdict, VerdictKind, judge
+from cistrade.errors import CistradeError, InputError, NoData
+from cistrade.model import Freq, Period, PeriodRange
+
+__all__ = ["Verifier", "check_text", "check_claims"]
+
+log = logging.getLogger(__name__)
+
+EVIDENCE_ROWS = 24
+
+
+def _default_indicators() -> Any:
+    import cistrade.indicators as ind
+
+    return SimpleNamespace(share=ind.share, bloc_share=ind.bloc_share, growth=ind.growth,
+                           roles=ind.roles, availability=ind.availability,
+                           evidence=getattr(ind, "evidence", None))
+
+
+def _name(code: str | None) -> str:
+    if not code:
+        return "?"
+    from cistrade.reference.countries import registry
+
+    try:
+        return registry().get(code).name_en
+    except CistradeError:
+        return code
+
+
+def _ordinal(n: int | None) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n or 0, f"#{n}")
+
+
+class Verifier:
+    """Checks claims against the data an engine reaches (see the module docstring)."""
+
+    def __init__(self, engine: Any, *, indicators: Any = None,
+                 evidence_rows: int = EVIDENCE_ROWS) -> None:
+        self.engine = engine
+        self.ind = indicators or _default_indicators()
+        self.evidence_rows = evidence_rows
+
+    def verify_all(self, claims: Iterable[Claim]) -> list[Verdict]:
+        return [self.verify(c) for c in claims]
+
+    def verify(self, claim: Claim) -> Verdict:
+        """One claim's verdict; missing data is ``unverifiable``, never an exception."""
+        try:
+            period = claim.period or self._latest(claim)
+        except NoData as exc:
+            return self._unverifiable(claim, None, exc)
+        try:
+            result = self._query(claim, period)
+            return self._judge(claim, period, result)
+        except NoData as exc:
+            return self._unverifiable(claim, period, exc)
+        except InputError as exc:  # this claim cannot be computed (e.g. mixed currencies)
+            return Verdict(claim, VerdictKind.UNVERIFIABLE, f"cannot compute it: {exc}",
+                           period=str(period), notes=[str(exc)])
+
+    # -- computing -------------------------------------------------------------------------
+
+    def _query(self, claim: Claim, period: PeriodRange) -> Any:
+        eng, p, flow = self.engine, str(period), claim.flow.value
+        if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK):
+            return self.ind.share(eng, claim.reporter, p, flow)
+        if claim.kind is ClaimKind.BLOC_SHARE:
+            return self.ind.bloc_share(eng, claim.reporter, claim.bloc, p, flow)
+        if claim.kind is ClaimKind.GROWTH:
+            return self.ind.growth(eng, claim.reporter, p, claim.partner or claim.bloc, flow)
+        return self.ind.roles(eng, claim.bloc, p, top=None)
+
+    def _row(self, claim: Claim, result: Any) -> dict[str, Any] | None:
+        rows = list(result.rows)
+        if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK, ClaimKind.ROLE):
+            return next((r for r in rows if r.get("partner") == claim.partner), None)
+        if claim.kind is ClaimKind.BLOC_SHARE:
+            return next((r for r in rows if r.get("aggregate")), rows[0] if rows else None)
+        return rows[0] if rows else None
+
+    def _figures(self, claim: Claim, row: dict[str, Any]) -> tuple[float | None, int | None]:
+        """The computed value (percent) and rank of a result row."""
+        if claim.kind is ClaimKind.ROLE:
+            role = (claim.role or Role.SUPPLIER).value
+            share = row.get(f"{role}_share")
+            return (None if share is None else share * 100), row.get(f"{role}_rank")
+        if claim.kind is ClaimKind.GROWTH:
+            g = row.get("growth")
+            return (None if g is None else g * 100), None
+        share = row.get("share")
+        return (None if share is None else share * 100), row.get("rank")
+
+    def _judge(self, claim: Claim, period: PeriodRange, result: Any) -> Verdict:
+        row = self._row(claim, result)
+        datasets = list(getattr(result, "datasets", []) or [])
+        if row is None:
+            who = _name(claim.partner)
+            return Verdict(claim, VerdictKind.UNVERIFIABLE,
+                           f"{who} does not appear among {_name(claim.reporter)}'s partners "
+                           f"in the data for {period}", period=str(period), datasets=datasets,
+                           notes=list(result.notes), query=dict(result.query))
+        computed, rank = self._figures(claim, row)
+        thin = _thin_coverage(claim, result)
+        if thin:
+            context = f"from the data there is, {_name(claim.partner)} ranks " \
+                      f"{_ordinal(rank)} with {computed or 0:.1f}%"
+            return Verdict(claim, VerdictKind.UNVERIFIABLE, f"{thin}; {context}",
+                           computed=computed, computed_rank=rank, period=str(period),
+                           basis=_basis(row), datasets=datasets, context=context,
+                           available=thin, notes=list(result.notes), query=dict(result.query))
+        kind, text, difference, tol = judge(claim, computed, rank)
+        if claim.period is None:
+            text += f" (latest data: {period})"
+        return Verdict(claim, kind, text, computed=computed, computed_rank=rank,
+                       difference=difference, tolerance=tol, period=str(period),
+                       basis=_basis(row), datasets=datasets, evidence=self._evidence(result, row),
+                       notes=list(result.notes), query=dict(result.query))
+
+    def _evidence(self, result: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
+        fetch = getattr(self.ind, "evidence", None)
+        if fetch is None:
+            return []
+        try:
+            found = fetch(self.engine, result, row, limit=self.evidence_rows)
+        except CistradeError as exc:  # evidence is a bonus: never fails the verdict
+            log.info("no evidence rows: %s", exc)
+            return []
+        keep = ("dataset_id", "file", "source", "vintage", "row_ref", "reporter", "partner",
+                "flow", "freq", "period_start", "period_end", "partner_basis", "value",
+                "currency")
+        return [{k: r.get(k) for k in keep if k in r} for r in found]
+
+    # -- latest period and missing data ----------------------------------------------------
+
+    def _availability(self, code: str | None) -> dict[str, Any] | None:
+        if not code:
+            return None
+        try:
+            return self.ind.availability(self.engine, code)
+        except CistradeError as exc:
+            log.info("availability of %s: %s", code, exc)
+            return None
+
+    def _latest(self, claim: Claim) -> PeriodRange:
+        codes = [claim.reporter] if claim.reporter else self._members(claim.bloc)
+        years = [y for c in codes if (y := latest_year(self._availability(c))) is not None]
+        if not years:
+            raise NoData(f"no data for {_name(claim.reporter) if claim.reporter else claim.bloc}")
+        return PeriodRange.of(Period(max(years), Freq.ANNUAL))
+
+    def _members(self, bloc_id: str | None) -> list[str]:
+        from cistrade.reference.blocs import bloc
+
+        try:
+            return bloc(bloc_id or "").members()
+        except InputError:
+            return []
+
+    def _unverifiable(self, claim: Claim, period: PeriodRange | None, exc: NoData) -> Verdict:
+        who = claim.reporter or claim.bloc
+        avail = self._availability(claim.reporter)
+        available = describe(avail) if claim.reporter else _short(exc.available)
+        when = str(period) if period is not None else "any period"
+        parts = [f"no data for {_name(who) if claim.reporter else who} in {when}",
+                 f"available: {available}"]
+        context = self._context(claim, period, avail)
+        if context:
+            parts.append(context)
+        publishers = [claim.reporter] if claim.reporter else self._members(claim.bloc)[:3]
+        parts += [who_publishes(code) for code in publishers]
+        return Verdict(claim, VerdictKind.UNVERIFIABLE, "; ".join(parts),
+                       period=str(period) if period else None, context=context,
+                       available=available, notes=[str(exc)])
+
+    def _context(self, claim: Claim, period: PeriodRange | None,
+                 avail: dict[str, Any] | None) -> str | None:
+        """The same figure for the latest period with data (context, not the verdict)."""
+        if claim.reporter is None:
+            return None
+        for alt in fallback_periods(period, avail):
+            try:
+                result = self._query(claim, alt)
+            except CistradeError:
+                continue
+            row = self._row(claim, result)
+            if row is not None:
+                return _context_text(claim, alt, *self._figures(claim, row))
+        return None
+
+
+def _thin_coverage(claim: Claim, result: Any) -> str | None:
+    """For a role claim: why the members' data is too thin to rank partners, or None.
+
+    A group's suppliers are ranked from its members' own figures, completed by their
+    partners' reports (mirror); unless at least half of the members report their own
+    figures for the period, the ranking rests on a few countries' view and is not judged.
+    """
+    if claim.kind is not ClaimKind.ROLE:
+        return None
+    status = (getattr(result, "sections", None) or {}).get("members") or []
+    if not status:
+        return None
+    own = [m["member"] for m in status if m.get("status") == "reported"]
+    if 2 * len(own) >= len(status):
+        return None
+    mirror = [m["member"] for m in status if m.get("status") == "mirror"]
+    none = [m["member"] for m in status if m.get("status") == "none"]
+    text = (f"only {len(own)} of the {len(status)} {claim.bloc} members have their own figures "
+            f"for this period ({', '.join(own) or 'none'})")
+    if mirror:
+        text += f"; {', '.join(mirror)} only through their partners' reports"
+    if none:
+        text += f"; {', '.join(none)} not at all"
+    return text + ": too little to rank the group's partners"
+
+
+def _basis(row: dict[str, Any]) -> str | None:
+    parts = [str(row[k]) for k in ("basis", "partner_basis") if row.get(k)]
+    return ", ".join(parts) or None
+
+
+def _short(available: Any) -> str:
+    if not available:
+        return "none"
+    if isinstance(available, dict) and "sources" in available:
+        return describe(available)
+    text = str(available)
+    return text if len(text) < 300 else text[:300] + " …"
+
+
+def _context_text(claim: Claim, period: PeriodRange, value: float | None,
+                  rank: int | None) -> str:
+    partner = _name(claim.partner)
+    if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK):
+        share = f" with {value:.1f}%" if value is not None else ""
+        return f"in {period} {partner} was {_ordinal(rank)}{share}"
+    if claim.kind is ClaimKind.BLOC_SHARE and value is not None:
+        return f"in {period} the {claim.bloc} share was {value:.1f}%"
+    if claim.kind is ClaimKind.GROWTH and value is not None:
+        return f"in {period} the change on a year earlier was {value:+.1f}%"
+    return f"in {period} no comparable figure"
+
+
+def check_claims(claims: Iterable[Claim], engine: Any, *, indicators: Any = None) -> list[Verdict]:
+    """Verdicts for claims (see :class:`Verifier`)."""
+    return Verifier(engine, indicators=indicators).verify_all(claims)
+
+
+def check_text(text: str, engine: Any, *, lang: str = "auto",
+               indicators: Any = None) -> list[Verdict]:
+    """Extract the claims of ``text`` (English or Russian) and check each one."""
+    from cistrade.claims.extract import extract_claims
+
+    return check_claims(extract_claims(text, lang=lang), engine, indicators=indicators)

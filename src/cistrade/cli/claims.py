@@ -1,0 +1,178 @@
+"""``cistrade check``: find the trade claims in a text (or read a claim file) and check them.
+
+The input is English or Russian text, or a YAML/JSON claim file (``docs/claims.md``), told
+apart by content; ``-`` reads standard input. The exit code is 0 whatever the verdicts, and
+non-zero only for errors (no such file, empty or binary input, no claims found, a claim file
+naming an unknown country or a malformed period, no store).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import JustifyMethod
+from rich.markup import escape
+from rich.table import Table
+
+from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, out
+from cistrade.errors import InputError
+
+__all__ = ["check"]
+
+_COLOURS = {"supported": "green", "close": "yellow", "contradicted": "red",
+            "unverifiable": "bright_black"}
+
+
+class Lang(StrEnum):
+    auto = "auto"
+    en = "en"
+    ru = "ru"
+
+
+def _read(file: str) -> tuple[bytes, str]:
+    if file == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(file)
+    if not path.is_file():
+        raise InputError("no such file", file=file)
+    try:
+        return path.read_bytes(), file
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=file) from exc
+
+
+def _shorten(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def _claim_rows(claims: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for i, c in enumerate(claims, start=1):
+        d = c.to_dict()
+        d["n"] = i
+        d["stated"] = (c.stated.text or c.stated.label()) if c.stated else None
+        d["counterpart"] = c.partner or c.bloc
+        rows.append(d)
+    return rows
+
+
+def _print_claims(claims: list[Any], fmt: Format, query: dict[str, Any]) -> None:
+    rows = _claim_rows(claims)
+    if fmt is Format.json:
+        emit(rows, fmt, query=query, extra={"count": len(rows)})
+        return
+    if fmt is Format.csv:
+        emit(rows, fmt, columns=["n", "kind", "reporter", "partner", "bloc", "flow", "period",
+                                 "period_note", "stated", "rank", "role", "text"])
+        return
+    table = _table(f"{len(rows)} claim(s) in {query['file']}",
+                   [("#", "right"), ("claim", "left"), ("stated", "right"), ("sentence", "left")])
+    for c, r in zip(claims, rows, strict=True):
+        stated = ", ".join(x for x in (r["stated"], f"rank {c.rank}" if c.rank else "") if x)
+        table.add_row(str(r["n"]), escape(_label(c)), escape(stated), escape(_shorten(c.text, 80)))
+    out.print(table)
+
+
+def _label(c: Any) -> str:
+    """``share RUS in ARM`` / ``growth RUS–CIS export`` and the period, for a table cell."""
+    who = {"role": f"{c.partner} → {c.bloc} ({c.role.value if c.role else 'supplier'})",
+           "bloc_share": f"{c.bloc} in {c.reporter}",
+           "growth": f"{c.reporter}–{c.partner or c.bloc or 'world'}"}.get(
+        c.kind.value, f"{c.partner} in {c.reporter}")
+    flow = "" if c.flow.value == "turnover" or c.kind.value == "role" else f" {c.flow.value}"
+    period = str(c.period) if c.period else "latest"
+    note = " (from context)" if c.period_note else ""
+    return f"{c.kind.value} {who}{flow}\n{period}{note}"
+
+
+def _table(title: str, columns: list[tuple[str, JustifyMethod]]) -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold", show_lines=True)
+    for name, justify in columns:
+        wide = name in ("sentence", "evidence")
+        table.add_column(name, justify=justify, overflow="fold", ratio=3 if wide else None,
+                         no_wrap=name in ("#", "verdict"))
+    return table
+
+
+def _evidence_cell(v: Any) -> str:
+    if v.verdict.value == "unverifiable":
+        return _shorten(f"available: {v.available}" if v.available else v.message, 90)
+    sources = sorted({str(d.get("source")) for d in v.datasets})
+    refs = [e.get("row_ref") for e in v.evidence if e.get("row_ref")]
+    parts = [", ".join(sources)]
+    if v.basis:
+        parts.append(f"({v.basis})")
+    if refs:
+        parts.append(f"{len(refs)} row(s)")
+    return " ".join(p for p in parts if p)
+
+
+def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> None:
+    rows = [v.to_dict() for v in verdicts]
+    counts = Counter(r["verdict"] for r in rows)
+    if fmt is Format.json:
+        emit(rows, fmt, query=query, extra={"summary": dict(counts)})
+        return
+    if fmt is Format.csv:
+        emit(rows, fmt, columns=["kind", "reporter", "partner", "bloc", "flow", "period",
+                                 "stated", "computed", "computed_rank", "verdict", "difference",
+                                 "basis", "message", "text"])
+        return
+    table = _table(f"{len(rows)} claim(s) checked: {query['file']}",
+                   [("#", "right"), ("claim", "left"), ("stated", "right"),
+                    ("computed", "right"), ("verdict", "left"), ("evidence", "left")])
+    for i, v in enumerate(verdicts, start=1):
+        colour = _COLOURS[v.verdict.value]
+        claim = f"{escape(_shorten(v.claim.text, 60))}\n[dim]{escape(_label(v.claim))}[/]"
+        table.add_row(str(i), claim, v.stated_text, v.computed_text,
+                      f"[{colour}]{v.verdict.value}[/]", escape(_evidence_cell(v)))
+    out.print(table)
+    for i, v in enumerate(verdicts, start=1):
+        out.print(f"{i}. {_shorten(v.claim.text, 100)}\n   {v.verdict.value}: {v.message}",
+                  highlight=False, markup=False)
+        files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
+        for f in files[:3]:
+            out.print(f"   source: {f}", highlight=False, markup=False)
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+
+
+@command("check")
+def check(
+    file: Annotated[str, typer.Argument(
+        help="A text (English or Russian) or a YAML/JSON claim file; '-' reads stdin.")],
+    db: DbOption = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of a text: auto, en or ru.")]
+    = Lang.auto,
+    extract_only: Annotated[bool, typer.Option(
+        "--extract-only", help="List the claims found, without checking them (no store needed).")]
+    = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Find the trade claims in a text (shares, ranks, growth, roles) and check each against
+    the data: supported, close, contradicted or unverifiable, with the evidence."""
+    from cistrade.claims import Verifier, read_input
+
+    data, name = _read(file)
+    claims = read_input(data, name=name, lang=lang.value)
+    if not claims:
+        raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
+                         "rates and roles of countries and blocs); nothing to check", file=name)
+    query: dict[str, Any] = {"file": name, "lang": lang.value, "extract_only": extract_only}
+    if extract_only:
+        _print_claims(claims, fmt, query)
+        return
+    from cistrade.indicators import connect
+
+    eng = connect(db)
+    try:
+        query["db"] = str(eng.store_path) if eng.store_path else None
+        verdicts = Verifier(eng).verify_all(claims)
+    finally:
+        eng.close()
+    _print_verdicts(verdicts, fmt, query)

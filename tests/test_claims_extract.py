@@ -1,0 +1,160 @@
+"""Extraction of trade claims from English and Russian text (cistrade.claims.extract)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cistrade.claims import ClaimKind, extract_claims
+from cistrade.claims.entities import matcher
+from cistrade.claims.evaluate import evaluate, load_labelled
+from cistrade.claims.extract import COUNTRY_FROM_CONTEXT, PERIOD_FROM_CONTEXT
+
+DATA = Path(__file__).parent / "data" / "claims"
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "cis-trade-statement-2024.txt"
+
+
+def keys(text: str, lang: str = "auto") -> list[tuple]:
+    return [c.key() for c in extract_claims(text, lang)]
+
+
+@pytest.fixture(scope="module")
+def example_claims():
+    if not EXAMPLE.exists():
+        pytest.skip(f"example statement not available: {EXAMPLE}")
+    text = EXAMPLE.read_text("utf-8")
+    return text, extract_claims(text)
+
+
+def test_example_statement_gives_exactly_its_eight_trade_claims(example_claims):
+    _, claims = example_claims
+    jan_sep = "2024-01..2024-09"
+    assert [c.key() for c in claims] == [
+        ("bloc_share", "RUS", None, "CIS", jan_sep, (16.2, "exact"), None),
+        ("growth", "RUS", None, "CIS", jan_sep, (11.0, "over"), None),
+        ("share", "BLR", "RUS", None, jan_sep, (52.7, "exact"), 1),
+        ("share", "ARM", "RUS", None, jan_sep, (41.1, "exact"), 1),
+        ("share", "KAZ", "RUS", None, jan_sep, (18.7, "exact"), 2),
+        ("share", "UZB", "RUS", None, jan_sep, (18.0, "exact"), 2),
+        ("share", "KGZ", "RUS", None, jan_sep, (23.0, "exact"), 2),
+        ("role", None, "RUS", "CIS", jan_sep, None, 1),
+    ]
+
+
+def test_example_spans_and_period_notes(example_claims):
+    text, claims = example_claims
+    for c in claims:
+        assert text[c.start:c.end] == c.text
+    assert "more than a third" not in " ".join(c.text for c in claims)
+    assert all(c.period_note is None for c in claims[:7])
+    assert claims[7].period_note == PERIOD_FROM_CONTEXT
+    assert claims[7].flow.value == "import" and claims[7].role.value == "supplier"
+
+
+# a Russian rendering of the example statement's figures, composed for this test
+RU_STATEMENT = (
+    "Премьер-министр также подчеркнул значительные достижения России в сотрудничестве со "
+    "странами СНГ. Так, доля стран СНГ во внешней торговле России выросла до 16,2%, а взаимный "
+    "товарооборот за январь–сентябрь 2024 года увеличился более чем на 11%. По итогам третьего "
+    "квартала Россия стала ведущим торговым партнером для Белоруссии (52,7%) и Армении (41,1%), "
+    "второй по величине — для Казахстана (18,7%), Узбекистана (18%) и Киргизии (23%). «Россия "
+    "остается крупнейшим поставщиком в страны СНГ. Как крупнейшая экономика региона, она также "
+    "служит значимым рынком для их экспорта», — подчеркнул Мишустин. «Однако более трети "
+    "запланированных мероприятий были посвящены экономическим вопросам».")
+
+
+def test_russian_statement_gives_the_same_claims(example_claims):
+    _, english = example_claims
+    assert [c.key() for c in extract_claims(RU_STATEMENT)] == [c.key() for c in english]
+
+
+def test_list_sharing_one_predicate():
+    found = extract_claims("In 2023 China was the largest trading partner for Kyrgyzstan (34.7%) "
+                           "and Tajikistan (21%), and the second-largest for Kazakhstan (21.5%).")
+    assert [(c.reporter, c.partner, c.stated.value, c.rank) for c in found] == [
+        ("KGZ", "CHN", 34.7, 1), ("TJK", "CHN", 21.0, 1), ("KAZ", "CHN", 21.5, 2)]
+
+
+def test_subject_carried_to_the_next_sentence():
+    en = extract_claims("Russia remained Belarus's largest trading partner in 2023 with a share "
+                        "of 48.6%. It was also the leading partner for Armenia, with 35.3%.")
+    assert [(c.reporter, c.partner, c.rank, str(c.period)) for c in en] == [
+        ("BLR", "RUS", 1, "2023"), ("ARM", "RUS", 1, "2023")]
+    ru = extract_claims("Товарооборот России и Китая в 2023 году вырос на 26,3%. Он также "
+                        "отметил, что экспорт в Китай увеличился на 12,8%.")
+    assert [(c.reporter, c.partner, c.flow.value) for c in ru] == [
+        ("RUS", "CHN", "turnover"), ("RUS", "CHN", "export")]
+
+
+def test_a_sentence_naming_no_country_takes_the_previous_ones():
+    found = extract_claims("In January–November 2023, Kazakhstan's foreign trade turnover rose "
+                           "4.5%. Exports fell by 6.6%, while imports grew by 22.5%.")
+    assert [(c.reporter, c.flow.value, c.stated.value, str(c.period)) for c in found] == [
+        ("KAZ", "turnover", 4.5, "2023-01..2023-11"), ("KAZ", "export", -6.6, "2023-01..2023-11"),
+        ("KAZ", "import", 22.5, "2023-01..2023-11")]
+    assert found[1].notes == [COUNTRY_FROM_CONTEXT] and found[1].period_note == PERIOD_FROM_CONTEXT
+
+
+def test_a_list_of_main_partners_has_no_ranks():
+    found = extract_claims("Uzbekistan's main trading partners in 2023 were China (21.9%) and "
+                           "Russia (15.8%).")
+    assert [(c.partner, c.rank) for c in found] == [("CHN", None), ("RUS", None)]
+
+
+def test_year_from_the_previous_sentence():
+    (c,) = extract_claims("Trade data for 2024 were published on Monday. By the end of the "
+                          "third quarter, Russia's share of Armenia's trade was 41.1%.")
+    assert str(c.period) == "2024-01..2024-09"
+
+
+def test_declines_and_bounds():
+    (fall,) = extract_claims("Moldova's trade with Russia shrank by 22% in 2023.")
+    assert fall.kind is ClaimKind.GROWTH and fall.stated.value == -22
+    (ru,) = extract_claims("Экспорт Беларуси в Россию в 2023 году снизился более чем на 5%.")
+    assert ru.stated.high == -5 and ru.stated.low is None and ru.flow.value == "export"
+
+
+@pytest.mark.parametrize("text", [
+    "Kazakhstan's GDP grew by 5.1% in 2023.",
+    "However, more than a third of the planned measures were focused on economic issues.",
+    "As the region's largest economy, it also serves as a significant market for their exports.",
+    "Trade turnover between Russia and Belarus exceeded $50 billion in 2023.",
+    "Инфляция в России по итогам 2023 года составила 7,4%.",
+    "Exports of wheat from Kazakhstan to Uzbekistan increased by 25% in 2023.",
+    "",
+])
+def test_not_trade_claims(text):
+    assert extract_claims(text) == []
+
+
+def test_names_aliases_and_case_forms():
+    m = matcher()
+    found = m.find("Кыргызстан, стран СНГ, the Commonwealth, Russia's, Belarus' exports, the EAEU member "
+                   "states, со странами ЕАЭС, российско-китайский, Евросоюза, non-CIS countries")
+    assert [(x.code, x.bloc, x.possessive) for x in found] == [
+        ("KGZ", None, False), ("G:CIS", "CIS", False), ("G:CIS", "CIS", False),
+        ("RUS", None, True), ("BLR", None, True), ("G:EAEU", "EAEU", False),
+        ("G:EAEU", "EAEU", False), ("RUS", None, False), ("CHN", None, False),
+        ("G:EU", "EU", False), ("G:NON-CIS", None, False)]
+    assert not found[-1].usable
+    assert m.find("Того же года") == []
+
+
+@pytest.mark.parametrize("name", ["labelled.yaml", "heldout.yaml"])
+def test_labelled_sets_precision_and_recall(name):
+    items = load_labelled(DATA / name)
+    score = evaluate(items)
+    assert len(items) >= 35
+    assert score.precision() >= 0.9 and score.recall() >= 0.9, score.misses
+
+
+def test_labelled_set_is_varied():
+    items = load_labelled(DATA / "labelled.yaml")
+    assert len(items) >= 40
+    assert sum(i.lang == "ru" for i in items) >= 15
+    assert sum(not i.gold for i in items) >= 10
+    kinds = {c.kind for i in items for c in i.gold}
+    assert kinds == set(ClaimKind)
+    blocs = {c.bloc for i in items for c in i.gold if c.bloc}
+    assert {"CIS", "EAEU", "EU"} <= blocs

@@ -1,0 +1,94 @@
+"""Hand-written claims in YAML and JSON, and telling them from text (cistrade.claims.io)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cistrade.claims import ClaimKind, dump_claims, extract_claims, load_claims, read_input
+from cistrade.claims.io import claims_from_data, decode, looks_structured
+from cistrade.errors import InputError, UnknownCountry
+
+YAML = """\
+- text: Russia's share of Kazakhstan's trade in 2023 was 19.4%, second after China
+  kind: share
+  reporter: Kazakhstan
+  partner: Russia
+  period: "2023"
+  value: 19.4%
+  rank: 2
+- reporter: Армения
+  bloc: ЕАЭС
+  period: January–September 2024
+  value: more than a third
+- kind: growth
+  reporter: KZ
+  partner: CHN
+  flow: export
+  period: 2024-01..2024-09
+  value: -over 5%
+- kind: role
+  partner: Russia
+  bloc: CIS
+  period: latest
+"""
+
+
+def test_yaml_claims():
+    share, bloc, growth, role = load_claims(YAML)
+    assert share.key() == ("share", "KAZ", "RUS", None, "2023", (19.4, "exact"), 2)
+    assert (bloc.kind, bloc.reporter, bloc.bloc, str(bloc.period)) == (
+        ClaimKind.BLOC_SHARE, "ARM", "EAEU", "2024-01..2024-09")
+    assert growth.stated.high == -5 and growth.flow.value == "export"
+    assert role.period is None and role.rank == 1 and role.flow.value == "import"
+
+
+def test_json_claims_and_round_trip():
+    doc = {"claims": [{"reporter": "KAZ", "partner": "RUS", "period": "2023", "value": 19.4,
+                       "rank": "second"}]}
+    (claim,) = read_input(json.dumps(doc).encode())
+    assert claim.key() == ("share", "KAZ", "RUS", None, "2023", (19.4, "exact"), 2)
+    found = extract_claims("In January–September 2024 Armenia's exports to the EU dropped by "
+                           "over 12%, while Russia's share of its trade rose to 41.1%.")
+    again = claims_from_data(dump_claims(found))
+    assert [c.key() for c in again] == [c.key() for c in found]
+
+
+def test_text_and_claim_files_are_told_apart_by_content():
+    assert looks_structured(YAML) and looks_structured('[{"reporter": "KAZ"}]')
+    assert not looks_structured("Russia's share of Kazakhstan's trade was 19.4% in 2023.")
+    (claim,) = read_input("- reporter: KAZ\n  partner: RUS\n  period: '2023'\n  rank: 2\n")
+    assert claim.kind is ClaimKind.RANK
+    bullets = "- Russia's share of Kazakhstan's trade was 19.4% in 2023.\n- Inflation: 7%\n"
+    assert not looks_structured(bullets)
+    assert [c.partner for c in read_input(bullets)] == ["RUS"]
+
+
+@pytest.mark.parametrize(("text", "error", "words"), [
+    ("- reporter: Narnia\n  partner: Russia\n  value: 5%\n", UnknownCountry, "Narnia"),
+    ("- reporter: KAZ\n  partner: RUS\n  period: 2024-13\n  value: 5%\n", InputError, "period"),
+    ("- reporter: KAZ\n  partner: RUS\n  period: sometime\n  value: 5%\n", InputError, "period"),
+    ("- reporter: KAZ\n  partner: RUS\n  value: lots\n", InputError, "not a stated value"),
+    ("- reporter: KAZ\n  partner: RUS\n", InputError, "needs a value"),
+    ("- kind: share\n  reporter: KAZ\n  partner: RUS\n", InputError, "needs value"),
+    ("- reporter: KAZ\n  colour: red\n", InputError, "unknown field"),
+    ("- reporter: KAZ\n  bloc: Atlantis\n  value: 5%\n", InputError, "unknown bloc"),
+    ("- reporter: CIS\n  partner: RUS\n  value: 5%\n", InputError, "is a bloc"),
+    ("[1, 2", InputError, "not valid YAML/JSON"),
+    ("- [1, 2]\n", InputError, "claim 1 is not a mapping"),
+])
+def test_bad_claim_files_name_the_claim_and_field(text, error, words):
+    with pytest.raises(error) as info:
+        read_input(text.encode(), name="claims.yaml")
+    message = str(info.value)
+    assert words in message and "claims.yaml" in message
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    (b"", "empty"), (b"   \n\t", "empty"), (b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
+    (b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4, "binary"),
+])
+def test_empty_and_binary_input(data, words):
+    with pytest.raises(InputError, match=words):
+        decode(data, name="x")

@@ -1,0 +1,79 @@
+"""Stated numbers and the intervals their wording allows (cistrade.claims.numbers/model)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cistrade.claims import Bound, Stated, parse_stated
+from cistrade.claims.numbers import find_numbers
+from cistrade.errors import InputError
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "bound"),
+    [
+        ("41.1%", 41.05, 41.15, Bound.EXACT),
+        ("18%", 17.5, 18.5, Bound.EXACT),
+        ("23 per cent", 22.5, 23.5, Bound.EXACT),
+        ("over 11%", 11, None, Bound.OVER),
+        ("more than a third", 100 / 3, None, Bound.OVER),
+        ("nearly a fifth", 18, 20, Bound.ALMOST),
+        ("almost 5%", 4.5, 5, Bound.ALMOST),
+        ("about 30%", 28.5, 31.5, Bound.ABOUT),
+        ("under 10%", None, 10, Bound.UNDER),
+        ("more than doubled", 100, None, Bound.OVER),
+        ("более чем на 11%", 11, None, Bound.OVER),
+        ("почти 40%", 36, 40, Bound.ALMOST),
+        ("около 22%", 20.9, 23.1, Bound.ABOUT),
+        ("41,1 процента", 41.05, 41.15, Bound.EXACT),
+        ("превысила 20%", 20, None, Bound.OVER),
+    ],
+)
+def test_wording_sets_the_interval(text, low, high, bound):
+    s = parse_stated(text)
+    assert s.bound is bound
+    assert s.low == pytest.approx(low) if low is not None else s.low is None
+    assert s.high == pytest.approx(high) if high is not None else s.high is None
+
+
+def test_multiples_are_growth_rates():
+    assert parse_stated("doubled").value == 100
+    assert parse_stated("в 1,5 раза").value == pytest.approx(50)
+    assert parse_stated("halved").value == pytest.approx(-50)
+    assert parse_stated("1.5-fold").value == pytest.approx(50)
+
+
+def test_a_fall_mirrors_the_interval():
+    s = parse_stated("-over 5%")
+    assert s.high == -5 and s.low is None
+    assert s.contains(-7) and not s.contains(-5) and not s.contains(-3)
+    assert parse_stated("-8.5%").contains(-8.5)
+
+
+def test_prepositions_are_kept_out_of_the_stated_text():
+    found = find_numbers("has risen to 16.2%, with turnover increasing by over 11% since")
+    assert [(n.stated.text, n.prep) for n in found] == [("16.2%", "to"), ("over 11%", "by")]
+
+
+def test_percentage_points_and_periods_are_not_percentages():
+    found = find_numbers("rose by 2 percentage points in the first half of 2024")
+    assert [n.kind for n in found] == ["pp"]
+    assert find_numbers("in the third quarter of 2024 and the first half") == []
+
+
+@pytest.mark.parametrize("bad", ["", "many", "11% and 12%", True])
+def test_bad_values_are_input_errors(bad):
+    with pytest.raises(InputError):
+        parse_stated(bad)
+
+
+@given(st.floats(0.1, 99), st.sampled_from(list(Bound)), st.integers(0, 2),
+       st.floats(-200, 200))
+def test_contains_is_distance_zero(value, bound, decimals, x):
+    s = Stated.of(round(value, decimals), bound, decimals=decimals)
+    assert s.contains(x) == (s.distance(x) == 0) or (
+        # strict bounds: the edge itself is outside yet at distance 0
+        s.bound in (Bound.OVER, Bound.UNDER) and x in (s.low, s.high))
+    assert s.negated().contains(-x) == s.contains(x)

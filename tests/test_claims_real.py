@@ -1,0 +1,133 @@
+"""Checking the example statement against the real files in ../shared/data (all ingested).
+
+The store is built once per test session (about a minute: ~560 files, most of them small
+Eurostat downloads).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, shared
+from typer.testing import CliRunner
+
+from cistrade.claims import VerdictKind, check_claims, check_text, load_claims
+
+pytestmark = pytest.mark.slow
+
+HAND_WRITTEN = """\
+- text: Russia's share of Kazakhstan's trade in 2023 was 19.4%, second after China
+  kind: share
+  reporter: Kazakhstan
+  partner: Russia
+  period: "2023"
+  value: 19.4%
+  rank: 2
+"""
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    from cistrade.errors import InputError
+    from cistrade.sources import detect
+    from cistrade.store import Store
+
+    root = shared()
+    groups: dict[type, list[Path]] = defaultdict(list)
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        try:
+            groups[detect(path)].append(path)
+        except InputError:  # reference tables, readmes, exchange rates: not trade flows
+            continue
+    db = tmp_path_factory.mktemp("claims-real") / "real.duckdb"
+    store = Store(db)
+    try:
+        for cls, paths in groups.items():
+            store.ingest(cls(), paths)
+    finally:
+        store.close()
+    return db
+
+
+@pytest.fixture(scope="session")
+def engine(real_db):
+    from cistrade.indicators import connect
+
+    eng = connect(real_db)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture(scope="session")
+def example_verdicts(engine):
+    path = EXAMPLES / "cis-trade-statement-2024.txt"
+    if not path.exists():
+        pytest.skip(f"example statement not available: {path}")
+    return check_text(path.read_text("utf-8"), engine)
+
+
+def _by(verdicts, kind, reporter=None):
+    return next(v for v in verdicts
+                if v.claim.kind.value == kind and (reporter is None or v.claim.reporter == reporter))
+
+
+def test_armenia_is_close_on_the_origin_basis(example_verdicts):
+    v = _by(example_verdicts, "share", "ARM")
+    assert v.verdict is VerdictKind.CLOSE
+    assert v.computed == pytest.approx(41.8, abs=0.05) and v.computed_rank == 1
+    assert v.difference == pytest.approx(0.7, abs=0.05)
+    assert "origin" in v.basis and "reported" in v.basis
+    assert {d["source"] for d in v.datasets} == {"am-armstat"}
+    assert v.evidence and all(e["row_ref"] and e["file"] for e in v.evidence)
+    assert json.loads(json.dumps(v.to_dict()))["evidence"][0]["row_ref"]
+
+
+@pytest.mark.parametrize("reporter", ["BLR", "KAZ", "UZB", "KGZ"])
+def test_partner_claims_without_2024_data_are_unverifiable(example_verdicts, reporter):
+    v = _by(example_verdicts, "share", reporter)
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert "2024-01..2024-09" in v.message and "available: " in v.message
+
+
+def test_kazakhstan_message_says_what_exists(example_verdicts):
+    v = _by(example_verdicts, "share", "KAZ")
+    assert "available: kz-bns annual 2018–2023" in v.message
+    assert v.context == "in 2023 Russia was second with 19.4%"
+    assert "stat.gov.kz" in v.message
+    assert "Belstat" in _by(example_verdicts, "share", "BLR").message
+
+
+def test_cis_share_of_russias_trade_is_unverifiable(example_verdicts):
+    v = _by(example_verdicts, "bloc_share", "RUS")
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert "ru-fts" in v.available and "stopped publishing" in v.message
+    assert _by(example_verdicts, "growth", "RUS").verdict is VerdictKind.UNVERIFIABLE
+
+
+def test_largest_supplier_claim_says_how_thin_the_data_is(example_verdicts):
+    v = _by(example_verdicts, "role")
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert "own figures" in v.message and "ARM" in v.message
+
+
+def test_hand_written_claim_is_supported(engine):
+    (v,) = check_claims(load_claims(HAND_WRITTEN), engine)
+    assert v.verdict is VerdictKind.SUPPORTED
+    assert v.computed == pytest.approx(19.4, abs=0.05) and v.computed_rank == 2
+    assert {d["source"] for d in v.datasets} == {"kz-bns"}
+
+
+def test_cli_json_on_the_real_store(real_db):
+    from cistrade.cli import app
+
+    path = EXAMPLES / "cis-trade-statement-2024.txt"
+    if not path.exists():
+        pytest.skip(f"example statement not available: {path}")
+    result = CliRunner().invoke(app, ["check", str(path), "--db", str(real_db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [r["verdict"] for r in doc["rows"]].count("close") == 1
+    assert doc["summary"]["unverifiable"] == 7
