@@ -85,3 +85,26 @@ def test_blocs_on_a_date():
     assert "GEO" not in later["members"]
     bad = runner.invoke(app, ["blocs", "Atlantis"])
     assert bad.exit_code == 1 and "unknown bloc" in bad.stderr
+
+
+def test_ingest_rates_and_reader_options(tmp_path):
+    from conftest import shared
+
+    db = tmp_path / "s.duckdb"
+    daily = shared("fx", "eurofxref-daily.csv")
+    result = runner.invoke(app, ["ingest", "rates", str(daily), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["status"] == "ingested" and "USD" in row["currencies"]
+    again = runner.invoke(app, ["ingest", "rates", str(daily), "--db", str(db), "--format", "json"])
+    assert json.loads(again.stdout)["rows"][0]["status"] == "unchanged"
+    bad_option = runner.invoke(app, ["ingest", "am-armstat", str(daily), "--db", str(db), "-o", "nonsense=1"])
+    assert bad_option.exit_code == 1 and "does not take these options" in bad_option.stderr
+
+
+def test_malformed_csv_line_is_named(tmp_path):
+    src = tmp_path / "BACI_HS22_Y2023_V202501.csv"
+    src.write_text("t,i,j,k,v,q\n2023,410,4,852352,1.5,2\n2023,410,4,852353,1.5,2,9,9\n")
+    result = runner.invoke(app, ["ingest", "baci", str(src), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "row 3" in result.stderr

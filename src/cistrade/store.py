@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -325,7 +326,7 @@ class Store:
             try:
                 self.con.execute(f"{insert} FROM ({data.sql})", [dataset_id, *data.params])
             except duckdb.Error as exc:
-                raise InputError(_duck_message(exc), file=str(path)) from exc
+                raise _duck_error(exc, path) from exc
             return
         missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
         if missing:
@@ -334,7 +335,7 @@ class Store:
         try:
             self.con.execute(f"{insert} FROM _incoming", [dataset_id])
         except duckdb.Error as exc:
-            raise InputError(_duck_message(exc), file=str(path)) from exc
+            raise _duck_error(exc, path) from exc
         finally:
             self.con.unregister("_incoming")
 
@@ -426,7 +427,27 @@ class Store:
         )
 
 
-def _duck_message(exc: Exception) -> str:
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return first.replace("Conversion Error: ", "").replace("Invalid Input Error: ", "")
+_ROW_PREFIX = re.compile(r"^row (\d+)(?:, column ([^:]+))?: ")
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _duck_error(exc: Exception, path: Path) -> InputError:
+    """A DuckDB error during a load, as an InputError with the row where it is known.
+
+    Readers that raise inside SQL prefix their message with ``row N, column X: ``; DuckDB's
+    CSV reader says ``CSV Error on Line: N`` and explains on the following lines.
+    """
+    text = str(exc).strip() or type(exc).__name__
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    first = lines[0]
+    for prefix in ("Conversion Error: ", "Invalid Input Error: ", "Binder Error: "):
+        first = first.replace(prefix, "")
+    where: dict[str, Any] = {}
+    if m := _ROW_PREFIX.match(first):
+        where = {"row": int(m[1]), "column": m[2]}
+        first = first[m.end():]
+    elif m := _CSV_LINE.search(text):
+        where = {"row": int(m[1])}
+        explain = [ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible"))][:1]
+        first = "malformed CSV line" + (f": {explain[0]}" if explain else "")
+    return InputError(first, file=str(path), **where)

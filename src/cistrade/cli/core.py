@@ -104,7 +104,16 @@ def ingest(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Read publishers' files into the store, in one transaction (all files or none)."""
+    """Read publishers' files into the store, in one transaction (all files or none).
+
+    ``cistrade ingest rates FILE`` reads the ECB's euro reference rates (eurofxref-hist.zip or
+    eurofxref-daily.csv) used to convert currencies. Reader options go with -o KEY=VALUE, e.g.
+    ``-o codes=country_codes_V202501.csv`` (baci), ``-o scale=auto|apply|ignore`` (imf),
+    ``-o flow=import`` (uz-stat), ``-o series=... -o vintage=...`` (comtrade, imf).
+    """
+    if source == "rates":
+        _ingest_rates(paths, db, fmt)
+        return
     options: dict[str, Any] = {}
     if source == "tidy":
         options = {"mapping": _parse_map(map_ or []), "series": series, "vintage": vintage}
@@ -142,6 +151,25 @@ def ingest(
         return
     emit(rows, fmt, title=f"ingest into {path}")
     _print_details(report)
+
+
+def _ingest_rates(paths: list[Path], db: Path | None, fmt: Format) -> None:
+    from cistrade.rates import ingest_rates
+
+    store = open_store(db, read_only=False)
+    try:  # each file in its own transaction (ingest_rates is all or nothing per file)
+        rows = [ingest_rates(store, p) for p in _expand(paths)]
+    finally:
+        store.close()
+    query = {"source": "rates", "paths": [str(p) for p in paths]}
+    if fmt is Format.table:
+        shown = [
+            {**r, "file": Path(r["file"]).name, "currencies": len(r.get("currencies") or [])} for r in rows
+        ]
+        cols = ["file", "dataset_id", "status", "rows", "first_date", "last_date", "currencies"]
+        emit(shown, fmt, columns=cols, title="exchange rates (EUR reference rates)", query=query)
+    else:
+        emit(rows, fmt, query=query)
 
 
 def _print_details(report: Any) -> None:

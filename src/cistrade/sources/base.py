@@ -132,6 +132,12 @@ class Source:
     priority: ClassVar[int] = 100
 
     def __init__(self, **options: Any) -> None:
+        if options:
+            from cistrade.errors import InputError
+
+            raise InputError(
+                f"the {self.name} reader does not take these options: {', '.join(sorted(options))}"
+            )
         self.options = options
 
     @classmethod
