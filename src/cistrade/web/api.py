@@ -1,0 +1,307 @@
+"""The read-only JSON endpoints under ``/api/v1/``.
+
+Indicators answer with the CLI's ``--format json`` contract, ``{"query", "rows", "datasets",
+"notes"}`` (:meth:`cistrade.indicators.Result.to_dict`); ``/check`` with the CLI ``check``
+document ``{"query", "rows" (one verdict each), "summary"}``. Every error has the one shape of
+:mod:`cistrade.web.errors`. Results are bounded: ``top`` is capped and at most
+:data:`MAX_ROWS` rows are returned (``"truncated": true`` says when rows were cut).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from cistrade.errors import InputError
+from cistrade.report.data import bloc_series, mutual_matrix
+
+__all__ = ["router", "MAX_ROWS", "MAX_TOP", "MAX_CHECK_BYTES"]
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 1000
+MAX_TOP = 250
+MAX_CHECK_BYTES = 256 * 1024
+MAX_CLAIMS = 200
+
+
+
+class ErrorInfo(BaseModel):
+    type: str = Field(description="the error class: InputError, UnknownCountry, NoData …")
+    message: str
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorDoc(BaseModel):
+    """The one error shape of every endpoint."""
+
+    error: ErrorInfo
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorDoc, "description": text}
+    for code, text in ((400, "Bad input (a malformed period …)"),
+                       (404, "Unknown country or bloc, or no data for the query"),
+                       (413, "Request body too large"),
+                       (422, "Invalid parameters, or figures in different currencies"))
+}
+
+router = APIRouter(prefix="/api/v1", responses=_ERRORS)
+
+Flow = Literal["turnover", "export", "import"]
+BasisQ = Annotated[Literal["origin", "consignment"] | None, Query(
+    description="Imports by country of origin (default) or consignment.")]
+Reporter = Annotated[str, Query(min_length=1, max_length=80,
+                                description="A name or code (Armenia, ARM, AM, 51); '*' for all.")]
+PeriodQ = Annotated[str, Query(min_length=4, max_length=40,
+                               description="2024, 2024-Q3, 2024-09 or 2024-01..2024-09")]
+PartnerQ = Annotated[str | None, Query(max_length=80)]
+SourceQ = Annotated[str | None, Query(max_length=40, description="Use this source only.")]
+CifFob = Annotated[float, Query(gt=0.5, lt=2.0, description="CIF/FOB factor")]
+
+
+class CheckRequest(BaseModel):
+    """A text to find claims in, or structured claims (docs/claims.md)."""
+
+    text: str | None = Field(default=None, description="English or Russian text")
+    claims: list[dict[str, Any]] | None = Field(default=None, description="Structured claims")
+    lang: Literal["auto", "en", "ru"] = "auto"
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    from cistrade.indicators.result import jsonable
+
+    return json.dumps(jsonable(doc), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _bounded(doc: dict[str, Any]) -> dict[str, Any]:
+    rows = doc.get("rows") or []
+    if len(rows) > MAX_ROWS:
+        doc["rows"] = rows[:MAX_ROWS]
+        doc["truncated"] = True
+        doc.setdefault("notes", []).append(f"only the first {MAX_ROWS} of {len(rows)} rows are returned")
+    return doc
+
+
+async def _answer(request: Request, key: tuple[Any, ...], compute: Any) -> Response:
+    """One JSON answer: from the cache, on the event loop, or computed in a worker thread
+    (DuckDB releases the GIL while it runs; each thread has its own cursor)."""
+    state = request.app.state
+    found = state.cache.lookup(key)
+    if found is None:
+
+        def run() -> bytes:
+            return _dumps(_bounded(state.pool.run(compute)))
+
+        body = await state.pool.submit(lambda: state.cache.get_or_compute(key, run))
+    elif found[0]:
+        body = found[1]
+    else:
+        raise found[1].with_traceback(None)
+    return Response(content=body, media_type="application/json")
+
+
+async def _indicator(request: Request, name: str, **kwargs: Any) -> Response:
+    from cistrade import indicators
+
+    fn = getattr(indicators, name)
+    key = (name, tuple(sorted((k, v) for k, v in kwargs.items())))
+    return await _answer(request, key, lambda eng: fn(eng, **kwargs).to_dict())
+
+
+@router.get("/share", summary="Partners' shares of a reporter's trade")
+async def share(request: Request, reporter: Reporter, period: PeriodQ, flow: Flow = "turnover",
+          basis: BasisQ = None, top: Annotated[int | None, Query(ge=1, le=MAX_TOP)] = None,
+          partner: PartnerQ = None, source: SourceQ = None) -> Response:
+    return await _indicator(request, "share", reporter=reporter, period=period, flow=flow, basis=basis,
+                      top=top, partner=partner, source=source)
+
+
+@router.get("/bloc-share", summary="A bloc's share of a reporter's trade")
+async def bloc_share(request: Request, reporter: Reporter, bloc: Annotated[str, Query(max_length=40)],
+               period: PeriodQ, flow: Flow = "turnover", basis: BasisQ = None,
+               source: SourceQ = None) -> Response:
+    return await _indicator(request, "bloc_share", reporter=reporter, bloc=bloc, period=period, flow=flow,
+                      basis=basis, source=source)
+
+
+@router.get("/bloc-share/series", summary="A bloc's share over time (one point per step)")
+async def bloc_share_series(request: Request, reporter: Reporter, bloc: Annotated[str, Query(max_length=40)],
+                      period: PeriodQ, flow: Flow = "turnover",
+                      step: Literal["auto", "month", "quarter", "year"] = "auto") -> Response:
+    key = ("bloc_series", reporter, bloc, period, flow, step)
+    return await _answer(request, key, lambda eng: bloc_series(eng, reporter, bloc, period, flow, step))
+
+
+@router.get("/matrix", summary="Mutual trade of a bloc's members (reporter × partner)")
+async def matrix(request: Request, period: PeriodQ, bloc: Annotated[str, Query(max_length=40)] = "CIS",
+           flow: Flow = "turnover") -> Response:
+    key = ("matrix", bloc, period, flow)
+    return await _answer(request, key, lambda eng: mutual_matrix(eng, bloc, period, flow))
+
+
+@router.get("/growth", summary="Year-on-year growth")
+async def growth(request: Request, reporter: Reporter, period: PeriodQ, partner: PartnerQ = None,
+           flow: Flow = "turnover", by: Literal["month"] | None = None, basis: BasisQ = None,
+           source: SourceQ = None) -> Response:
+    return await _indicator(request, "growth", reporter=reporter, period=period, partner=partner, flow=flow,
+                      by=by, basis=basis, source=source)
+
+
+@router.get("/roles", summary="A group's largest suppliers and markets")
+async def roles(request: Request, group: Annotated[str, Query(max_length=40)], period: PeriodQ,
+          top: Annotated[int, Query(ge=1, le=MAX_TOP)] = 10, cif_fob: CifFob = 1.06,
+          source: SourceQ = None) -> Response:
+    return await _indicator(request, "roles", group=group, period=period, top=top, cif_fob=cif_fob,
+                      source=source)
+
+
+@router.get("/balance", summary="Exports minus imports")
+async def balance(request: Request, reporter: Reporter, period: PeriodQ, partner: PartnerQ = None,
+            source: SourceQ = None) -> Response:
+    return await _indicator(request, "balance", reporter=reporter, period=period, partner=partner,
+                      source=source)
+
+
+@router.get("/mirror", summary="Reported figures beside partners' mirror figures")
+async def mirror(request: Request, reporter: Reporter, period: PeriodQ, partner: PartnerQ = None,
+           cif_fob: CifFob = 1.06, source: SourceQ = None) -> Response:
+    return await _indicator(request, "mirror", reporter=reporter, period=period, partner=partner,
+                      cif_fob=cif_fob, source=source)
+
+
+@router.get("/availability/{reporter}", summary="What the store holds for a reporter")
+async def availability(request: Request, reporter: str) -> Response:
+    from cistrade.indicators import availability as avail
+
+    def compute(eng: Any) -> dict[str, Any]:
+        found = avail(eng, reporter)
+        return {"query": {"indicator": "availability", "reporter": reporter},
+                "rows": found.get("sources", []), "reporter": found.get("reporter")}
+
+    return await _answer(request, ("availability", reporter), compute)
+
+
+@router.get("/datasets", summary="The stored datasets and their provenance")
+async def datasets(request: Request) -> Response:
+    def compute(eng: Any) -> dict[str, Any]:
+        rows = sorted(eng.datasets.values(), key=lambda d: (d["source"], d["dataset_id"]))
+        return {"query": {"indicator": "datasets"}, "rows": rows}
+
+    return await _answer(request, ("datasets",), compute)
+
+
+def _area_row(a: Any) -> dict[str, Any]:
+    return {"code": a.code, "kind": a.kind, "name_en": a.name_en, "name_ru": a.name_ru,
+            "iso2": a.iso2, "m49": a.m49, "comtrade": a.comtrade, "valid_from": a.valid_from,
+            "valid_to": a.valid_to, "bloc": getattr(a, "bloc", None), "aliases": list(a.aliases)[:8]}
+
+
+@router.get("/countries", summary="Search the country registry")
+def countries(q: Annotated[str, Query(min_length=1, max_length=80)],
+              limit: Annotated[int, Query(ge=1, le=50)] = 10) -> Response:
+    from cistrade.errors import UnknownCountry
+    from cistrade.reference.countries import registry
+
+    reg = registry()
+    try:
+        found = [reg.lookup(q)]
+    except UnknownCountry:
+        found = reg.search(q, limit=limit)
+        if not found:
+            raise
+    return Response(_dumps({"query": {"q": q}, "rows": [_area_row(a) for a in found]}),
+                    media_type="application/json")
+
+
+@router.get("/countries/{code}", summary="One area of the registry")
+def country(code: str) -> Response:
+    from cistrade.reference.countries import registry
+
+    area = registry().lookup(code)
+    return Response(_dumps({"query": {"code": code}, "rows": [_area_row(area)]}),
+                    media_type="application/json")
+
+
+@router.get("/blocs", summary="The blocs the registry knows")
+def blocs() -> Response:
+    from cistrade.reference.blocs import blocs as all_blocs
+
+    rows = [{"id": b.id, "name_en": b.name_en, "name_ru": b.name_ru, "members_today": b.members()}
+            for b in all_blocs()]
+    return Response(_dumps({"query": {}, "rows": rows}), media_type="application/json")
+
+
+@router.get("/blocs/{bloc_id}", summary="A bloc's membership intervals and members on a day")
+def bloc(bloc_id: str, on: date | None = None) -> Response:
+    from cistrade.reference.blocs import bloc as get_bloc
+
+    when = on or date.today()
+    b = get_bloc(bloc_id)
+    rows = [{"code": m.member, "status": m.status, "start": m.start, "end": m.end, "source": m.source}
+            for m in b.memberships]
+    doc = {"query": {"bloc": b.id, "on": when}, "rows": rows, "members": b.members(on=when),
+           "name_en": b.name_en, "name_ru": b.name_ru}
+    return Response(_dumps(doc), media_type="application/json")
+
+
+def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
+    from cistrade.claims import claims_from_data, extract_claims
+
+    if (body.text is None) == (body.claims is None):
+        raise InputError('give either "text" or "claims"')
+    if body.text is not None:
+        claims = extract_claims(body.text, lang=body.lang)
+        query = {"input": "text", "lang": body.lang, "chars": len(body.text)}
+    else:
+        claims = claims_from_data(body.claims, name="claims")
+        query = {"input": "claims"}
+    if len(claims) > MAX_CLAIMS:
+        raise InputError(f"too many claims ({len(claims)}); at most {MAX_CLAIMS} per request")
+    return claims, query
+
+
+@router.post("/check", summary="Check the trade claims of a text, or structured claims")
+async def check(request: Request, body: CheckRequest) -> Response:
+    from cistrade.claims import Verifier
+
+    pool = request.app.state.pool
+    claims, query = await pool.submit(lambda: _claims(body))
+    if not claims:
+        raise InputError("no trade claims found (the extractor looks for shares, ranks, growth rates "
+                         "and roles of countries and blocs); nothing to check")
+    verdicts = await pool.submit(lambda: pool.run(lambda eng: Verifier(eng).verify_all(claims)))
+    rows = [v.to_dict() for v in verdicts]
+    summary = dict(Counter(r["verdict"] for r in rows))
+    return Response(_dumps({"query": {"indicator": "check", **query}, "rows": rows, "summary": summary}),
+                    media_type="application/json")
+
+
+@router.get("/charts/{kind}", summary="A dashboard chart as a Vega-Lite spec (data inline)")
+async def chart(request: Request, kind: Literal["share", "bloc-share", "matrix"], period: PeriodQ,
+          reporter: Annotated[str | None, Query(max_length=80)] = None,
+          bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
+          top: Annotated[int, Query(ge=1, le=40)] = 15) -> Response:
+    from cistrade.report import charts
+
+    if kind != "matrix" and not reporter:
+        raise InputError(f"the {kind} chart needs a reporter")
+
+    def compute(eng: Any) -> dict[str, Any]:
+        from cistrade.indicators import share as share_ind
+
+        if kind == "share":
+            return charts.share_bars(share_ind(eng, reporter, period, flow).to_dict(), top=top,
+                                     titled=False)
+        if kind == "bloc-share":
+            return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
+        return charts.matrix_heatmap(mutual_matrix(eng, bloc, period, flow), titled=False)
+
+    return await _answer(request, ("chart", kind, reporter, bloc, period, flow, top), compute)
