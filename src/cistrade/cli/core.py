@@ -20,12 +20,18 @@ SOURCE_HELP = (
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
+    return [p for p, _ in _expand_marked(paths)]
+
+
+def _expand_marked(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """Files to read, each marked True when named explicitly (not found inside a folder)."""
+    files: list[tuple[Path, bool]] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            found = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            files.extend((f, False) for f in found)
         elif p.exists():
-            files.append(p)
+            files.append((p, True))
         else:
             raise InputError("no such file or folder", file=str(p))
     if not files:
@@ -59,15 +65,25 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
     """Ingest files (detecting sources with 'auto') with a progress bar; return the report."""
     from cistrade.sources import detect, get_source
 
-    files = _expand(paths)
     items = []
-    for f in files:
-        cls = detect(f) if source == "auto" else get_source(source)
+    for f, explicit in _expand_marked(paths):
+        if source == "auto":
+            try:
+                cls = detect(f)
+            except InputError:
+                if explicit:
+                    raise
+                err.print(f"skipped {f}: not a trade-data format cistrade reads", highlight=False)
+                continue
+        else:
+            cls = get_source(source)
         try:
             src = cls(**options) if source != "auto" else cls()
         except TypeError as exc:
             raise InputError(f"the {cls.name} reader does not take these options: {exc}") from None
         items.append((src, f, lambda s=src, f=f: s.read(f)))
+    if not items:
+        raise InputError("none of these files is in a format cistrade reads")
     store = open_store(db, read_only=False)
     try:
         with _progress() as bar:
