@@ -104,7 +104,7 @@ def test_code_table_resolution():
 
 def test_codes_option_and_file_beside_the_data(tmp_path, mem_store):
     data = write(tmp_path, "BACI_HS17_Y2019_V202401.csv", HEADER + "2019,711,842,10121,5,\n")
-    with pytest.raises(InputError, match="row 2, column i: unknown BACI country code"):
+    with pytest.raises(InputError, match="row 2, column 'i': unknown BACI country code"):
         mem_store.ingest(BaciSource(), [data])
     old_table = shared("baci", "country_codes_V202301.csv")
     report = mem_store.ingest(BaciSource(codes=old_table), [data])
@@ -144,17 +144,17 @@ def test_hs_revision_from_the_name_or_the_option(tmp_path):
     [
         ("t,i,j,k,value,q\n2023,410,36,852352,1.5,\n", "row 1: unknown header"),
         ("year,exporter,importer,product,v,q\n2023,410,36,852352,1.5,\n", "unknown header"),
-        (HEADER + "2023,410,999,852352,1.5,\n", "row 2, column j: unknown BACI country code"),
+        (HEADER + "2023,410,999,852352,1.5,\n", "row 2, column 'j': unknown BACI country code"),
         (HEADER + "2023,410,36,852352,1.5,\n2023,-5,36,852352,1.5,\n",
-         "row 3, column i: unknown BACI country code"),
+         "row 3, column 'i': unknown BACI country code"),
         (HEADER + "2023,410,36,852352,1.5,\n2023,410,40,852352,abc,\n",
-         "row 3, column v: not a value in thousand USD: 'abc'"),
-        (HEADER + "2023,410,36,852352,,\n", "row 2, column v: .*empty"),
-        (HEADER + "2023,410,36,852352,1.5,2 t\n", "row 2, column q: not a quantity"),
-        (HEADER + "2023,410,36,8523521,1.5,\n", "row 2, column k: not an HS6 code"),
-        (HEADER + "20x3,410,36,852352,1.5,\n", "row 2, column t: not a year"),
-        (HEADER + "2023,410,36,852352\n", "row 2, column v: .*empty"),
-        (HEADER + "2023,410,36,852352,1.5,,7\n", "Line: 2"),
+         "row 3, column 'v': not a value in thousand USD: 'abc'"),
+        (HEADER + "2023,410,36,852352,,\n", "row 2, column 'v': .*empty"),
+        (HEADER + "2023,410,36,852352,1.5,2 t\n", "row 2, column 'q': not a quantity"),
+        (HEADER + "2023,410,36,8523521,1.5,\n", "row 2, column 'k': not an HS6 code"),
+        (HEADER + "20x3,410,36,852352,1.5,\n", "row 2, column 't': not a year"),
+        (HEADER + "2023,410,36,852352\n", "row 2, column 'v': .*empty"),
+        (HEADER + "2023,410,36,852352,1.5,,7\n", "row 2: malformed CSV line"),
         (HEADER + "2023,410,36,852352,1.5,0.2\n2023,410,36,852352,1.5,0.2\n", "duplicate"),
         (HEADER + "2023,410,36,852352,1.5,0.0", "truncated"),
         ("", "empty"),
