@@ -176,7 +176,8 @@ def test_case_and_spacing_do_not_matter(area: Area, pick: int, upper: bool, gap:
     variant = variant.upper() if upper else variant.lower()
     if variant.strip() == variant and len(variant) <= 3:
         return  # short upper-case text reads as a code first
-    assert registry().lookup(variant, on=_day_in(area)) == area
+    # compare codes: readers may have added aliases (a new Area value) since `area` was drawn
+    assert registry().lookup(variant, on=_day_in(area)).code == area.code
 
 
 # -- errors and suggestions ------------------------------------------------------------------
