@@ -26,7 +26,18 @@ from rich.table import Table
 
 from cistrade.errors import CistradeError, InputError
 
-__all__ = ["app", "command", "emit", "DbOption", "FormatOption", "Format", "err", "out", "open_store"]
+__all__ = [
+    "app",
+    "command",
+    "guarded",
+    "emit",
+    "DbOption",
+    "FormatOption",
+    "Format",
+    "err",
+    "out",
+    "open_store",
+]
 
 app = typer.Typer(
     name="cistrade",
@@ -63,37 +74,46 @@ EXIT_ERROR = 1
 EXIT_INTERNAL = 3
 
 
-def command(*names: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command whose cistrade errors become one line on stderr and exit 1."""
+def guarded(fn: Callable[..., Any], *, interrupted: str = "") -> Callable[..., Any]:
+    """``fn`` with every cistrade error turned into one line on stderr and exit 1."""
+    note = interrupted or "interrupted; the store is unchanged by the unfinished step"
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        try:
+            return fn(*args, **kw)
+        except CistradeError as exc:
+            err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
+            detail = getattr(exc, "available", None)
+            if detail:
+                err.print(f"available: {_short(detail)}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_ERROR) from None
+        except typer.Exit:
+            raise
+        except KeyboardInterrupt:
+            err.print(note)
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the CLI edge: never a traceback
+            if os.environ.get("CISTRADE_DEBUG"):
+                raise
+            logging.getLogger("cistrade").debug("internal error", exc_info=True)
+            err.print(
+                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
+                "(set CISTRADE_DEBUG=1 for the traceback, and please report it)",
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def command(
+    *names: str, on: typer.Typer | None = None, interrupted: str = "", **kwargs: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a command (on ``app``, or the sub-app ``on``) wrapped by :func:`guarded`."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            try:
-                return fn(*args, **kw)
-            except CistradeError as exc:
-                err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
-                detail = getattr(exc, "available", None)
-                if detail:
-                    err.print(f"available: {_short(detail)}", highlight=False, markup=False)
-                raise typer.Exit(EXIT_ERROR) from None
-            except typer.Exit:
-                raise
-            except KeyboardInterrupt:
-                err.print("interrupted; the store is unchanged by the unfinished step")
-                raise typer.Exit(130) from None
-            except Exception as exc:  # noqa: BLE001 - the CLI edge: never a traceback
-                if os.environ.get("CISTRADE_DEBUG"):
-                    raise
-                logging.getLogger("cistrade").debug("internal error", exc_info=True)
-                err.print(
-                    f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
-                    "(set CISTRADE_DEBUG=1 for the traceback, and please report it)",
-                    highlight=False,
-                )
-                raise typer.Exit(EXIT_INTERNAL) from None
-
-        app.command(*names, **kwargs)(wrapper)
+        (on or app).command(*names, **kwargs)(guarded(fn, interrupted=interrupted))
         return fn
 
     return decorate

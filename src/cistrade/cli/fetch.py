@@ -8,9 +8,6 @@ files are then ingested in one transaction, each dataset recording its request U
 
 from __future__ import annotations
 
-import functools
-import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,18 +16,15 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cistrade.cli.base import (
-    EXIT_ERROR,
-    EXIT_INTERNAL,
     DbOption,
     Format,
     FormatOption,
-    _short,
     app,
+    command,
     emit,
     err,
     open_store,
 )
-from cistrade.errors import CistradeError
 from cistrade.fetch import FetchResult, HttpClient, ingest_fetched
 
 __all__ = ["fetch_app", "make_http"]
@@ -50,38 +44,14 @@ def make_http(cache_dir: Path | None) -> HttpClient:
 
 
 def fetch_command(name: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a ``fetch`` sub-command with the same error handling as ``cli.base.command``."""
-
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            try:
-                return fn(*args, **kw)
-            except CistradeError as exc:
-                err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
-                available = getattr(exc, "available", None)
-                if available:
-                    err.print(f"available: {_short(available)}", highlight=False, markup=False)
-                raise typer.Exit(EXIT_ERROR) from None
-            except typer.Exit:
-                raise
-            except KeyboardInterrupt:
-                err.print("interrupted; finished responses are cached: run the same command "
-                          "again to resume (the store is unchanged by the unfinished step)")
-                raise typer.Exit(130) from None
-            except Exception as exc:  # noqa: BLE001 - the CLI edge: never a traceback
-                if os.environ.get("CISTRADE_DEBUG"):
-                    raise
-                logging.getLogger("cistrade").debug("internal error", exc_info=True)
-                err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
-                          "(set CISTRADE_DEBUG=1 for the traceback, and please report it)",
-                          highlight=False)
-                raise typer.Exit(EXIT_INTERNAL) from None
-
-        fetch_app.command(name, **kwargs)(wrapper)
-        return fn
-
-    return decorate
+    """Register a ``fetch`` sub-command with the CLI's error handling (``cli.base.command``)."""
+    return command(
+        name,
+        on=fetch_app,
+        interrupted="interrupted; finished responses are cached: run the same command again to "
+        "resume (the store is unchanged by the unfinished step)",
+        **kwargs,
+    )
 
 
 CacheDirOption = Annotated[
