@@ -1,0 +1,187 @@
+"""What the store covers: one entry per reporter, dataset, flow, frequency, period, basis …
+
+The catalog is the ``flows`` table grouped by every column that decides *which* rows answer a
+question (never by partner, except that each published aggregate row — World, a group — keeps
+its own entry). It is small (thousands of entries for millions of rows), computed once per
+store version with the engine's own backend, kept on the engine and, for a store file, cached
+on disk beside the Spark exports. Row selection (:mod:`cistrade.indicators.select`) and the
+``available`` part of every :class:`~cistrade.errors.NoData` come from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from cistrade.indicators.preference import freq_name, source_rank
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ibis.expr.types as ir
+
+    from cistrade.indicators.engine import Engine
+
+__all__ = ["Entry", "Catalog", "catalog_expr", "load_catalog", "availability", "describe_available"]
+
+log = logging.getLogger(__name__)
+
+KEYS = ("reporter", "dataset_id", "flow", "freq", "period_start", "period_end",
+        "product_class", "partner_basis", "currency")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Rows of one dataset for one reporter, flow, period, basis, product class and currency.
+
+    ``agg`` is ``""`` for partner rows, else the code of the published aggregate row
+    (``WLD``, ``G:CIS`` …) the entry counts.
+    """
+
+    reporter: str
+    dataset_id: str
+    flow: str
+    freq: str
+    start: date
+    end: date
+    product_class: str
+    basis: str
+    currency: str
+    agg: str
+    rows: int
+    source: str
+
+    @property
+    def unit(self) -> tuple[date, date]:
+        return (self.start, self.end)
+
+
+def catalog_expr(flows: ir.Table) -> ir.Table:
+    """The catalog as an Ibis expression over the canonical flows."""
+    import ibis
+
+    t = flows.mutate(agg=ibis.cases((flows["aggregate"], flows.partner), else_=""))
+    return t.group_by([*KEYS, "agg"]).aggregate(rows=t.count())
+
+
+class Catalog:
+    """Entries indexed by reporter."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.by_reporter: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            self.by_reporter[e.reporter].append(e)
+
+    def reporters(self) -> list[str]:
+        return sorted(self.by_reporter)
+
+    def entries(self, reporter: str, first: date | None = None,
+                last: date | None = None) -> list[Entry]:
+        """A reporter's entries, those overlapping ``first``..``last`` when given."""
+        found = self.by_reporter.get(reporter, [])
+        if first is None or last is None:
+            return list(found)
+        return [e for e in found if e.start <= last and e.end >= first]
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_reporter.values())
+
+
+def _cache_file(eng: Engine, version: tuple[Any, ...]):  # noqa: ANN202 - Path | None
+    if eng.store_path is None:
+        return None
+    from cistrade.indicators.engine import cache_dir
+
+    key = hashlib.sha1(repr((str(eng.store_path.resolve()), version)).encode()).hexdigest()[:16]
+    return cache_dir() / "catalog" / f"{key}.arrow"
+
+
+def _read_or_compute(eng: Engine, version: tuple[Any, ...]) -> Any:
+    """The catalog table, from the on-disk cache (an Arrow IPC file) when it is there."""
+    import pyarrow as pa
+
+    path = _cache_file(eng, version)
+    if path is not None and path.exists():
+        try:
+            with pa.ipc.open_file(path) as reader:
+                return reader.read_all()
+        except (OSError, pa.ArrowInvalid):  # a damaged cache file is recomputed
+            log.warning("ignoring an unreadable catalog cache %s", path)
+    table = eng.to_arrow(catalog_expr(eng.flows))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with pa.ipc.new_file(tmp, table.schema) as writer:
+                writer.write_table(table)
+            tmp.replace(path)
+        except OSError as exc:  # a read-only cache dir only costs speed
+            log.info("cannot cache the catalog at %s: %s", path, exc)
+    return table
+
+
+def load_catalog(eng: Engine, version: tuple[Any, ...]) -> Catalog:
+    table = _read_or_compute(eng, version)
+    sources = {k: v["source"] for k, v in eng.datasets.items()}
+    cols = [table.column(c).to_pylist() for c in (*KEYS, "agg", "rows")]
+    entries = (Entry(*row, sources.get(row[1], "?")) for row in zip(*cols, strict=True))
+    return Catalog(entries)
+
+
+# -- what is available -------------------------------------------------------------------------
+
+
+def _span(entries: list[Entry], freq: str) -> tuple[str, str]:
+    first = min(e.start for e in entries)
+    last = max(e.end for e in entries)
+    if freq == "A":
+        return str(first.year), str(last.year)
+    return f"{first:%Y-%m}", f"{last:%Y-%m}"
+
+
+def availability(eng: Engine, reporter: str) -> dict[str, Any]:
+    """What the store holds for a reporter, by source (preferred first) and frequency."""
+    from cistrade.indicators.args import area_code
+
+    code = area_code(reporter)
+    eng.refresh()
+    entries = eng.catalog().entries(code)
+    by_source: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_source[e.source].append(e)
+    sources = []
+    for source in sorted(by_source, key=source_rank):
+        es = by_source[source]
+        freqs = {}
+        for f in "MQCA":
+            fe = [e for e in es if e.freq == f]
+            if fe:
+                freqs[freq_name(f)] = dict(zip(("first", "last"), _span(fe, f), strict=True))
+        sources.append({
+            "source": source,
+            "datasets": sorted({e.dataset_id for e in es}),
+            "freqs": freqs,
+            "first": min(e.start for e in es).isoformat(),
+            "last": max(e.end for e in es).isoformat(),
+            "flows": sorted({e.flow for e in es}),
+            "bases": sorted({e.basis for e in es}),
+            "currencies": sorted({e.currency for e in es}),
+            "aggregates": sorted({e.agg for e in es if e.agg}),
+        })
+    found: dict[str, Any] = {"reporter": code, "sources": sources}
+    if not sources:
+        found["reporters_with_data"] = eng.catalog().reporters()
+    return found
+
+
+def describe_available(avail: dict[str, Any]) -> str:
+    """``kz-bns annual 2018–2023; comtrade monthly 2019-01–2023-12`` (or ``nothing``)."""
+    parts = []
+    for s in avail["sources"]:
+        spans = [f"{name} {span['first']}–{span['last']}" for name, span in s["freqs"].items()]
+        parts.append(f"{s['source']} " + ", ".join(spans))
+    return "; ".join(parts) if parts else "nothing for this reporter"

@@ -1,0 +1,300 @@
+"""Where indicators run: an Ibis backend over the store's tables, DuckDB by default or Spark.
+
+:func:`connect` opens the store read-only and hands back an :class:`Engine`: the Ibis
+table ``flows``, the store's dataset provenance and exchange rates (the DuckDB store itself,
+``engine.meta``), and the coverage catalog (:mod:`cistrade.indicators.catalog`) the row
+selection works from. Indicators build Ibis expressions on ``engine.flows`` and never ask
+which engine runs them; :meth:`Engine.prepare` keeps each question's compiled query per store
+version (in memory, and on disk for a store file: :mod:`cistrade.indicators.prepared`).
+
+``engine="spark"`` runs the same expressions on a local Spark session through Ibis's pyspark
+backend, reading the store's tables exported to Parquet (:mod:`cistrade.indicators.spark`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from cistrade.errors import InputError, StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ibis.expr.types as ir
+
+    from cistrade.indicators.catalog import Catalog
+    from cistrade.store import Store
+
+__all__ = ["Engine", "Prepared", "connect", "ENGINES", "cache_dir"]
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("duckdb", "spark")
+#: prepared queries kept per engine (least recently used dropped first)
+PREPARED_MAX = 256
+
+_DATASET_COLUMNS = ("dataset_id", "source", "series", "vintage", "title", "file_name",
+                    "file_path", "url", "licence", "synthetic", "retrieved_at")
+
+
+def cache_dir() -> Path:
+    """Where exports and catalogs are cached: ``$CISTRADE_CACHE_DIR`` or the user cache dir."""
+    env = os.environ.get("CISTRADE_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("cistrade", appauthor=False)
+
+
+@dataclass
+class Prepared:
+    """An indicator's query, planned, built and (on DuckDB) compiled once per store version.
+
+    ``meta`` carries what the indicator needs besides the rows (plans, notes, currency …).
+    Executing it always reads the data again; only the planning is reused.
+    """
+
+    expr: Any
+    sql: str | None
+    meta: dict[str, Any]
+
+
+@dataclass
+class _Snapshot:
+    """What the engine knows about the store at one version."""
+
+    version: tuple[Any, ...]
+    datasets: dict[str, dict[str, Any]]
+    has_rates: bool
+
+
+class Engine:
+    """An Ibis backend over one store's tables, with the store's provenance at hand."""
+
+    def __init__(self, name: str, backend: Any, con: duckdb.DuckDBPyConnection,
+                 store_path: Path | None, *, owns_meta: bool, static: bool = False) -> None:
+        self.name = name
+        self._backend = backend  # DuckDB's Ibis backend is made on first use (imports Ibis)
+        self._con = con
+        # prepared SQL runs on a cursor of its own, without Ibis
+        self._runner = con.cursor()
+        # the DuckDB store itself, for provenance, version and rates: a cursor of its own, so
+        # that its results never interleave with the backend's or the caller's
+        self.meta = con.cursor()
+        self.store_path = store_path
+        self._owns_meta = owns_meta
+        self._static = static  # Spark reads a snapshot: its version never moves
+        self._snapshot: _Snapshot | None = None
+        self._catalog: Catalog | None = None
+        self._tables: dict[str, Any] = {}
+        self._prepared: OrderedDict[Any, Prepared] = OrderedDict()
+
+    @property
+    def backend(self) -> Any:
+        """The Ibis backend (created on first use: importing Ibis takes half a second)."""
+        if self._backend is None:
+            import ibis
+
+            self._backend = ibis.duckdb.from_connection(self._con.cursor())
+        return self._backend
+
+    @backend.setter
+    def backend(self, value: Any) -> None:
+        self._backend = value
+
+    # -- the store's state ---------------------------------------------------------------
+
+    def _read_version(self) -> tuple[Any, ...]:
+        """What changes whenever the store does: every ingest (flows, supersessions, rates)
+        adds a dataset row."""
+        try:
+            row = self.meta.execute(
+                """SELECT count(*), coalesce(max(ingested_at)::VARCHAR, ''),
+                          coalesce(sum(row_count), 0),
+                          count(*) FILTER (WHERE source = 'ecb-rates')
+                   FROM datasets"""
+            ).fetchall()[0]
+        except duckdb.Error as exc:
+            raise StoreError(f"not a cistrade store ({self.store_path}): {exc}") from exc
+        return tuple(row)
+
+    def snapshot(self) -> _Snapshot:
+        """Provenance and version as last read (see :meth:`refresh`)."""
+        if self._snapshot is None:
+            return self.refresh()
+        return self._snapshot
+
+    def refresh(self) -> _Snapshot:
+        """Re-read the store's version, and its provenance if it changed (a live store);
+        every indicator calls it once on entry."""
+        if self._snapshot is not None and self._static:
+            return self._snapshot
+        version = self._read_version()
+        if self._snapshot is None or self._snapshot.version != version:
+            rel = self.meta.execute(f"SELECT {', '.join(_DATASET_COLUMNS)} FROM datasets")
+            datasets = {r[0]: dict(zip(_DATASET_COLUMNS, r, strict=True)) for r in rel.fetchall()}
+            self._snapshot = _Snapshot(version, datasets, bool(version[3]))
+            self._catalog = None
+            self._prepared.clear()
+        return self._snapshot
+
+    @property
+    def version(self) -> tuple[Any, ...]:
+        return self.snapshot().version
+
+    @property
+    def datasets(self) -> dict[str, dict[str, Any]]:
+        return self.snapshot().datasets
+
+    @property
+    def has_rates(self) -> bool:
+        return self.snapshot().has_rates
+
+    def source_of(self, dataset_id: str) -> str:
+        return self.datasets[dataset_id]["source"]
+
+    def catalog(self) -> Catalog:
+        """What the store covers, by reporter, source, flow, frequency and period (cached)."""
+        from cistrade.indicators.catalog import load_catalog
+
+        snap = self.snapshot()
+        if self._catalog is None:
+            self._catalog = load_catalog(self, snap.version)
+        return self._catalog
+
+    # -- tables and execution --------------------------------------------------------------
+
+    def table(self, name: str) -> ir.Table:
+        if name not in self._tables:
+            self._tables[name] = self.backend.table(name)
+        return self._tables[name]
+
+    @property
+    def flows(self) -> ir.Table:
+        return self.table("flows")
+
+    def to_arrow(self, expr: ir.Table) -> Any:
+        """Run an expression; the answer as a ``pyarrow.Table``.
+
+        On DuckDB the compiled relation is fetched as Arrow directly: Ibis's ``to_pyarrow``
+        would import pandas (a third of a second) only to map types the rows do not need.
+        """
+        relation = getattr(self.backend, "_to_duckdb_relation", None)
+        if relation is not None:
+            return relation(expr).to_arrow_table()
+        return self.backend.to_pyarrow(expr)
+
+    def prepare(self, key: Any, make: Callable[[], tuple[Any, dict[str, Any]]]) -> Prepared:
+        """The prepared query for ``key`` (everything that decides it, hashable): made by
+        ``make() -> (expr, meta)`` on first use, kept while the store does not change — in
+        memory, and for a DuckDB store file also on disk (:mod:`cistrade.indicators.prepared`),
+        so that a new process asking the same question needs neither planning nor Ibis."""
+        from cistrade.indicators import prepared as disk
+
+        found = self._prepared.get(key)
+        if found is not None:
+            self._prepared.move_to_end(key)
+            return found
+        path = disk.cache_path(self, key) if self.name == "duckdb" else None
+        found = disk.load(path) if path is not None else None
+        if found is None:
+            expr, meta = make()
+            sql = None
+            if self.name == "duckdb" and not _has_memtables(expr):
+                sql = str(self.backend.compile(expr))
+            found = Prepared(expr, sql, meta)
+            if path is not None and sql is not None:
+                disk.save(path, found)
+        self._prepared[key] = found
+        if len(self._prepared) > PREPARED_MAX:
+            self._prepared.popitem(last=False)
+        return found
+
+    def execute(self, prepared: Prepared) -> Any:
+        """Run a prepared query; the answer as a ``pyarrow.Table``."""
+        if prepared.sql is not None:
+            return self._runner.sql(prepared.sql).to_arrow_table()
+        return self.to_arrow(prepared.expr)
+
+    def rows(self, expr: ir.Table) -> list[dict[str, Any]]:
+        return self.to_arrow(expr).to_pylist()
+
+    def sql(self, expr: ir.Table) -> str:
+        """The SQL the backend would run (for logs and explanations)."""
+        import ibis
+
+        return str(ibis.to_sql(expr, dialect=self.backend.name))
+
+    def close(self) -> None:
+        self.meta.close()
+        self._runner.close()
+        if self._owns_meta:
+            self._con.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Engine {self.name} on {self.store_path or 'a live store'}>"
+
+
+def _has_memtables(expr: Any) -> bool:
+    """In-memory tables are registered with the backend when an expression runs: such a query
+    is run through Ibis every time rather than from its compiled SQL."""
+    from ibis.expr import operations as ops
+
+    return bool(expr.op().find(ops.InMemoryTable))
+
+
+def _open_duckdb(db: str | Path | None, store: Store | None) -> tuple[Any, Path | None, bool]:
+    if store is not None:
+        path = None if str(store.path) == ":memory:" else Path(store.path)
+        return store.con, path, False
+    from cistrade.store import default_db_path
+
+    path = Path(db) if db is not None else default_db_path()
+    if not path.exists():
+        raise StoreError(f"no store at {path}; run `cistrade ingest …` or `cistrade demo` first")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot open the store {path} read-only: {str(exc).splitlines()[0]} "
+            "(if this process has it open already, pass store=that Store)"
+        ) from exc
+    return con, path, True
+
+
+def connect(db: str | Path | None = None, *, engine: str = "duckdb",
+            store: Store | None = None) -> Engine:
+    """An engine over a store: ``db`` (a path; default the user's store) or an open ``store``.
+
+    ``engine="duckdb"`` (default) reads the DuckDB file read-only. ``engine="spark"`` starts
+    (once per process) a local Spark session and reads the store's tables exported to Parquet,
+    cached per store version; it needs ``pip install 'cistrade[spark]'`` and Java 17.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+    con, path, owns = _open_duckdb(db, store)
+    try:
+        if engine == "spark":
+            from cistrade.indicators.spark import spark_backend
+
+            eng = Engine("spark", None, con, path, owns_meta=owns, static=True)
+            eng.backend = spark_backend(eng)
+            return eng
+        return Engine("duckdb", None, con, path, owns_meta=owns)
+    except BaseException:
+        if owns:
+            con.close()
+        raise

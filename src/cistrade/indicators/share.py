@@ -1,0 +1,170 @@
+"""Partner shares: every partner's value, share of the reporter's total, and rank.
+
+The total is the reporter's trade with the world: the published World row where the data has
+one for that flow and period, otherwise the sum over every partner row (the notes say which).
+Ranks count countries only; pseudo-areas ("other countries", areas n.e.s. …) are listed
+without a rank and aggregate rows (World, CIS …) never appear as partners. When the total is
+the sum of the partners, the shares of all partners add up to 1.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from cistrade.errors import NoData
+from cistrade.indicators.args import (
+    ALL,
+    area_code,
+    area_name,
+    flows_of,
+    period_range,
+    reporter_codes,
+    trade_flow,
+)
+from cistrade.indicators.frame import base, has_world, select_rows
+from cistrade.indicators.measures import partner_values, with_rank, with_share, with_totals
+from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
+from cistrade.indicators.result import Result
+from cistrade.indicators.select import Plan, plan_for, plan_many
+
+if TYPE_CHECKING:  # pragma: no cover
+    import ibis.expr.types as ir
+
+    from cistrade.indicators.engine import Engine
+
+__all__ = ["share", "share_table", "plans_for", "reporter_key"]
+
+
+def share_table(b: ir.Table, flows: tuple[str, ...], *, top: int | None = None,
+                partner: str | None = None, world: bool = True) -> ir.Table:
+    """Per reporter and partner: flows, ``value``, ``total``, ``share``, ``rank``, ``covered``
+    (the listed partners' part of the total); ranked partners first, then the others.
+    ``world=False``: no World rows among ``b`` (the total is the partners' sum)."""
+    import ibis
+
+    j = with_share(with_totals(partner_values(b, flows), b, flows, world))
+    if world:  # the listed partners' part of a published total
+        j = j.mutate(covered=j.value.sum().over(ibis.window(group_by="reporter"))
+                     / j.total.nullif(0.0))
+    else:
+        j = j.mutate(covered=ibis.literal(1.0))
+    j = with_rank(j)
+    if partner is not None:
+        j = j.filter(j.partner == partner)
+    if top is not None:
+        j = j.filter(j["rank"] <= int(top))
+    return j.order_by([j.reporter, j["rank"].isnull(), j["rank"], ibis.desc(j.value), j.partner])
+
+
+def plans_for(eng: Engine, reporter: Any, rng: Any, flows: tuple[str, ...], *,
+              basis: str | None, source: str | None, what: str
+              ) -> tuple[list[Plan], dict[str, str], bool]:
+    """Plans for one reporter (NoData raised) or a batch (``"*"`` or a list)."""
+    batch = isinstance(reporter, list | tuple | set | frozenset) or (
+        isinstance(reporter, str) and reporter.strip() == ALL)
+    if not batch:
+        code = area_code(reporter)
+        return [plan_for(eng, code, rng, flows, basis=basis, source=source, what=what)], {}, False
+    codes = reporter_codes(reporter, eng.catalog().reporters())
+    plans, missing = plan_many(eng, codes, rng, flows, basis=basis, source=source, what=what)
+    if not plans:
+        raise NoData(f"no data for any of {len(codes)} reporter(s) in {rng}",
+                     available=dict(list(missing.items())[:50]))
+    return plans, missing, True
+
+
+def _builder(flow: str, period: str, currency: str, plans: list[Plan]) -> Any:
+    """How the rows' dicts are built from the answer's columns (a picklable partial)."""
+    flows = flows_of(trade_flow(flow))
+    basis = {p.reporter: p.part(flows[-1]).basis for p in plans}
+    return functools.partial(_build, flow, period, currency, basis)
+
+
+def _build(flow: str, period: str, currency: str, basis: dict[str, str],
+           table: Any) -> list[dict[str, Any]]:
+    flows = flows_of(trade_flow(flow))
+    c = table.to_pydict()
+    parts = [c[f] for f in flows] if len(flows) > 1 else []
+    rows = []
+    for i, (r, p) in enumerate(zip(c["reporter"], c["partner"], strict=True)):
+        row = {"reporter": r, "partner": p, "partner_name": area_name(p), "flow": flow,
+               "period": period, "value": c["value"][i], "currency": currency,
+               "share": c["share"][i], "rank": c["rank"][i], "basis": "reported",
+               "partner_basis": basis[r]}
+        for f, col in zip(flows if parts else (), parts, strict=False):
+            row[f] = col[i]
+        row["total"] = c["total"][i]
+        rows.append(row)
+    return rows
+
+
+def _coverage_notes(table: Any) -> list[str]:
+    """Reporters whose listed partners fall short of the published total (``covered`` is the
+    same on every row of a reporter)."""
+    seen: dict[str, float] = {}
+    for r, c in zip(table.column("reporter").to_pylist(), table.column("covered").to_pylist(),
+                    strict=True):
+        if c is not None and c < 0.995:
+            seen.setdefault(r, c)
+    return [f"{r}: the partners listed add up to {c:.1%} of the published total (the publisher "
+            "lists only some partners)" for r, c in list(seen.items())[:10]]
+
+
+def reporter_key(reporter: Any) -> Any:
+    """A hashable form of a reporter argument, for prepared-query keys."""
+    if isinstance(reporter, list | tuple | set | frozenset):
+        return tuple(sorted(area_code(r) for r in reporter))
+    if isinstance(reporter, str) and reporter.strip() == ALL:
+        return ALL
+    return area_code(reporter)
+
+
+def share(eng: Engine, reporter: Any, period: Any, flow: Any = "turnover", *,
+          basis: str | None = None, top: int | None = None, partner: Any = None,
+          source: str | None = None) -> Result:
+    """Every partner's value, share of the reporter's total and rank (see module doc).
+
+    ``reporter`` may be ``"*"`` or a list for every reporter at once (one query).
+    """
+    eng.refresh()
+    rng = period_range(period)
+    tf = trade_flow(flow)
+    flows = flows_of(tf)
+    partner_code = area_code(partner) if partner is not None else None
+
+    def make() -> tuple[Any, dict[str, Any]]:
+        plans, missing, batch = plans_for(eng, reporter, rng, flows, basis=basis, source=source,
+                                          what=tf.value)
+        world = has_world(plans)
+        frame = base(eng, select_rows(eng, plans), plans, periods=world, raw=not world)
+        expr = share_table(frame.table, flows, top=top, partner=partner_code, world=world)
+        query = {
+            "reporter": ALL if batch else plans[0].reporter,
+            "reporter_name": None if batch else area_name(plans[0].reporter),
+            "period": str(rng), "period_start": rng.first_day, "period_end": rng.last_day,
+            "flow": tf.value, "basis": basis, "top": top, "partner": partner_code,
+            "source": source, "currency": frame.currency, "engine": eng.name,
+            "selections": plans_query(plans),
+        }
+        if frame.rates:
+            query["rates"] = frame.rates
+        ids = {d for p in plans for d in p.datasets} | set(frame.datasets)
+        return expr, {"query": query, "datasets": datasets_of(eng, ids), "world": world,
+                      "notes": plan_notes(plans, totals=True) + frame.notes,
+                      "tail": missing_note(missing),
+                      "build": _builder(tf.value, str(rng), frame.currency, plans)}
+
+    key = ("share", reporter_key(reporter), str(rng), tf.value, basis, top, partner_code, source)
+    prepared = eng.prepare(key, make)
+    table = eng.execute(prepared)
+    meta = prepared.meta
+    notes = meta["notes"] + (_coverage_notes(table) if meta["world"] else [])
+    notes.append("ranks count countries only; World, groups and pseudo-areas (other countries, "
+                 "areas n.e.s. …) have no rank")
+    if top is not None:
+        notes.append(f"the top {top} partners by rank; the shares are of the full total")
+    if partner_code is not None and table.num_rows == 0:
+        notes.append(f"{partner_code} does not appear among the partners in this data")
+    return Result("share", dict(meta["query"]), datasets=meta["datasets"],
+                  notes=notes + meta["tail"], table=table, build=meta["build"])
