@@ -361,3 +361,15 @@ def test_currencies_are_converted_at_stated_rates(fx_eng: Any) -> None:
     assert all(x["rate"] == approx(1.1) and x["currency"] == "EUR" for x in r.query["rates"])
     assert any(d["source"] == "ecb-rates" for d in r.datasets)
     assert any("EUR converted to USD" in n for n in r.notes)
+
+
+def test_spark_without_pyspark_names_the_extra(store_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from cistrade.indicators import spark
+
+    monkeypatch.setattr(spark, "_SESSION", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(InputError, match=r"pip install 'cistrade\[spark\]'"):
+        connect(store_path, engine="spark")

@@ -11,6 +11,22 @@ an :class:`Engine` (DuckDB by default, or Spark) and returned as a :class:`Resul
 Reporters and partners are names or codes; periods ``2024``, ``2024-Q3``, ``2024-09`` or
 ``2024-01..2024-09``. ``reporter="*"`` (and, for growth, ``partner="*"``) computes every
 reporter (pair) in one query.
+
+How an answer is made:
+
+1. :mod:`~cistrade.indicators.catalog` — what the store covers (by reporter, dataset, flow,
+   frequency, period, basis), computed once per store version and cached;
+2. :mod:`~cistrade.indicators.select` — per reporter, a plan: the preferred source
+   (:mod:`~cistrade.indicators.preference`), the frequency that covers the range exactly, the
+   partner basis and product level; :class:`~cistrade.errors.NoData` when nothing does;
+3. :mod:`~cistrade.indicators.frame` and :mod:`~cistrade.indicators.measures` — the plans'
+   rows as an Ibis table (filters the catalog proves useless left out), converted to one
+   currency, and the indicator's expression over it (``share``, ``blocs``, ``growth``,
+   ``roles``, ``balance``, ``mirror``);
+4. :meth:`Engine.prepare` — the compiled query kept per store version (in memory, and for a
+   store file on disk: :mod:`~cistrade.indicators.prepared`), then run on DuckDB or Spark;
+5. :class:`Result` — rows, the datasets behind them, notes; :func:`evidence` lists the
+   stored rows behind one figure.
 """
 
 from cistrade.indicators.balance import balance

@@ -73,8 +73,11 @@ class Catalog:
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.by_reporter: dict[str, list[Entry]] = defaultdict(list)
+        #: the reporters each dataset holds
+        self.by_dataset: dict[str, set[str]] = defaultdict(set)
         for e in entries:
             self.by_reporter[e.reporter].append(e)
+            self.by_dataset[e.dataset_id].add(e.reporter)
 
     def reporters(self) -> list[str]:
         return sorted(self.by_reporter)

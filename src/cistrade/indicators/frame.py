@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -52,10 +52,10 @@ def _part_pred(t: ir.Table, plan: Plan) -> Any:
 
 @dataclass(frozen=True)
 class Facts:
-    """What the catalog says about every row a shape's filter could meet (all reporters, the
-    shape's range): filters that could not exclude anything are left out of the query."""
+    """What the catalog says about every row a shape's filter could meet: filters that could
+    not exclude any stored row are left out of the query."""
 
-    reporters: frozenset[str]  # reporters with rows of the shape's datasets and frequency
+    who: bool  # rows of the shape's datasets, frequency and range exist for other reporters
     datasets: bool  # rows of other datasets exist
     freqs: bool  # rows of other frequencies exist
     flows: bool  # rows of other flows exist
@@ -63,8 +63,9 @@ class Facts:
     parts: bool  # rows of another basis, or aggregate rows, exist for a flow asked for
 
 
-def _facts(shape: Plan, entries: Sequence[Any]) -> Facts:
-    inside = [e for e in entries if shape.rng.first_day <= e.start and e.end <= shape.rng.last_day]
+def _facts(shape: Plan, entries: Iterable[Any], who: bool) -> Facts:
+    first, last = shape.rng.first_day, shape.rng.last_day
+    inside = [e for e in entries if first <= e.start and e.end <= last]
     parts = {p.flow: p for p in shape.parts}
     pcs = {p.product_class for p in shape.parts}
 
@@ -76,8 +77,7 @@ def _facts(shape: Plan, entries: Sequence[Any]) -> Facts:
                                                                  p.agg_basis is None)
 
     return Facts(
-        reporters=frozenset(e.reporter for e in inside
-                            if e.dataset_id in shape.datasets and e.freq == shape.freq),
+        who=who,
         datasets=any(e.dataset_id not in shape.datasets for e in inside),
         freqs=any(e.freq != shape.freq for e in inside),
         flows=any(e.flow not in parts for e in inside),
@@ -86,10 +86,31 @@ def _facts(shape: Plan, entries: Sequence[Any]) -> Facts:
     )
 
 
+def _needs_who(catalog: Any, shape: Plan, reporters: set[str]) -> bool:
+    """Whether rows of the shape's datasets, frequency and range exist for other reporters."""
+    first, last = shape.rng.first_day, shape.rng.last_day
+    others = set().union(*(catalog.by_dataset.get(d, set()) for d in shape.datasets)) - reporters
+    return any(e.dataset_id in shape.datasets and e.freq == shape.freq
+               and first <= e.start and e.end <= last
+               for r in others for e in catalog.by_reporter.get(r, ()))
+
+
 def shape_facts(eng: Engine, plans: Sequence[Plan]) -> dict[Plan, Facts]:
-    """:class:`Facts` for each shape of the plans."""
-    entries = [e for es in eng.catalog().by_reporter.values() for e in es]
-    return {s: _facts(s, entries) for s in {p.shape() for p in plans}}
+    """:class:`Facts` for each shape of the plans: over the shape's own reporters when it
+    keeps a reporter filter, else over every stored row of its range."""
+    catalog = eng.catalog()
+    shapes: dict[Plan, set[str]] = defaultdict(set)
+    for p in plans:
+        shapes[p.shape()].add(p.reporter)
+    facts = {}
+    for shape, reps in shapes.items():
+        if _needs_who(catalog, shape, reps):
+            mine = (e for r in reps for e in catalog.by_reporter.get(r, ()))
+            facts[shape] = _facts(shape, mine, who=True)
+        else:
+            every = (e for es in catalog.by_reporter.values() for e in es)
+            facts[shape] = _facts(shape, every, who=False)
+    return facts
 
 
 def _atoms(t: ir.Table, shape: Plan, reporters: Sequence[str], facts: Facts | None
@@ -98,7 +119,7 @@ def _atoms(t: ir.Table, shape: Plan, reporters: Sequence[str], facts: Facts | No
     ``facts``, only those that exclude some stored row."""
     first, last = shape.rng.first_day, shape.rng.last_day
     ds = shape.datasets
-    need = facts or Facts(frozenset(), True, True, True, True, True)
+    need = facts or Facts(True, True, True, True, True, True)
     atoms: dict[Any, Any] = {}
     # simple conjuncts implied by every part come first, so that the scan can filter on them
     if need.products and {p.product_class for p in shape.parts} == {"TOTAL"}:
@@ -116,7 +137,7 @@ def _atoms(t: ir.Table, shape: Plan, reporters: Sequence[str], facts: Facts | No
                                    else t.dataset_id.isin(list(ds)))
     if need.flows:
         atoms[("flows", shape.flows)] = t.flow.isin(list(shape.flows))
-    if facts is None or not facts.reporters <= set(reporters):
+    if need.who:
         who = t.reporter == reporters[0] if len(reporters) == 1 else t.reporter.isin(reporters)
         atoms[("who", tuple(reporters))] = who
     if need.parts or (need.products and {p.product_class for p in shape.parts} != {"TOTAL"}):

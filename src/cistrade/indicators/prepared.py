@@ -3,14 +3,17 @@
 A prepared query (:class:`cistrade.indicators.engine.Prepared`) is the SQL Ibis compiled for
 an indicator call and what the indicator needs besides the rows (the plans' notes, the
 query echo, the datasets, how to build the row dicts). Its file name hashes the store's path,
-the store's version (:meth:`Engine.refresh`) and the call's key, so a changed store never
-meets a stale query. Files are pickles written and read only in the user's cache dir
-(:func:`cistrade.indicators.engine.cache_dir`); one that cannot be read is ignored, and a
-query whose parts cannot be pickled is simply kept in memory only.
+the store's version (:meth:`Engine.refresh`), the call's key and a fingerprint of the code
+and reference data that shape queries (this package, the country registry, the blocs), so
+neither a changed store nor changed code ever meets a stale query. Files are pickles written
+and read only in the user's cache dir (:func:`cistrade.indicators.engine.cache_dir`); one
+that cannot be read is ignored, and a query whose parts cannot be pickled is simply kept in
+memory only.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -29,6 +32,18 @@ log = logging.getLogger(__name__)
 LAYOUT = 1
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """Sizes and times of the files that decide a query: this package and the reference data."""
+    import cistrade
+
+    root = Path(cistrade.__file__).parent
+    files = sorted([*root.joinpath("indicators").glob("*.py"), *root.joinpath("reference").glob("*"),
+                    root / "model.py"])
+    stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file()]
+    return hashlib.sha1(repr((cistrade.__version__, stamp)).encode()).hexdigest()
+
+
 def cache_path(eng: Engine, key: Any) -> Path | None:
     """Where the prepared query for ``key`` on this store version lives (None: a live store
     without a file)."""
@@ -36,7 +51,7 @@ def cache_path(eng: Engine, key: Any) -> Path | None:
         return None
     from cistrade.indicators.engine import cache_dir
 
-    ident = repr((LAYOUT, str(eng.store_path.resolve()), eng.version, key))
+    ident = repr((LAYOUT, code_fingerprint(), str(eng.store_path.resolve()), eng.version, key))
     return cache_dir() / "prepared" / f"{hashlib.sha1(ident.encode()).hexdigest()}.pkl"
 
 
