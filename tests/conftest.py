@@ -20,6 +20,21 @@ def shared(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_caches(tmp_path_factory: pytest.TempPathFactory):
+    """Tests never write to the user's cache: catalogs, prepared queries, API responses."""
+    root = tmp_path_factory.mktemp("cache")
+    saved = {k: os.environ.get(k) for k in ("CISTRADE_CACHE_DIR", "CISTRADE_CACHE")}
+    os.environ["CISTRADE_CACHE_DIR"] = str(root / "cistrade")
+    os.environ["CISTRADE_CACHE"] = str(root / "fetch")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture
 def shared_data() -> Path:
     return shared()

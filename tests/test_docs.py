@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import typer
-
 from conftest import ROOT
 
 from cistrade.cli import app

@@ -138,6 +138,7 @@ class Store:
         import os
 
         limit = os.environ.get("CISTRADE_MEMORY_LIMIT", "1GB")
+        self.con.execute("SET enable_progress_bar = false")  # the CLI draws its own
         try:
             self.con.execute(f"SET memory_limit = '{limit}'")
         except duckdb.Error as exc:

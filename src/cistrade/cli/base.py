@@ -90,6 +90,12 @@ def guarded(fn: Callable[..., Any], *, interrupted: str = "") -> Callable[..., A
             raise typer.Exit(EXIT_ERROR) from None
         except typer.Exit:
             raise
+        except BrokenPipeError:  # `cistrade … | head`: the reader has gone; stop quietly
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             err.print(note)
             raise typer.Exit(130) from None
