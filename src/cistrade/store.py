@@ -137,7 +137,7 @@ class Store:
         """Bound DuckDB's memory (it spills to disk beyond it): ``$CISTRADE_MEMORY_LIMIT``."""
         import os
 
-        limit = os.environ.get("CISTRADE_MEMORY_LIMIT", "1GB")
+        limit = os.environ.get("CISTRADE_MEMORY_LIMIT", "700MB")
         self.con.execute("SET enable_progress_bar = false")  # the CLI draws its own
         try:
             self.con.execute(f"SET memory_limit = '{limit}'")
