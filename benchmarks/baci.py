@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import child  # benchmarks/child.py (the script folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 TIME_RATIO_TARGET = 1.5
 RSS_TARGET_MB = 1024
@@ -122,17 +124,10 @@ def _gcd(a: int, b: int) -> int:
 
 def run_child(cmd: list[str]) -> tuple[float, float, int]:
     """Run ``cmd``; (wall seconds, peak RSS in MB, exit status) of that child alone."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr.read().decode(errors="replace"))
-    proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    run = child.run_child(cmd)
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr)
+    return run.wall, run.rss_mb, run.returncode
 
 
 def main() -> int:

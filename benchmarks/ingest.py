@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import child  # benchmarks/child.py (the script folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_RATIO_TARGET = 1.3
@@ -53,18 +54,10 @@ store.close()
 
 def run_child(cmd: list[str]) -> tuple[float, float, float]:
     """Run ``cmd``; return (wall s, CPU s, peak RSS MB) of that child alone."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    run = child.run_child(cmd)
+    if run.returncode != 0:
+        sys.exit(f"failed ({run.returncode}): {' '.join(cmd)}\n{run.stderr}")
+    return run.wall, run.cpu, run.rss_mb
 
 
 def measure(cmd_for_db, workdir: Path, label: str, repeat: int) -> tuple[float, float, float]:  # noqa: ANN001
