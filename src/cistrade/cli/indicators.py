@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, out
+from cistrade.model import TradeFlow
 
 __all__ = ["run_indicator", "print_result"]
 
@@ -22,12 +23,6 @@ __all__ = ["run_indicator", "print_result"]
 class EngineName(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
-
-
-class FlowName(StrEnum):
-    turnover = "turnover"
-    export = "export"
-    import_ = "import"
 
 
 class Basis(StrEnum):
@@ -44,7 +39,7 @@ ReporterOption = Annotated[str, typer.Option(
                              "'*' for every reporter.")]
 PeriodOption = Annotated[str, typer.Option(
     "--period", "-p", help="2024, 2024-Q3, 2024-09 or a range 2024-01..2024-09.")]
-FlowOption = Annotated[FlowName, typer.Option("--flow", help="turnover, export or import.")]
+FlowOption = Annotated[TradeFlow, typer.Option("--flow", help="turnover, export or import.")]
 BasisOption = Annotated[Basis | None, typer.Option(
     "--basis", help="Imports by country of origin (default) or consignment, where the source "
                     "gives both.")]
@@ -149,7 +144,7 @@ def run_indicator(name: str, db: Path | None, engine: str, fmt: Format, **kwargs
 
 @command("share")
 def share_cmd(reporter: ReporterOption, period: PeriodOption,
-              flow: FlowOption = FlowName.turnover, basis: BasisOption = None,
+              flow: FlowOption = TradeFlow.TURNOVER, basis: BasisOption = None,
               top: Annotated[int | None, typer.Option("--top", help="Only the top N.")] = None,
               partner: PartnerOption = None, db: DbOption = None, fmt: FormatOption = Format.table,
               engine: EngineOption = EngineName.duckdb, source: SourceOption = None) -> None:
@@ -161,7 +156,7 @@ def share_cmd(reporter: ReporterOption, period: PeriodOption,
 @command("bloc-share")
 def bloc_share_cmd(reporter: ReporterOption, period: PeriodOption,
                    bloc: Annotated[str, typer.Option("--bloc", "-b", help="CIS, EAEU, EU …")],
-                   flow: FlowOption = FlowName.turnover, basis: BasisOption = None,
+                   flow: FlowOption = TradeFlow.TURNOVER, basis: BasisOption = None,
                    db: DbOption = None, fmt: FormatOption = Format.table,
                    engine: EngineOption = EngineName.duckdb, source: SourceOption = None) -> None:
     """A bloc's share of a reporter's trade (members during the period, or the published
@@ -175,7 +170,7 @@ def growth_cmd(reporter: ReporterOption, period: PeriodOption,
                partner: Annotated[str | None, typer.Option(
                    "--partner", help="A country, a bloc (CIS …), '*' for every partner; "
                                      "default: the world.")] = None,
-               flow: FlowOption = FlowName.turnover,
+               flow: FlowOption = TradeFlow.TURNOVER,
                by: Annotated[str | None, typer.Option(
                    "--by", help="'month': each month against the same month a year earlier.")]
                = None,
