@@ -26,7 +26,19 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 def snapshot(store: Store) -> tuple:
     flows = store.con.execute("SELECT * FROM flows ORDER BY ALL").fetchall()
     datasets = store.con.execute("SELECT dataset_id, row_count FROM datasets ORDER BY 1").fetchall()
-    return flows, datasets
+    coverage = store.con.execute("SELECT * FROM coverage ORDER BY ALL").fetchall()
+    return flows, datasets, coverage
+
+
+def recount(store: Store) -> list[tuple]:
+    """The coverage as a fresh count of flows would give it."""
+    from cistrade.schema import coverage_select
+
+    return store.con.execute(f"SELECT * FROM ({coverage_select()}) ORDER BY ALL").fetchall()
+
+
+def coverage(store: Store) -> list[tuple]:
+    return store.con.execute("SELECT * FROM coverage ORDER BY ALL").fetchall()
 
 
 def test_ingest_records_rows_and_provenance(store, tmp_path):
@@ -83,6 +95,32 @@ def test_vintage_replacement_is_recorded(store, tmp_path):
     assert store.count() == 4
     by_id = {d["file_name"]: d["active_rows"] for d in store.datasets()}
     assert by_id == {"a.csv": 0, "b.csv": 4}
+
+
+def test_coverage_is_kept_by_every_ingest(tmp_path):
+    s = Store(tmp_path / "c.duckdb")
+    assert coverage(s) == []
+    s.ingest(TidySource(series="s", vintage="1"), [write(tmp_path, "a.csv", GOOD)])
+    assert coverage(s) == recount(s) and len(coverage(s)) == 2  # export and import rows
+    # a newer vintage supersedes part of the older one: both datasets are recounted
+    newer = HEADER + "ARM,RUS,import,2024-01,251,USD\nARM,RUS,export,2024-02,7,USD\n"
+    s.ingest(TidySource(series="s", vintage="2"), [write(tmp_path, "b.csv", newer)])
+    assert coverage(s) == recount(s)
+    assert sum(r[-1] for r in coverage(s)) == s.count() == 4
+    by_dataset = {d["file_name"]: d["dataset_id"] for d in s.datasets()}
+    # a.csv keeps its CHN import and its RUS export; b.csv's two rows replaced the others
+    assert sum(r[-1] for r in coverage(s) if r[1] == by_dataset["a.csv"]) == 2
+    s.close()
+
+
+def test_coverage_is_built_for_a_store_written_without_it(tmp_path):
+    s = Store(tmp_path / "old.duckdb")
+    s.ingest(TidySource(), [write(tmp_path, "a.csv", GOOD)])
+    s.con.execute("DROP TABLE coverage")
+    s.close()
+    s = Store(tmp_path / "old.duckdb")
+    assert coverage(s) == recount(s) != []
+    s.close()
 
 
 def test_a_failing_file_leaves_the_store_unchanged(store, tmp_path):

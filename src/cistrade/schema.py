@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-__all__ = ["FLOW_SCHEMA", "DATA_COLUMNS", "NATURAL_KEY", "empty_flows", "DUCKDB_FLOWS_DDL"]
+__all__ = [
+    "FLOW_SCHEMA", "DATA_COLUMNS", "NATURAL_KEY", "COVERAGE_KEYS", "COVERAGE_DDL", "coverage_select",
+    "empty_flows", "DUCKDB_FLOWS_DDL",
+]
 
 FLOW_SCHEMA = pa.schema(
     [
@@ -53,6 +56,20 @@ NATURAL_KEY: tuple[str, ...] = (
     "partner_basis",
 )
 
+#: what the store's ``coverage`` table groups the flows by (plus ``agg``: the partner code of a
+#: publisher's aggregate row, '' for partner rows): which rows answer which question
+COVERAGE_KEYS: tuple[str, ...] = (
+    "reporter",
+    "dataset_id",
+    "flow",
+    "freq",
+    "period_start",
+    "period_end",
+    "product_class",
+    "partner_basis",
+    "currency",
+)
+
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",
     pa.date32(): "DATE",
@@ -63,6 +80,22 @@ _DUCK_TYPES = {
 # No NOT NULL constraints in the table: :mod:`cistrade.validate` checks every ingested row
 # and names the file row at fault, which a constraint violation cannot do.
 DUCKDB_FLOWS_DDL = ",\n    ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in FLOW_SCHEMA)
+
+
+COVERAGE_DDL = (
+    "CREATE TABLE IF NOT EXISTS coverage (\n    "
+    + ",\n    ".join(f"{k} {_DUCK_TYPES[FLOW_SCHEMA.field(k).type]}" for k in COVERAGE_KEYS)
+    + ",\n    agg VARCHAR,\n    rows BIGINT\n)"
+)
+
+
+def coverage_select(where: str = "") -> str:
+    """The coverage rows of ``flows`` (optionally filtered: ``WHERE dataset_id IN (…)``)."""
+    keys = ", ".join(COVERAGE_KEYS)
+    return (
+        f"SELECT {keys}, CASE WHEN aggregate THEN partner ELSE '' END AS agg, count(*) AS rows "
+        f"FROM flows {where} GROUP BY ALL"
+    )
 
 
 def empty_flows(with_dataset: bool = False) -> pa.Table:

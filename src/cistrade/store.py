@@ -6,6 +6,8 @@ Tables
                 ingested-at, retrieved-at, URL, licence, synthetic, row count, notes (JSON)
   ``areas``     the country registry's codes and kinds, for SQL joins
   ``superseded`` which rows of which dataset a newer vintage replaced, and by whom
+  ``coverage``  the flows grouped by reporter, dataset, flow, period, basis … (what the store
+                covers; indicators choose their rows from it), kept by every ingest
 
 Ingest (:meth:`Store.ingest`) is all or nothing: every file of one call is staged, checked
 and written in one transaction, so a file that fails half-way leaves the store exactly as
@@ -27,10 +29,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-from platformdirs import user_data_path
 
 from cistrade.errors import CistradeError, InputError, StoreError
-from cistrade.schema import DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY
+from cistrade.schema import COVERAGE_DDL, DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY, coverage_select
 from cistrade.sources.base import ReadResult, Source, SqlData, sha256_of
 from cistrade.validate import validate_stage
 
@@ -75,6 +76,8 @@ def default_db_path() -> Path:
     env = os.environ.get("CISTRADE_DB")
     if env:
         return Path(env)
+    from platformdirs import user_data_path  # a 30 ms import: only when it is needed
+
     return user_data_path("cistrade", appauthor=False) / "cistrade.duckdb"
 
 
@@ -162,6 +165,12 @@ class Store:
         self.con.execute(f"CREATE TABLE IF NOT EXISTS flows (\n    {DUCKDB_FLOWS_DDL}\n)")
         self.con.execute(DATASETS_DDL)
         self.con.execute(SUPERSEDED_DDL)
+        has_coverage = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'coverage' AND schema_name = 'main'"
+        ).fetchall()[0][0]
+        if not has_coverage:  # a new store, or one written before the table existed
+            self.con.execute(COVERAGE_DDL)
+            self.con.execute(f"INSERT INTO coverage {coverage_select()}")
         self._refresh_areas()
 
     def _refresh_areas(self) -> None:
@@ -262,11 +271,30 @@ class Store:
                 notify("file", {"path": str(path)})
                 report.files.append(self._ingest_one(source, path, read, meta or {}))
                 notify("done", {"path": str(path), "report": report.files[-1]})
+            self._update_coverage([f.dataset_id for f in report.files if f.status == "ingested"])
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
         return report
+
+    def _update_coverage(self, new_ids: list[str | None]) -> None:
+        """Recount the coverage of the new datasets and of the older ones they superseded."""
+        touched = {i for i in new_ids if i}
+        if not touched:
+            return
+        touched |= {
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT dataset_id FROM superseded WHERE list_contains(?, by_dataset_id)",
+                [sorted(touched)],
+            ).fetchall()
+        }
+        # literal ids (the store makes them: source name and hex digits), so that the scan of
+        # flows can skip the row groups of every other dataset
+        where = "WHERE dataset_id IN (" + ", ".join(_sql_text(i) for i in sorted(touched)) + ")"
+        self.con.execute(f"DELETE FROM coverage {where}")
+        self.con.execute(f"INSERT INTO coverage {coverage_select(where)}")
 
     def _ingest_one(
         self, source: Source, path: Path, read: Callable[[], ReadResult], meta: dict[str, Any]
@@ -426,6 +454,10 @@ class Store:
                 json.dumps(notes, ensure_ascii=False, default=str),
             ],
         )
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 _ROW_PREFIX = re.compile(r"^row (\d+)(?:, column ([^:]+))?: ")

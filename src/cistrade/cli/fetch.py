@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -25,7 +25,9 @@ from cistrade.cli.base import (
     err,
     open_store,
 )
-from cistrade.fetch import FetchResult, HttpClient, ingest_fetched
+
+if TYPE_CHECKING:  # pragma: no cover - httpx is imported only when a fetch command runs
+    from cistrade.fetch import FetchResult, HttpClient
 
 __all__ = ["fetch_app", "make_http"]
 
@@ -40,6 +42,8 @@ app.add_typer(fetch_app, name="fetch")
 
 def make_http(cache_dir: Path | None) -> HttpClient:
     """The HTTP client the commands use (tests replace this to inject a transport)."""
+    from cistrade.fetch import HttpClient
+
     return HttpClient(cache_dir)
 
 
@@ -167,6 +171,8 @@ def _ingest(result: FetchResult, db: Path | None) -> tuple[Any, Path]:
                     bar.update(task, description=f"reading {Path(info['path']).name}")
                 else:
                     bar.advance(task)
+
+            from cistrade.fetch import ingest_fetched
 
             return ingest_fetched(store, result, progress=progress), store.path
     finally:
