@@ -62,6 +62,25 @@ def test_datasets_lists_provenance(tmp_path):
     assert csv_out.stdout.splitlines()[0].startswith("dataset_id,source,series")
 
 
+def test_datasets_verify_finds_changed_and_missing_files(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(CSV)
+    b.write_text(CSV.replace("2024", "2023"))
+    db = tmp_path / "s.duckdb"
+    assert runner.invoke(app, ["ingest", "tidy", str(a), str(b), "--db", str(db)]).exit_code == 0
+    ok = runner.invoke(app, ["datasets", "--db", str(db), "--verify", "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    assert {r["file_status"] for r in json.loads(ok.stdout)["rows"]} == {"ok"}
+    a.write_text(CSV.replace("100", "101"))  # edited after ingest
+    b.unlink()
+    bad = runner.invoke(app, ["datasets", "--db", str(db), "--verify", "--format", "json"])
+    assert bad.exit_code == 1
+    status = {r["file_name"]: r["file_status"] for r in json.loads(bad.stdout)["rows"]}
+    assert status == {"a.csv": "changed", "b.csv": "missing"}
+    assert "file changed since ingest" in bad.stderr and "a.csv" in bad.stderr
+    assert "Traceback" not in bad.output
+
+
 def test_datasets_without_a_store(tmp_path):
     result = runner.invoke(app, ["datasets", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1 and "no store" in result.stderr

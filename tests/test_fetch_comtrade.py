@@ -399,6 +399,27 @@ def test_cli_fetch_and_ingest(monkeypatch, tmp_path: Path) -> None:
         assert row["retrieved_at"]
 
 
+def test_fetched_files_ingested_by_hand_keep_their_url(monkeypatch, tmp_path: Path) -> None:
+    _reader()
+    from cistrade.cli import app
+    from cistrade.store import Store
+
+    cache = tmp_path / "c"
+    res = _cli(monkeypatch, Comtrade()).invoke(
+        app, ["fetch", "comtrade", "-r", "ARM", "-p", "2023", "--cache-dir", str(cache),
+              "--no-ingest", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    fetched = json.loads(res.stdout)["fetch"]["files"][0]
+    db = tmp_path / "s.duckdb"
+    # later, by hand: `cistrade ingest auto <cache dir>` (the sidecar files are hidden)
+    res = CliRunner().invoke(app, ["ingest", "auto", str(cache), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    with Store(db) as store:
+        (row,) = store.datasets()
+    assert row["url"] == fetched["url"] and KEY not in row["url"]
+    assert row["retrieved_at"] == fetched["retrieved_at"]
+
+
 @pytest.mark.live
 @pytest.mark.skipif(os.environ.get("CISTRADE_LIVE") != "1", reason="live API test (CISTRADE_LIVE=1)")
 def test_live_preview_armenia(tmp_path: Path) -> None:

@@ -232,3 +232,14 @@ def test_read_only_store_refuses_to_write(tmp_path):
     with pytest.raises(Exception, match="read-only"):
         ro.ingest(TidySource(), [write(tmp_path, "x.csv", GOOD)])
     ro.close()
+
+
+def test_verify_files_finds_a_body_kept_by_a_refreshed_fetch(store, tmp_path):
+    path = write(tmp_path, "resp.csv", GOOD)
+    store.ingest(TidySource(), [path])
+    kept = tmp_path / ".previous" / "resp.csv@20261127T120000"
+    kept.parent.mkdir()
+    path.replace(kept)  # what `cistrade fetch --refresh` does with a body that changed
+    write(tmp_path, "resp.csv", GOOD.replace("100,USD", "101,USD"))
+    (row,) = store.verify_files()
+    assert row["file_status"] == "changed" and row["found_at"] == str(kept)

@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
 from cistrade.schema import COVERAGE_DDL, DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY, coverage_select
-from cistrade.sources.base import ReadResult, Source, SqlData, sha256_of
+from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
 from cistrade.validate import validate_stage
 
 __all__ = ["Store", "IngestReport", "FileReport", "default_db_path"]
@@ -223,6 +223,29 @@ class Store:
                 return row
         raise InputError(f"no dataset {dataset_id!r} in {self.path}")
 
+    def verify_files(self) -> list[dict[str, Any]]:
+        """Each dataset's file checked against the sha256 recorded when it was ingested.
+
+        ``file_status``: ``ok``; ``changed`` (the file there now holds other bytes: a re-fetch
+        or an edit); ``missing``; or ``no file`` (a dataset made without one). A changed or
+        missing body that ``cistrade fetch --refresh`` kept under ``.previous/`` is named in
+        ``found_at``.
+        """
+        out = []
+        for ds in self.datasets():
+            path = Path(ds["file_path"] or "")
+            status, found = "no file", None
+            if ds["file_path"] and ds["sha256"]:
+                if path.is_file():
+                    status = "ok" if sha256_of(path) == ds["sha256"] else "changed"
+                else:
+                    status = "missing"
+                if status != "ok":
+                    found = next((str(p) for p in sorted(path.parent.glob(f".previous/{path.name}@*"))
+                                  if p.is_file() and sha256_of(p) == ds["sha256"]), None)
+            out.append({**ds, "file_status": status, "found_at": found})
+        return out
+
     def count(self) -> int:
         return self.con.execute("SELECT count(*) FROM flows").fetchone()[0]
 
@@ -316,6 +339,11 @@ class Store:
             raise
         except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, OSError) as exc:
             raise InputError(f"cannot read the file: {exc}", file=str(path)) from exc
+        if result.url is None or result.retrieved_at is None:
+            # a body saved by `cistrade fetch`, ingested by hand: keep where it came from
+            side = fetch_sidecar(path)
+            result.url = result.url or side.get("url")
+            result.retrieved_at = result.retrieved_at or side.get("retrieved_at")
         dataset_id = f"{name}-{digest[:12]}"
         fr = FileReport(str(path), name, dataset_id, "ingested")
         # a table already in memory is checked in a small temporary table first (cheap per

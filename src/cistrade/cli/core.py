@@ -213,11 +213,19 @@ def _print_details(report: Any) -> None:
 
 
 @command("datasets")
-def datasets(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+def datasets(
+    db: DbOption = None,
+    fmt: FormatOption = Format.table,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Check each dataset's file against the sha256 recorded at "
+                     "ingest; exit 1 when one has changed or is missing."),
+    ] = False,
+) -> None:
     """List the datasets in the store with their provenance."""
     store = open_store(db)
     try:
-        rows = store.datasets()
+        rows = store.verify_files() if verify else store.datasets()
     finally:
         store.close()
     cols = [
@@ -231,6 +239,8 @@ def datasets(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
         "synthetic",
         "ingested_at",
     ]
+    if verify:
+        cols += ["file_status"]
     if fmt is Format.table:
         rows_shown = [{k: r[k] for k in cols} for r in rows]
         emit(rows_shown, fmt, columns=cols, title="datasets")
@@ -238,9 +248,17 @@ def datasets(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
         emit(
             rows,
             fmt,
-            columns=cols + ["sha256", "url", "licence", "retrieved_at", "title"],
-            query={"db": str(db or "")},
+            columns=cols + ["sha256", "url", "licence", "retrieved_at", "title"]
+            + (["file_path", "found_at"] if verify else []),
+            query={"db": str(db or ""), "verify": verify},
         )
+    broken = [r for r in rows if verify and r["file_status"] in ("changed", "missing")]
+    for r in broken:
+        where = f"; the ingested body is at {r['found_at']}" if r["found_at"] else ""
+        err.print(f"{r['dataset_id']}: file {r['file_status']} since ingest: {r['file_path']}{where}",
+                  markup=False, highlight=False)
+    if broken:
+        raise typer.Exit(1)
 
 
 @command("countries")

@@ -18,6 +18,9 @@
 
 A sidecar ``.<file>.meta.json`` beside each body records the URL, ``Accept`` header, status,
 content type and retrieval time (hidden, so ``cistrade ingest auto <cache dir>`` skips it).
+A refreshed download that differs from the body already cached does not overwrite it: the
+earlier body and its sidecar move to ``.previous/<file>@<its retrieval time>`` (hidden too),
+so a dataset ingested from it still has its file (``cistrade datasets --verify``).
 """
 
 from __future__ import annotations
@@ -67,10 +70,14 @@ Validate = Callable[[Path], Any]
 
 
 def default_cache_dir() -> Path:
-    """``<user cache dir>/cistrade/fetch`` (platformdirs), or ``$CISTRADE_CACHE``."""
+    """``$CISTRADE_CACHE``, else ``fetch/`` under ``$CISTRADE_CACHE_DIR`` (the folder of every
+    cistrade cache), else ``<user cache dir>/cistrade/fetch`` (platformdirs)."""
     env = os.environ.get("CISTRADE_CACHE")
     if env:
         return Path(env)
+    root = os.environ.get("CISTRADE_CACHE_DIR")
+    if root:
+        return Path(root) / "fetch"
     return user_cache_path("cistrade", appauthor=False) / "fetch"
 
 
@@ -265,6 +272,7 @@ class HttpClient:
                 "content_type": response.headers.get("Content-Type"),
                 "bytes": part.stat().st_size,
             }
+            self._keep_previous(path, part)
             self.meta_path(path).write_text(json.dumps(meta, indent=1), encoding="utf-8")
             os.replace(part, path)
         finally:
@@ -272,6 +280,21 @@ class HttpClient:
         log.info("fetched %s (%s bytes)", safe_url, meta["bytes"])
         return CachedResponse(path, safe_url, retrieved, False, meta["status"],
                               meta["content_type"], info)
+
+    def _keep_previous(self, path: Path, new: Path) -> None:
+        """Move a cached body that ``new`` would replace, unless both are the same bytes."""
+        if not path.exists() or _same_bytes(path, new):
+            return
+        stamp = str(self._read_meta(path).get("retrieved_at") or datetime.fromtimestamp(
+            path.stat().st_mtime, UTC).isoformat(timespec="seconds"))
+        folder = path.parent / ".previous"
+        folder.mkdir(exist_ok=True)
+        kept = folder / f"{path.name}@{re.sub(r'[^0-9A-Za-z]', '', stamp)}"
+        os.replace(path, kept)
+        with contextlib.suppress(OSError):
+            os.replace(self.meta_path(path), self.meta_path(kept))
+        log.warning("the refreshed response differs from the cached one; the earlier body is "
+                    "kept as %s", kept)
 
     # -- the request, with retries ----------------------------------------------------------
 
@@ -340,6 +363,18 @@ class HttpClient:
         if status in RETRY_STATUSES or status >= 500:
             raise _Retry(error, retry_after(response))
         raise error
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            block = fa.read(1 << 20)
+            if block != fb.read(1 << 20):
+                return False
+            if not block:
+                return True
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -161,6 +161,19 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def fetch_sidecar(path: Path) -> dict[str, Any]:
+    """What ``cistrade fetch`` recorded beside a response body it saved (``.NAME.meta.json``:
+    URL without the key, retrieval time …), or ``{}`` for any other file."""
+    import json
+
+    side = path.with_name(f".{path.name}.meta.json")
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
 def sniff_text(head: bytes) -> str:
     """The head of a file as text, for content detection (BOM and latin-1 tolerated)."""
     if head.startswith(b"\xef\xbb\xbf"):
