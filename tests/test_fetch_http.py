@@ -66,6 +66,18 @@ def test_refresh_downloads_again(tmp_path: Path) -> None:
     http.get(URL)
     again = http.get(URL, refresh=True)
     assert len(server.requests) == 2 and not again.from_cache
+    assert not (again.path.parent / ".previous").exists()  # the same body: nothing to keep
+
+
+def test_refresh_keeps_a_different_earlier_body(tmp_path: Path) -> None:
+    server = Server(httpx.Response(200, content=b"first"), httpx.Response(200, content=b"second"))
+    http, _ = make(tmp_path, server)
+    first = http.get(URL, name="demo")
+    again = http.get(URL, name="demo", refresh=True)
+    assert again.path == first.path and again.path.read_bytes() == b"second"
+    (kept,) = (first.path.parent / ".previous").glob("demo-*@*")
+    assert kept.read_bytes() == b"first"
+    assert json.loads(http.meta_path(kept).read_text())["retrieved_at"] == first.retrieved_at
 
 
 def test_cache_key_includes_accept_but_not_secrets(tmp_path: Path) -> None:
@@ -234,3 +246,7 @@ def test_default_cache_dir_follows_environment(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("CISTRADE_CACHE", str(tmp_path / "c"))
     with HttpClient() as http:
         assert http.cache_dir == tmp_path / "c"
+    monkeypatch.delenv("CISTRADE_CACHE")
+    monkeypatch.setenv("CISTRADE_CACHE_DIR", str(tmp_path / "all"))
+    with HttpClient() as http:  # one variable for every cache
+        assert http.cache_dir == tmp_path / "all" / "fetch"
