@@ -61,7 +61,7 @@ def timed(name, fn):
 for name in ("_check_rows", "_check_codes", "_duplicates"):
     setattr(v, name, timed(name, getattr(v, name)))
 st.validate_stage = timed("validate_stage (all checks)", st.validate_stage)
-st.Store._load = timed("load (read_csv + join + insert)", st.Store._load)
+st.Store._load = timed("load (parse, look up, insert)", st.Store._load)
 st.Store._apply_vintage = timed("apply_vintage", st.Store._apply_vintage)
 t0 = time.perf_counter()
 store = Store(sys.argv[1])

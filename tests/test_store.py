@@ -243,3 +243,44 @@ def test_verify_files_finds_a_body_kept_by_a_refreshed_fetch(store, tmp_path):
     write(tmp_path, "resp.csv", GOOD.replace("100,USD", "101,USD"))
     (row,) = store.verify_files()
     assert row["file_status"] == "changed" and row["found_at"] == str(kept)
+
+
+def test_csv_is_read_in_parallel_with_line_numbers_or_by_duckdb(tmp_path, caplog, monkeypatch):
+    """Arrow's reader numbers the rows; when it gives up half-way, what it wrote is deleted
+    and DuckDB's reader reads the file again into the same rows."""
+    import pyarrow as pa
+
+    from cistrade.sources import numbered_csv
+
+    text = HEADER + "".join(f"ARM,{p},export,2024-{m:02d},{m}.5,USD\n"
+                            for p in ("RUS", "CHN", "GEO") for m in range(1, 13))
+    path = write(tmp_path, "arm.csv", text)
+    monkeypatch.setattr(numbered_csv.NumberedCsv, "BLOCK_SIZE", 200)  # several batches
+    results = []
+    opened = numbered_csv.pcsv.open_csv
+    for refuse in (False, True):
+
+        def open_csv(*args, refuse=refuse, **kw):
+            reader = opened(*args, **kw)
+            if not refuse:
+                return reader
+
+            class Refusing:  # the first batch, then what Arrow says of a line it cannot read
+                schema = reader.schema
+
+                def __iter__(self):
+                    yield reader.read_next_batch()
+                    raise pa.ArrowInvalid("CSV parse error: refused for the test")
+
+            return Refusing()
+
+        monkeypatch.setattr(numbered_csv.pcsv, "open_csv", open_csv)
+        caplog.clear()
+        with caplog.at_level("INFO", logger="cistrade.sources.numbered_csv"), \
+                Store(tmp_path / f"s{refuse}.duckdb") as s:
+            s.ingest(TidySource(), [path])
+            results.append(s.con.execute(
+                "SELECT * EXCLUDE (dataset_id) FROM flows ORDER BY partner, period_start").fetchall())
+        assert ("reading it again with DuckDB's reader" in caplog.text) == refuse
+    assert results[0] == results[1] and len(results[0]) == 36
+    assert sorted(int(r[-1][4:]) for r in results[0]) == list(range(2, 38))

@@ -378,12 +378,12 @@ class Store:
         else:
             insert = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT ? AS dataset_id, {cols}"
         if isinstance(data, SqlData):
-            if data.prepare is not None:
-                data.prepare(self.con)
-            try:
-                self.con.execute(f"{insert} FROM ({data.sql})", [dataset_id, *data.params])
-            except duckdb.Error as exc:
-                raise _duck_error(exc, path) from exc
+            self._run_select(data, insert, path, dataset_id)
+            if data.finished is not None and not data.finished(self.con):
+                if data.fallback is None:
+                    raise InputError("the file could not be read to its end", file=str(path))
+                self.con.execute(f"DELETE FROM {target} WHERE dataset_id = ?", [dataset_id])
+                self._run_select(data.fallback, insert, path, dataset_id)
             return
         missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
         if missing:
@@ -395,6 +395,16 @@ class Store:
             raise _duck_error(exc, path) from exc
         finally:
             self.con.unregister("_incoming")
+
+    def _run_select(self, data: SqlData, insert: str, path: Path, dataset_id: str) -> None:
+        if data.prepare is not None:
+            data.prepare(self.con)
+        try:
+            self.con.execute(f"{insert} FROM ({data.sql})", [dataset_id, *data.params])
+        except duckdb.Error as exc:
+            if data.finished is not None:
+                data.finished(self.con)  # let go of a registered stream
+            raise _duck_error(exc, path) from exc
 
     def _apply_vintage(
         self, scope: Sequence[str], result: ReadResult, dataset_id: str, target: str = "flows"

@@ -13,8 +13,10 @@ Each row ``t,i,j,k,v,q`` of ``BACI_HS{rev}_Y{year}_V{version}.csv`` is stored as
 * value ``v`` × 1000 USD (BACI's values are in thousand USD), quantity ``q`` in tonnes
   (blank when unknown), estimated false (BACI's figure is its own reconciled value).
 
-The file is read by DuckDB's CSV reader inside the ingest transaction (:class:`SqlData`),
-joined to a code table registered in ``prepare``: one streaming pass in bounded memory.
+The file is read by Arrow's parallel CSV reader with each row's line number
+(:class:`~cistrade.sources.numbered_csv.NumberedCsv`), streamed into one SELECT inside the
+ingest transaction (:class:`SqlData`): one pass in bounded memory. A file that reader refuses
+is read again by DuckDB's CSV reader, every cell as text.
 A cell that is not a number, or a country code that neither the registry nor the BACI
 country table knows, stops the ingest with a message naming the row and column.
 
@@ -37,10 +39,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
 from cistrade.reference.countries import registry
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
+from cistrade.sources.numbered_csv import NumberedCsv
 from cistrade.sources.comtrade_codes import EXTRA, NES_CODES, resolve
 
 __all__ = ["BaciSource", "read_codes", "repair_mojibake", "HEADER"]
@@ -150,13 +155,37 @@ def _lookup(codes: dict[int, str], column: str) -> str:
     return f"CASE WHEN {column} BETWEEN 0 AND {top} THEN ([{items}])[{column} + 1] END"
 
 
-def baci_sql(path: Path, product_class: str, codes: dict[int, str]) -> str:
-    """The SELECT producing canonical rows from a BACI CSV (one pass, DuckDB's reader)."""
+#: the cells' types on the fast path (:class:`NumberedCsv`); the fallback reads text
+_TYPES = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.string(),
+          "v": pa.float64(), "q": pa.float64()}
+
+
+def duckdb_scan(path: Path) -> str:
+    """DuckDB's reader of a BACI file, every cell as text, rows numbered by their line
+    (single-threaded: the fallback when the parallel reader refuses the file)."""
     scan = (
         f"read_csv({_lit(str(path))}, header = true, auto_detect = false, delim = ',', "
         "quote = '\"', columns = {'t': 'VARCHAR', 'i': 'VARCHAR', 'j': 'VARCHAR', "
         "'k': 'VARCHAR', 'v': 'VARCHAR', 'q': 'VARCHAR'}, null_padding = true)"
     )
+    return f"(SELECT *, row_number() OVER () + 1 AS _rn FROM {scan})"
+
+
+def baci_data(path: Path, product_class: str, codes: dict[int, str]) -> SqlData:
+    """The rows of a BACI file: Arrow's parallel reader with line numbers, and DuckDB's
+    reader as the fallback that names the row at fault."""
+    numbered = NumberedCsv(path, _TYPES)
+    return SqlData(
+        baci_sql(numbered.name, product_class, codes),
+        prepare=numbered.register,
+        finished=numbered.finished,
+        fallback=SqlData(baci_sql(duckdb_scan(path), product_class, codes)),
+    )
+
+
+def baci_sql(rows: str, product_class: str, codes: dict[int, str]) -> str:
+    """The SELECT producing canonical rows from ``rows`` (a BACI file's cells ``t,i,j,k,v,q``,
+    as text or typed, and ``_rn``, the line of each) in one pass."""
     rn = "r._rn"
     return f"""
     SELECT
@@ -185,7 +214,7 @@ def baci_sql(path: Path, product_class: str, codes: dict[int, str]) -> str:
                  {_lookup(codes, 'TRY_CAST(j AS INTEGER)')} AS partner,
                  TRY_CAST(t AS INTEGER) AS ty, TRY_CAST(k AS INTEGER) AS kk,
                  TRY_CAST(v AS DOUBLE) AS vv, TRY_CAST(q AS DOUBLE) AS qq
-          FROM (SELECT *, row_number() OVER () + 1 AS _rn FROM {scan})) r
+          FROM {rows}) r
     """
 
 
@@ -232,7 +261,7 @@ class BaciSource(Source):
             f" and {codes_file.name}" if codes_file else "; no BACI country table found"))
         warnings = [] if version else ["no release (_V202501) in the file name: vintage '0'"]
         return ReadResult(
-            data=SqlData(baci_sql(path, f"HS{rev}", codes)),
+            data=baci_data(path, f"HS{rev}", codes),
             series=f"baci/HS{rev}" + (f"/{year}" if year else ""),
             vintage=version or "0",
             title=" ".join(filter(None, ["CEPII BACI", f"HS{rev}", year,

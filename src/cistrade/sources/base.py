@@ -52,12 +52,19 @@ class Supports:
 
 @dataclass(frozen=True)
 class SqlData:
-    """A DuckDB SELECT producing :data:`DATA_COLUMNS`, with the parameters it binds."""
+    """A DuckDB SELECT producing :data:`DATA_COLUMNS`, with the parameters it binds.
+
+    A fast path that may give up half-way (:class:`~cistrade.sources.numbered_csv.NumberedCsv`
+    refusing a cell) sets ``finished``: called after the SELECT ran, it says whether every row
+    went through; if not, the store deletes what the SELECT wrote and runs ``fallback``.
+    """
 
     sql: str
     params: tuple[Any, ...] = ()
     # called with the connection before the SELECT runs (e.g. to register helpers)
     prepare: Callable[[Any], None] | None = None
+    finished: Callable[[Any], bool] | None = None
+    fallback: SqlData | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ A mapping value that is not a column of the file is a constant (``currency=USD``
 values are cast explicitly and a cell that is not a number stops the ingest naming its row.
 Reporter and partner may be registry codes or any name the registry knows.
 
-DuckDB's own CSV and Parquet readers do the reading, inside the ingest transaction.
+The reading happens inside the ingest transaction: a plain UTF-8 CSV through Arrow's parallel
+reader with each row's line number (:class:`~cistrade.sources.numbered_csv.NumberedCsv`), with
+DuckDB's CSV reader as the fallback for anything that reader refuses; Parquet through DuckDB's.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import duckdb
+import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Freq
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
+from cistrade.sources.numbered_csv import NumberedCsv
 from cistrade.validate import parse_row_ref
 
 __all__ = ["TidySource", "DEFAULTS", "REQUIRED"]
@@ -162,6 +166,18 @@ class TidySource(Source):
             return _lit(DEFAULTS[key])
         return None
 
+    def _fast(self, path: Path, scan: str, columns: list[str]) -> NumberedCsv | None:
+        """Arrow's parallel reader, numbering lines, when the file is plain UTF-8 CSV whose
+        header DuckDB reads as the same names (else DuckDB's reader alone)."""
+        if not scan.startswith("read_csv(") or self.encoding.lower().replace("-", "") != "utf8":
+            return None
+        delimiter = self.delimiter or ","
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            header = fh.readline().rstrip("\r\n").split(delimiter)
+        if header != columns or len(set(columns)) != len(columns) or "_rn" in columns:
+            return None
+        return NumberedCsv(path, dict.fromkeys(columns, pa.string()), delimiter=delimiter)
+
     def read(self, path: Path) -> ReadResult:
         path = Path(path)
         scan, rownum = self._scan(path)
@@ -175,12 +191,28 @@ class TidySource(Source):
                 file=str(path),
                 row=1,
             )
-        e = exprs
+        fast = self._fast(path, scan, columns)
+        data = SqlData(self._sql(exprs, scan, rownum))
+        if fast is not None:
+            data = SqlData(self._sql(exprs, fast.name, "_rn"), prepare=fast.register,
+                           finished=fast.finished, fallback=data)
+        return ReadResult(
+            data=data,
+            series=self.series or f"tidy/{path.stem}",
+            vintage=self.vintage or "0",
+            title=f"{path.name} (long table)",
+            synthetic=self.synthetic,
+            after_load=self._after_load(path),
+        )
+
+    @staticmethod
+    def _sql(e: dict[str, str | None], scan: str, rownum: str) -> str:
+        """The SELECT of canonical rows from ``scan`` (every cell text), numbered by ``rownum``."""
         quantity = f"TRY_CAST({e['quantity']} AS DOUBLE)" if e["quantity"] else "NULL::DOUBLE"
         qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
         aggregate = f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"] else "false"
         period = _PERIOD_SQL.format()
-        sql = f"""
+        return f"""
             SELECT trim({e["reporter"]}::VARCHAR) AS reporter,
                    trim({e["partner"]}::VARCHAR) AS partner,
                    {_FLOW_SQL.format(c=e["flow"] + "::VARCHAR")} AS flow,
@@ -199,18 +231,10 @@ class TidySource(Source):
                    {qunit} AS quantity_unit,
                    coalesce(TRY_CAST({e["estimated"]} AS BOOLEAN), false) AS estimated,
                    {aggregate} AS aggregate,
-                   'row=' || _rn::VARCHAR AS row_ref
+                   'row=' || _line::VARCHAR AS row_ref
             FROM (SELECT *, {period} AS per FROM (
-                SELECT *, {rownum} AS _rn, trim({e["period"]}::VARCHAR) AS p FROM {scan}))
+                SELECT *, {rownum} AS _line, trim({e["period"]}::VARCHAR) AS p FROM {scan}))
             """
-        return ReadResult(
-            data=SqlData(sql),
-            series=self.series or f"tidy/{path.stem}",
-            vintage=self.vintage or "0",
-            title=f"{path.name} (long table)",
-            synthetic=self.synthetic,
-            after_load=self._after_load(path),
-        )
 
     def _after_load(self, path: Path):  # noqa: ANN202
         def resolve(con: Any, dataset_id: str) -> None:
