@@ -77,12 +77,23 @@ def _filled(j: ir.Table, flow: str) -> dict[str, Any]:
     import ibis
 
     rep, mir = j[f"{flow}_reported"], j[f"{flow}_mirror"]
-    return {
-        flow: ibis.coalesce(rep, mir),
-        f"{flow}_basis": ibis.cases((rep.notnull(), "reported"), (mir.notnull(), "mirror"),
-                                    else_=ibis.null("string")),
-        f"{flow}_ratio": rep / mir.nullif(0.0),
-    }
+    return {flow: ibis.coalesce(rep, mir), f"{flow}_ratio": rep / mir.nullif(0.0)}
+
+
+def with_basis(table: Any) -> Any:
+    """``export_basis``/``import_basis`` (reported, mirror or null) added to the answer, after
+    ``export``/``import``: Arrow does it in a millisecond, where writing the labels in the
+    query cost a seventh of its time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for flow in ("export", "import"):
+        rep, mir = table[f"{flow}_reported"], table[f"{flow}_mirror"]
+        basis = pc.if_else(pc.is_valid(rep), pa.scalar("reported"),
+                           pc.if_else(pc.is_valid(mir), pa.scalar("mirror"),
+                                      pa.scalar(None, pa.string())))
+        table = table.add_column(table.schema.get_field_index(flow) + 1, f"{flow}_basis", basis)
+    return table
 
 
 def mirror_table(rep: ir.Table, mir: ir.Table) -> ir.Table:
@@ -153,12 +164,15 @@ def mirror_data(eng: Engine, rep_plans: Sequence[Plan], mir_plans: Sequence[Plan
         ids.update(frame.datasets, (d for p in plans for d in p.datasets))
         return frame.table
 
+    # partner rows only (a published World or group row is nobody's mirror), filtered in
+    # the scan itself
     if targets is None and partner is None and set(rep_plans) == set(mir_plans):
-        rep = mir = frame_of(rep_plans, None)
+        rep = mir = frame_of(rep_plans, lambda t: ~t["aggregate"])
     else:
-        rep = frame_of(rep_plans, (lambda t: t.partner == partner) if partner else None)
-        mir = frame_of(mir_plans,
-                       (lambda t: t.partner.isin(list(targets))) if targets is not None else None)
+        rep = frame_of(rep_plans, (lambda t: ~t["aggregate"] & (t.partner == partner))
+                       if partner else (lambda t: ~t["aggregate"]))
+        mir = frame_of(mir_plans, (lambda t: ~t["aggregate"] & t.partner.isin(list(targets)))
+                       if targets is not None else (lambda t: ~t["aggregate"]))
     return MirrorData(rep, mir, currency or "USD", notes, rates, ids)
 
 
@@ -216,7 +230,8 @@ def mirror(eng: Engine, reporter: Any, period: Any, *, partner: Any = None,
     prepared = eng.prepare(key, make)
     meta = prepared.meta
     return Result("mirror", dict(meta["query"]), datasets=meta["datasets"],
-                  notes=list(meta["notes"]), table=eng.execute(prepared), build=meta["build"])
+                  notes=list(meta["notes"]), table=with_basis(eng.execute(prepared)),
+                  build=meta["build"])
 
 
 def _ordered(t: ir.Table) -> ir.Table:
