@@ -157,17 +157,23 @@ def sql_queries(p: dict[str, str]) -> dict[str, str]:
                          sum(value) FILTER (WHERE flow = 'import') AS import_reported
                   FROM f GROUP BY ALL),
             m AS (SELECT partner AS reporter, reporter AS partner,
+                         sum(value) FILTER (WHERE flow = 'import') AS export_mirror_raw,
                          sum(value / (CASE WHEN valuation = 'FOB' THEN 1 ELSE 1.06 END))
                              FILTER (WHERE flow = 'import') AS export_mirror,
+                         sum(value) FILTER (WHERE flow = 'export') AS import_mirror_raw,
                          sum(value * (CASE WHEN valuation = 'CIF' THEN 1 ELSE 1.06 END))
                              FILTER (WHERE flow = 'export') AS import_mirror
                   FROM f GROUP BY ALL)
-            SELECT reporter, partner, export_reported, export_mirror,
+            SELECT reporter, partner, export_reported, export_mirror_raw, export_mirror,
                    export_reported / nullif(export_mirror, 0) AS export_ratio,
                    coalesce(export_reported, export_mirror) AS export,
-                   import_reported, import_mirror,
+                   CASE WHEN export_reported IS NOT NULL THEN 'reported'
+                        WHEN export_mirror IS NOT NULL THEN 'mirror' END AS export_basis,
+                   import_reported, import_mirror_raw, import_mirror,
                    import_reported / nullif(import_mirror, 0) AS import_ratio,
-                   coalesce(import_reported, import_mirror) AS import
+                   coalesce(import_reported, import_mirror) AS import,
+                   CASE WHEN import_reported IS NOT NULL THEN 'reported'
+                        WHEN import_mirror IS NOT NULL THEN 'mirror' END AS import_basis
             FROM r FULL OUTER JOIN m USING (reporter, partner)
             ORDER BY reporter, coalesce(export, 0) + coalesce(import, 0) DESC, partner""",
     }
