@@ -15,13 +15,14 @@ DataFrame already in memory, pandas' default dtypes; its load time is printed ap
 times ``share`` one reporter at a time (each a new question: planned and compiled), and a
 fresh ``cistrade share --reporter X`` process: with empty caches (the catalog read from the
 store's coverage table, Ibis imported, the query planned and compiled; median of three), then
-as a question asked before (the prepared query read from the cache dir; no Ibis import). Each store's case runs in a subprocess whose peak
-RSS is read; pandas runs in another.
+as a question asked before (the prepared query read from the cache dir; no Ibis import).
+Each store's case runs in a subprocess whose peak RSS is read; pandas runs in another.
 
 "API warm" is the median of eleven further calls in the same process, alternating with the
 hand-written SQL's (whose median is "SQL"), so that a busier spell of the machine weighs on
-both alike: the prepared query is reused and the data read again. "+dicts" is the one-off cost of turning a Result's Arrow table
-into the list of row dicts (``result.rows``), which the SQL baseline does not pay.
+both alike: the prepared query is reused and the data read again. "+dicts" is the one-off
+cost of turning a Result's Arrow table into the list of row dicts (``result.rows``), which the
+SQL baseline does not pay.
 
     python benchmarks/indicators.py --quick
     python benchmarks/indicators.py --sizes 10            # the 10-million-row annual store

@@ -235,7 +235,7 @@ class Store:
         for ds in self.datasets():
             path = Path(ds["file_path"] or "")
             status, found = "no file", None
-            if ds["file_path"] and ds["sha256"]:
+            if ds["file_path"] and ds["sha256"] and ds["size_bytes"] is not None:
                 if path.is_file():
                     status = "ok" if sha256_of(path) == ds["sha256"] else "changed"
                 else:
@@ -303,18 +303,16 @@ class Store:
 
     def _update_coverage(self, new_ids: list[str | None]) -> None:
         """Recount the coverage of the new datasets and of the older ones they superseded."""
-        touched = {i for i in new_ids if i}
-        if not touched:
+        new = {i for i in new_ids if i}
+        if not new:
             return
-        touched |= {
-            r[0]
-            for r in self.con.execute(
-                "SELECT DISTINCT dataset_id FROM superseded WHERE list_contains(?, by_dataset_id)",
-                [sorted(touched)],
-            ).fetchall()
-        }
         # literal ids (the store makes them: source name and hex digits), so that the scan of
         # flows can skip the row groups of every other dataset
+        listed = ", ".join(_sql_text(i) for i in sorted(new))
+        older = self.con.execute(
+            f"SELECT DISTINCT dataset_id FROM superseded WHERE by_dataset_id IN ({listed})"
+        ).fetchall()
+        touched = new | {r[0] for r in older}
         where = "WHERE dataset_id IN (" + ", ".join(_sql_text(i) for i in sorted(touched)) + ")"
         self.con.execute(f"DELETE FROM coverage {where}")
         self.con.execute(f"INSERT INTO coverage {coverage_select(where)}")

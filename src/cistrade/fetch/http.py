@@ -45,6 +45,7 @@ from platformdirs import user_cache_path
 
 from cistrade import __version__
 from cistrade.errors import CistradeError, InputError, SourceUnavailable
+from cistrade.sources.base import sidecar_path
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -190,7 +191,7 @@ class HttpClient:
 
     @staticmethod
     def meta_path(path: Path) -> Path:
-        return path.with_name(f".{path.name}.meta.json")
+        return sidecar_path(path)
 
     def get(
         self,

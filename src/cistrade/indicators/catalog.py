@@ -5,8 +5,9 @@ question (never by partner, except that each published aggregate row — World, 
 its own entry). It is small (thousands of entries for millions of rows). The store keeps it in
 its ``coverage`` table, recounted by every ingest, so an engine reads it in milliseconds on
 either backend; for a store written before that table existed it is computed once per store
-version with the engine's own backend and cached on disk. Row selection (:mod:`cistrade.indicators.select`) and the
-``available`` part of every :class:`~cistrade.errors.NoData` come from it.
+version with the engine's own backend and cached on disk. Row selection
+(:mod:`cistrade.indicators.select`) and the ``available`` part of every
+:class:`~cistrade.errors.NoData` come from it.
 """
 
 from __future__ import annotations

@@ -45,8 +45,8 @@ from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
 from cistrade.reference.countries import registry
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
-from cistrade.sources.numbered_csv import NumberedCsv
 from cistrade.sources.comtrade_codes import EXTRA, NES_CODES, resolve
+from cistrade.sources.numbered_csv import NumberedCsv
 
 __all__ = ["BaciSource", "read_codes", "repair_mojibake", "HEADER"]
 

@@ -168,12 +168,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sidecar_path(path: Path) -> Path:
+    """Where ``cistrade fetch`` records what it knows of a body it saved: ``.NAME.meta.json``
+    beside it (hidden, so ``cistrade ingest auto <folder>`` passes it by)."""
+    return path.with_name(f".{path.name}.meta.json")
+
+
 def fetch_sidecar(path: Path) -> dict[str, Any]:
-    """What ``cistrade fetch`` recorded beside a response body it saved (``.NAME.meta.json``:
-    URL without the key, retrieval time …), or ``{}`` for any other file."""
+    """What ``cistrade fetch`` recorded beside a response body it saved (URL without the key,
+    retrieval time …), or ``{}`` for any other file."""
     import json
 
-    side = path.with_name(f".{path.name}.meta.json")
+    side = sidecar_path(path)
     try:
         meta = json.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError):

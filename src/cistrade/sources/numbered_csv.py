@@ -6,12 +6,13 @@ in DuckDB 2.0), and numbering its rows with ``row_number() OVER ()`` makes the w
 single-threaded: four to seven times DuckDB's own load time on two cores.
 
 Arrow's CSV reader parses blocks on several threads and hands them over in file order, so
-the line of every row is the count of rows before it. :class:`NumberedCsv` streams its
-record batches, each with a ``_rn`` column (line 1 is the header), into the ingest's SELECT
-as a registered table.
+the number of every row is the count of rows before it. :class:`NumberedCsv` streams its
+record batches, each with a ``_rn`` column (the header is 1, the first row 2: the line number,
+unless a quoted cell spans lines; DuckDB's ``row_number()`` counts the same way) into the
+ingest's SELECT as a registered table.
 
-It is strict on purpose: typed columns, only the empty cell as null, no blank lines, no line
-breaks inside quotes. Anything it refuses stops the stream quietly (:attr:`error`) and
+It is strict on purpose: typed columns, only the empty cell as null, no blank lines. Anything
+it refuses stops the stream quietly (:attr:`error`) and
 :meth:`finished` says so: the store then deletes what the fast path wrote and runs the
 reader's fallback SELECT over DuckDB's own reader, which either reads the file (a quirk
 Arrow refused) or stops at the offending row with a message naming its line and column.
