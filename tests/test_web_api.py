@@ -296,3 +296,18 @@ def test_engine_cache_is_bounded():
     for i in range(5):
         assert cache.get_or_compute(i, lambda i=i: i * 10) == i * 10
     assert cache.lookup(0) is None and cache.lookup(4) == (True, 40)
+
+
+def test_start_up_reads_the_catalog_and_imports_ibis_before_the_first_request(tmp_path: Path) -> None:
+    import asyncio
+
+    from cistrade.web import create_app
+
+    application = create_app(build_store(tmp_path / "store.duckdb"))
+
+    async def start_and_stop() -> tuple[bool, bool]:
+        async with application.router.lifespan_context(application):
+            first = application.state.pool._first  # noqa: SLF001
+            return first._catalog is not None, first._backend is not None  # noqa: SLF001
+
+    assert asyncio.run(start_and_stop()) == (True, True)

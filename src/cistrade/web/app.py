@@ -80,8 +80,8 @@ def create_app(db: Path, *, engine: str = "duckdb", cache_size: int = 1024) -> F
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # read the store's catalog before the first request rather than during it
-        await pool.submit(pool.get)
+        # read the store's catalog and import Ibis before the first request, not during it
+        await pool.submit(pool.warm)
         try:
             yield
         finally:

@@ -95,6 +95,12 @@ class EnginePool:
             self._local.engine = eng
         return eng
 
+    def warm(self) -> None:
+        """Open the first engine, read the catalog and import Ibis with its DuckDB backend,
+        before the first request rather than during it (the import alone takes about a
+        second on a small machine: the first question would wait for it)."""
+        _ = self.get().backend
+
     async def submit(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn()`` on one of the engine threads; await its answer."""
         import asyncio
