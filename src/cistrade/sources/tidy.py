@@ -262,6 +262,13 @@ def _resolve_names(con: Any, dataset_id: str, path: Path) -> None:
 
     reg = registry()
     for column in ("reporter", "partner"):
+        # the usual case, every value a registry code, costs one DISTINCT
+        if not con.execute(
+            f"""SELECT 1 FROM (SELECT DISTINCT {column} AS c FROM flows WHERE dataset_id = ?)
+                WHERE c NOT IN (SELECT code FROM areas) LIMIT 1""",
+            [dataset_id],
+        ).fetchall():
+            continue
         unknown = con.execute(
             f"""SELECT {column}, min(row_ref) FROM flows
                 WHERE dataset_id = ? AND {column} NOT IN (SELECT code FROM areas)
