@@ -284,3 +284,33 @@ def test_csv_is_read_in_parallel_with_line_numbers_or_by_duckdb(tmp_path, caplog
         assert ("reading it again with DuckDB's reader" in caplog.text) == refuse
     assert results[0] == results[1] and len(results[0]) == 36
     assert sorted(int(r[-1][4:]) for r in results[0]) == list(range(2, 38))
+
+
+@pytest.mark.parametrize("cell", ['""', '" ARM "', '"Korea, Republic of"', "nan", "1e3", ""])
+def test_both_csv_readers_read_a_cell_alike(tmp_path, cell):
+    """The parallel reader and DuckDB's give the same rows or the same error, cell by cell."""
+    from cistrade.sources.numbered_csv import NumberedCsv
+
+    text = HEADER.replace("\n", ",product\n") + f"ARM,RUS,export,2024,{cell},USD,{cell}\n" \
+        + f"{cell},CHN,import,2024,5,USD,01\n"
+    path = write(tmp_path, "cells.csv", text)
+    outcomes = []
+    for fast in (True, False):
+        if not fast:  # the same file, with the parallel reader refusing from the start
+            def refuse(self, schema):
+                self.error = "refused for the test"
+                return iter(())
+
+            NumberedCsv._batches, saved = refuse, NumberedCsv._batches
+        try:
+            with Store.memory() as s:
+                try:
+                    s.ingest(TidySource(), [path])
+                    outcomes.append(s.con.execute(
+                        "SELECT * EXCLUDE (dataset_id) FROM flows ORDER BY row_ref").fetchall())
+                except InputError as exc:
+                    outcomes.append(str(exc))
+        finally:
+            if not fast:
+                NumberedCsv._batches = saved
+    assert outcomes[0] == outcomes[1]

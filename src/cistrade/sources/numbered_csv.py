@@ -93,7 +93,7 @@ class NumberedCsv:
                     true_values=["true"],
                     false_values=["false"],
                     strings_can_be_null=True,
-                    quoted_strings_can_be_null=False,
+                    quoted_strings_can_be_null=True,  # as DuckDB reads "" (allow_quoted_nulls)
                 ),
             )
             if reader.schema.names != list(self.types):
