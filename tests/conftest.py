@@ -56,3 +56,15 @@ def mem_store():
     s = Store.memory()
     yield s
     s.close()
+
+
+def refuse_parallel_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on in this test, the parallel CSV reader refuses every file at once, so that
+    the store reads it with DuckDB's reader alone (the fallback)."""
+    from cistrade.sources.numbered_csv import NumberedCsv
+
+    def refuse(self, schema):  # noqa: ANN001, ANN202
+        self.error = "refused for the test"
+        return iter(())
+
+    monkeypatch.setattr(NumberedCsv, "_batches", refuse)

@@ -209,29 +209,22 @@ def test_same_file_twice_is_unchanged(store):
 
 @pytest.mark.parametrize(("i", "v", "q"), [("410", "1.5", ""), ("0410", "1e3", "2"), ("410", "nan", "1"),
                                            ("410", "1.5", "NA"), ("410", '"2.5"', '""'), (" 410", "1", "1")])
-def test_both_readers_read_a_cell_alike(tmp_path, i, v, q):
+def test_both_readers_read_a_cell_alike(tmp_path, monkeypatch, i, v, q):
     """Arrow's typed reader and DuckDB's text reader give the same rows or the same error."""
-    from cistrade.sources.numbered_csv import NumberedCsv
+    from conftest import refuse_parallel_reader
+
     from cistrade.store import Store
 
     path = write(tmp_path, "BACI_HS22_Y2023_V202501.csv",
                  HEADER + f"2023,{i},36,852352,{v},{q}\n2023,410,40,030211,3,\n")
     outcomes = []
     for fast in (True, False):
-        saved = NumberedCsv._batches
-        if not fast:  # the parallel reader refusing from the start: DuckDB's reader alone
-            def refuse(self, schema):
-                self.error = "refused for the test"
-                return iter(())
-
-            NumberedCsv._batches = refuse
-        try:
-            with Store.memory() as store:
-                try:
-                    store.ingest(BaciSource(), [path])
-                    outcomes.append(stored(store))
-                except InputError as exc:
-                    outcomes.append(str(exc))
-        finally:
-            NumberedCsv._batches = saved
+        if not fast:  # the same file, read by DuckDB's reader alone
+            refuse_parallel_reader(monkeypatch)
+        with Store.memory() as store:
+            try:
+                store.ingest(BaciSource(), [path])
+                outcomes.append(stored(store))
+            except InputError as exc:
+                outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]

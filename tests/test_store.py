@@ -287,30 +287,22 @@ def test_csv_is_read_in_parallel_with_line_numbers_or_by_duckdb(tmp_path, caplog
 
 
 @pytest.mark.parametrize("cell", ['""', '" ARM "', '"Korea, Republic of"', "nan", "1e3", ""])
-def test_both_csv_readers_read_a_cell_alike(tmp_path, cell):
+def test_both_csv_readers_read_a_cell_alike(tmp_path, monkeypatch, cell):
     """The parallel reader and DuckDB's give the same rows or the same error, cell by cell."""
-    from cistrade.sources.numbered_csv import NumberedCsv
+    from conftest import refuse_parallel_reader
 
     text = HEADER.replace("\n", ",product\n") + f"ARM,RUS,export,2024,{cell},USD,{cell}\n" \
         + f"{cell},CHN,import,2024,5,USD,01\n"
     path = write(tmp_path, "cells.csv", text)
     outcomes = []
     for fast in (True, False):
-        if not fast:  # the same file, with the parallel reader refusing from the start
-            def refuse(self, schema):
-                self.error = "refused for the test"
-                return iter(())
-
-            NumberedCsv._batches, saved = refuse, NumberedCsv._batches
-        try:
-            with Store.memory() as s:
-                try:
-                    s.ingest(TidySource(), [path])
-                    outcomes.append(s.con.execute(
-                        "SELECT * EXCLUDE (dataset_id) FROM flows ORDER BY row_ref").fetchall())
-                except InputError as exc:
-                    outcomes.append(str(exc))
-        finally:
-            if not fast:
-                NumberedCsv._batches = saved
+        if not fast:  # the same file, read by DuckDB's reader alone
+            refuse_parallel_reader(monkeypatch)
+        with Store.memory() as s:
+            try:
+                s.ingest(TidySource(), [path])
+                outcomes.append(s.con.execute(
+                    "SELECT * EXCLUDE (dataset_id) FROM flows ORDER BY row_ref").fetchall())
+            except InputError as exc:
+                outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
