@@ -141,6 +141,8 @@ def main() -> int:
     if args.generate:  # the child that writes the file (keeps the parent's RSS small)
         generate(args.generate, args.rows)
         return 0
+    if args.dir:
+        args.dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="cistrade-baci-", dir=args.dir))
     try:
         data = work / "BACI_HS22_Y2023_V202501.csv"

@@ -95,6 +95,19 @@ def test_russian_text_with_lang(tmp_path):
     assert (row["reporter"], row["partner"], row["period"]) == ("KAZ", "RUS", "2023")
 
 
+def test_a_cp1251_text_is_read_and_the_guess_said(db, tmp_path):
+    text = tmp_path / "windows.txt"
+    text.write_bytes("Доля России в товарообороте Казахстана в 2023 году составила 19,4%."
+                     .encode("cp1251"))
+    result = runner.invoke(app, ["check", str(text), "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "read as cp1251" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["query"]["encoding"] == "cp1251"
+    (row,) = document["rows"]
+    assert row["verdict"] == "supported" and row["computed"] == pytest.approx(19.4)
+
+
 @pytest.mark.parametrize(("content", "words"), [
     (b"", "the input is empty"),
     (b"The weather in Astana was fine.", "no trade claims found"),

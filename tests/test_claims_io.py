@@ -92,3 +92,33 @@ def test_bad_claim_files_name_the_claim_and_field(text, error, words):
 def test_empty_and_binary_input(data, words):
     with pytest.raises(InputError, match=words):
         decode(data, name="x")
+
+
+RU = "Доля России во внешнеторговом обороте Казахстана в 2023 году составила 19,4%."
+EN = "Kazakhstan\u2019s exports to T\u00fcrkiye rose by 5% \u201cin 2023\u201d \u2013 a record."
+
+
+@pytest.mark.parametrize(("data", "text", "used"), [
+    (RU.encode("utf-8"), RU, "utf-8"),
+    (b"\xef\xbb\xbf" + RU.encode("utf-8"), RU, "utf-8"),
+    (RU.encode("utf-16"), RU, "utf-16"),
+    # Russian texts saved on Windows, or by old mail and web tools; English with curly quotes
+    (RU.encode("cp1251"), RU, "cp1251"),
+    (RU.encode("koi8_r"), RU, "koi8_r"),
+    (EN.encode("cp1252"), EN, "cp1252"),
+])
+def test_texts_in_legacy_encodings_are_read(data, text, used):
+    from cistrade.claims.io import decode_text
+
+    assert decode_text(data, name="x.txt") == (text, used)
+    assert read_input(data, name="x.txt")[0].reporter == "KAZ"
+
+
+def test_a_named_encoding_wins_and_a_wrong_one_is_said():
+    from cistrade.claims.io import decode_text
+
+    assert decode_text(RU.encode("cp1251"), name="x", encoding="cp1251")[0] == RU
+    with pytest.raises(InputError, match="not utf-8 text"):
+        decode_text(RU.encode("cp1251"), name="x", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        decode_text(b"abc", name="x", encoding="klingon")

@@ -30,8 +30,8 @@ from cistrade.claims.periods import find_periods
 from cistrade.errors import InputError, UnknownBloc, UnknownCountry
 from cistrade.model import PeriodRange, TradeFlow
 
-__all__ = ["claims_from_data", "load_claims", "read_input", "decode", "looks_structured",
-           "dump_claims", "value_text"]
+__all__ = ["claims_from_data", "load_claims", "read_input", "decode", "decode_text",
+           "looks_structured", "dump_claims", "value_text"]
 
 _FIELDS = {"text", "kind", "reporter", "partner", "bloc", "flow", "period", "value", "rank",
            "role", "id", "lang", "note", "notes"}
@@ -39,24 +39,57 @@ _RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, 
                "fifth": 5}
 
 
-def decode(data: bytes | str, *, name: str = "<input>") -> str:
-    """Text from bytes (UTF-8, else UTF-16 with a BOM); binary content is an InputError."""
+#: what a text that is not UTF-8 is tried as: Russian texts saved on Windows (cp1251) or by
+#: older Unix mail and web tools (KOI8-R), and English ones with curly quotes (cp1252)
+LEGACY_ENCODINGS = ("cp1251", "koi8_r", "cp1252")
+
+
+def decode(data: bytes | str, *, name: str = "<input>", encoding: str | None = None) -> str:
+    """Text from bytes; see :func:`decode_text`."""
+    return decode_text(data, name=name, encoding=encoding)[0]
+
+
+def decode_text(data: bytes | str, *, name: str = "<input>",
+                encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding) from bytes: ``encoding`` when given; else UTF-8, UTF-16 with a BOM,
+    or the legacy encoding charset-normalizer finds likeliest among :data:`LEGACY_ENCODINGS`.
+    Binary or empty content is an InputError."""
     if isinstance(data, str):
-        text = data
+        text, used = data, "text"
+    elif encoding:
+        try:
+            text, used = data.decode(encoding), encoding
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251, koi8-r)",
+                             file=name) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not {encoding} text (byte {exc.start})", file=name) from exc
     else:
         if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError("this is a binary file, not text, YAML or JSON", file=name)
         try:
-            text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-                else data.decode("utf-8-sig")
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                text, used = data.decode("utf-16"), "utf-16"
+            else:
+                text, used = data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                             file=name) from exc
+            text, used = _legacy(data, name, exc)
     if _binary_looking(text):
         raise InputError("this is a binary file, not text, YAML or JSON", file=name)
     if not text.strip():
         raise InputError("the input is empty", file=name)
-    return text
+    return text, used
+
+
+def _legacy(data: bytes, name: str, exc: UnicodeDecodeError) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        raise InputError(f"not UTF-8 text (byte {exc.start}), nor {', '.join(LEGACY_ENCODINGS)}; "
+                         "save the file as UTF-8 or name its encoding (--encoding)",
+                         file=name) from exc
+    return str(best), best.encoding
 
 
 def _binary_looking(text: str) -> bool:
@@ -223,9 +256,10 @@ def _check(c: Claim) -> None:
         c.flow = TradeFlow.IMPORT if c.role is Role.SUPPLIER else TradeFlow.EXPORT
 
 
-def read_input(data: bytes | str, *, name: str = "<input>", lang: str = "auto") -> list[Claim]:
+def read_input(data: bytes | str, *, name: str = "<input>", lang: str = "auto",
+               encoding: str | None = None) -> list[Claim]:
     """The claims in a file's content: a claim file (YAML/JSON) or text to extract from."""
-    text = decode(data, name=name)
+    text = decode(data, name=name, encoding=encoding)
     if looks_structured(text):
         return load_claims(text, name=name)
     from cistrade.claims.extract import extract_claims

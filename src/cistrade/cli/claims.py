@@ -19,7 +19,7 @@ from rich.console import JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
-from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, out
+from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, err, out
 from cistrade.errors import InputError
 
 __all__ = ["check"]
@@ -152,18 +152,28 @@ def check(
     extract_only: Annotated[bool, typer.Option(
         "--extract-only", help="List the claims found, without checking them (no store needed).")]
     = False,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", metavar="<name>",
+        help="The text's encoding (default: UTF-8 or UTF-16 with a BOM, else the likeliest of "
+             "cp1251, koi8-r and cp1252, said on stderr).")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Find the trade claims in a text (shares, ranks, growth, roles) and check each against
     the data: supported, close, contradicted or unverifiable, with the evidence."""
     from cistrade.claims import Verifier, read_input
+    from cistrade.claims.io import decode_text
 
     data, name = _read(file)
-    claims = read_input(data, name=name, lang=lang.value)
+    text, used = decode_text(data, name=name, encoding=encoding)
+    if encoding is None and used not in ("utf-8", "utf-16"):
+        err.print(f"note: {name} is not UTF-8; read as {used} (give --encoding if that is wrong)",
+                  highlight=False, markup=False)
+    claims = read_input(text, name=name, lang=lang.value)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
                          "rates and roles of countries and blocs); nothing to check", file=name)
-    query: dict[str, Any] = {"file": name, "lang": lang.value, "extract_only": extract_only}
+    query: dict[str, Any] = {"file": name, "lang": lang.value, "encoding": used,
+                             "extract_only": extract_only}
     if extract_only:
         _print_claims(claims, fmt, query)
         return
