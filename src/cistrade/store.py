@@ -410,15 +410,19 @@ class Store:
         newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
         older = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage <= ?"
         args = [result.series, result.vintage]
-        if not self.con.execute(
-            "SELECT 1 FROM datasets WHERE series = ? LIMIT 1", [result.series]
-        ).fetchone():
-            return 0, 0
-        dropped = self.con.execute(
-            f"""DELETE FROM {target} n WHERE n.dataset_id = ? AND EXISTS (
-                    SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
-            [dataset_id, *args],
-        ).fetchone()[0]
+        n_newer, n_older = self.con.execute(
+            "SELECT count(*) FILTER (WHERE vintage > ?), count(*) FILTER (WHERE vintage <= ?) "
+            "FROM datasets WHERE series = ?", [result.vintage, result.vintage, result.series]
+        ).fetchall()[0]
+        dropped = 0
+        if n_newer:  # files ingested out of order: a newer vintage already covers some rows
+            dropped = self.con.execute(
+                f"""DELETE FROM {target} n WHERE n.dataset_id = ? AND EXISTS (
+                        SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
+                [dataset_id, *args],
+            ).fetchall()[0][0]
+        if not n_older:
+            return dropped, 0
         per_dataset = self.con.execute(
             f"""SELECT o.dataset_id, count(*) FROM flows o
                 WHERE o.dataset_id IN ({older})

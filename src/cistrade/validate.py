@@ -66,13 +66,28 @@ _CHECKS: list[tuple[str, str]] = [
 ]
 
 
+_ANY_BAD = " OR ".join(f"({cond})" for cond, _ in _CHECKS)
+
+
+def _summary(con: Any) -> tuple[int, bool, bool, int]:
+    """One scan for the usual, clean file: (rows, a bad row?, an unknown code?, repeated key
+    hashes). Only what it finds is looked at again, row by row."""
+    key = ", ".join(NATURAL_KEY)
+    codes = "SELECT DISTINCT reporter AS c FROM _stage UNION SELECT DISTINCT partner FROM _stage"
+    return con.execute(
+        f"""SELECT count(*), coalesce(bool_or({_ANY_BAD}), false),
+                   (SELECT count(*) FROM ({codes}) WHERE c NOT IN (SELECT code FROM areas)) > 0,
+                   count(*) - count(DISTINCT hash({key}))
+            FROM _stage"""
+    ).fetchall()[0]
+
+
 def _check_rows(con: Any, path: Path) -> None:
-    """One scan: the first row with a missing, malformed or out-of-range field."""
+    """The first row with a missing, malformed or out-of-range field."""
     cases = " ".join(f"WHEN {cond} THEN '{msg}'" for cond, msg in _CHECKS)
-    anyof = " OR ".join(f"({cond})" for cond, _ in _CHECKS)
     bad = con.execute(
         f"""SELECT row_ref, CASE {cases} END, value, flow, freq, valuation, partner_basis
-            FROM _stage WHERE {anyof} LIMIT 1"""
+            FROM _stage WHERE {_ANY_BAD} LIMIT 1"""
     ).fetchone()
     if bad:
         ref, problem, value, flow, freq, valuation, basis = bad
@@ -113,12 +128,9 @@ def _check_codes(con: Any, path: Path) -> None:
 
 
 def _duplicates(con: Any, path: Path, dataset_id: str, mode: str, target: str) -> tuple[int, int]:
+    """Called when some key hashes repeat (equal keys always share a hash, so none repeating
+    means no duplicate; a collision only costs this query)."""
     key = ", ".join(NATURAL_KEY)
-    # a cheap exact test first: equal keys always share a hash,
-    # so no repeated hash means no duplicate (a hash collision only costs the detailed query)
-    repeated = con.execute(f"SELECT count(*) - count(DISTINCT hash({key})) FROM _stage").fetchone()[0]
-    if not repeated:
-        return 0, 0
     dup = con.execute(
         f"""SELECT count(*) AS groups, sum(n - 1) AS extra,
                    count(*) FILTER (WHERE distinct_values > 1) AS conflicts,
@@ -158,11 +170,15 @@ def validate_stage(
         + _quote(dataset_id)
     )
     try:
-        total = con.execute("SELECT count(*) FROM _stage").fetchone()[0]
+        total, bad_row, unknown_code, repeated = _summary(con)
         if total == 0:
             raise InputError("the file holds no data rows", file=str(path))
-        _check_rows(con, path)
-        _check_codes(con, path)
+        if bad_row:
+            _check_rows(con, path)
+        if unknown_code:
+            _check_codes(con, path)
+        if not repeated:
+            return 0, 0
         return _duplicates(con, path, dataset_id, on_duplicate, _table(target))
     finally:
         con.execute("DROP VIEW IF EXISTS _stage")
