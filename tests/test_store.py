@@ -306,3 +306,48 @@ def test_both_csv_readers_read_a_cell_alike(tmp_path, monkeypatch, cell):
             except InputError as exc:
                 outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
+
+
+# a CSV as Excel saves it where the comma is the decimal separator: a BOM, ';' between cells,
+# CRLF line ends, decimal commas, a no-break space between thousands
+EXCEL = ("\ufeffreporter;partner;flow;period;value;currency\r\n"
+         "KAZ;RUS;export;2023;1\u00a0234,5;USD\r\nKAZ;CHN;import;2023;0,25;USD\r\n"
+         "KAZ;DEU;import;2023;7;USD\r\n")
+
+
+def test_an_excel_csv_with_decimal_commas_is_read_by_both_readers(tmp_path, monkeypatch, caplog):
+    from conftest import refuse_parallel_reader
+
+    path = write(tmp_path, "excel.csv", EXCEL)
+    outcomes = []
+    for fast in (True, False):
+        if not fast:
+            refuse_parallel_reader(monkeypatch)
+        caplog.clear()
+        with caplog.at_level("INFO", logger="cistrade.sources.numbered_csv"), Store.memory() as s:
+            (report,) = s.ingest(TidySource(), [path]).files
+            outcomes.append(s.con.execute(
+                "SELECT partner, value, row_ref FROM flows ORDER BY row_ref").fetchall())
+        assert ("reading it again with DuckDB's reader" in caplog.text) == (not fast)
+        assert any("decimal comma" in n for n in report.notes)
+    assert outcomes[0] == outcomes[1] == [
+        ("RUS", 1234.5, "row=2"), ("CHN", 0.25, "row=3"), ("DEU", 7.0, "row=4")]
+
+
+@pytest.mark.parametrize(("text", "options", "error"), [
+    # told to read points: the comma is not a number, and the row says so
+    (EXCEL, {"decimal": "."}, "row 2: no value"),
+    # points and commas in one column: not guessed, the comma's row is named
+    (EXCEL.replace("0,25", "0.25"), {}, "row 2: no value"),
+    # a comma-separated file keeps the point (1,234 there is a thousands separator)
+    (HEADER + 'KAZ,RUS,export,2023,"1,234",USD\n', {}, "row 2: no value"),
+])
+def test_the_decimal_comma_is_used_only_when_unambiguous(tmp_path, text, options, error):
+    path = write(tmp_path, "data.csv", text)
+    with Store.memory() as s, pytest.raises(InputError, match=error):
+        s.ingest(TidySource(**options), [path])
+
+
+def test_a_decimal_option_that_is_neither_point_nor_comma_is_refused():
+    with pytest.raises(InputError, match="decimal='x'"):
+        TidySource(decimal="x")

@@ -11,8 +11,14 @@ A mapping value that is not a column of the file is a constant (``currency=USD``
 values are cast explicitly and a cell that is not a number stops the ingest naming its row.
 Reporter and partner may be registry codes or any name the registry knows.
 
-The reading happens inside the ingest transaction: a plain UTF-8 CSV through Arrow's parallel
-reader with each row's line number (:class:`~cistrade.sources.numbered_csv.NumberedCsv`), with
+Numbers with a decimal comma (``1234,5``, as Excel writes CSV where the comma is the decimal
+separator: with ``;`` between the cells) are read when the file's cells are separated by
+something other than a comma and its values use commas and never points (``-o decimal=auto``,
+the default; ``-o decimal=,`` or ``-o decimal=.`` to say so). Spaces inside such a number
+(``1 234,5``) are dropped. The report notes when the decimal comma was used.
+
+The reading happens inside the ingest transaction: a UTF-8 CSV (with a BOM or not, cells
+separated by ``,``, ``;``, tab or ``|``) through Arrow's parallel reader with each row's line number (:class:`~cistrade.sources.numbered_csv.NumberedCsv`), with
 DuckDB's CSV reader as the fallback for anything that reader refuses; Parquet through DuckDB's.
 """
 
@@ -95,6 +101,7 @@ class TidySource(Source):
         synthetic: bool = False,
         encoding: str = "utf-8",
         delimiter: str | None = None,
+        decimal: str = "auto",
         **options: Any,
     ) -> None:
         super().__init__(**options)
@@ -104,6 +111,9 @@ class TidySource(Source):
         self.synthetic = synthetic
         self.encoding = encoding
         self.delimiter = delimiter
+        if decimal not in ("auto", ".", ","):
+            raise InputError(f"decimal={decimal!r}: give '.', ',' or 'auto'")
+        self.decimal = decimal
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
@@ -166,17 +176,45 @@ class TidySource(Source):
             return _lit(DEFAULTS[key])
         return None
 
-    def _fast(self, path: Path, scan: str, columns: list[str]) -> NumberedCsv | None:
-        """Arrow's parallel reader, numbering lines, when the file is plain UTF-8 CSV whose
-        header DuckDB reads as the same names (else DuckDB's reader alone)."""
-        if not scan.startswith("read_csv(") or self.encoding.lower().replace("-", "") != "utf8":
+    def _delimiter(self, path: Path, columns: list[str]) -> str | None:
+        """The cell separator DuckDB found: the one that splits the header line into the
+        columns it read (None when none does, e.g. a quoted header)."""
+        if self.delimiter:
+            return self.delimiter
+        with open(path, encoding=self.encoding, errors="replace") as fh:
+            header = fh.readline().lstrip("\ufeff").rstrip("\r\n")
+        return next((d for d in (",", ";", "\t", "|") if header.split(d) == columns), None)
+
+    def _fast(self, path: Path, scan: str, columns: list[str], delimiter: str | None
+              ) -> NumberedCsv | None:
+        """Arrow's parallel reader, numbering lines, when the file is plain UTF-8 CSV (a BOM
+        is skipped) whose header DuckDB reads as the same names (else DuckDB's reader alone)."""
+        plain = self.encoding.lower().replace("-", "") in ("utf8", "utf8sig")
+        if not scan.startswith("read_csv(") or not plain or delimiter is None:
             return None
-        delimiter = self.delimiter or ","
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            header = fh.readline().rstrip("\r\n").split(delimiter)
-        if header != columns or len(set(columns)) != len(columns) or "_rn" in columns:
+        if len(set(columns)) != len(columns) or "_rn" in columns:
             return None
         return NumberedCsv(path, dict.fromkeys(columns, pa.string()), delimiter=delimiter)
+
+    def _decimal(self, path: Path, delimiter: str | None, value_column: str | None) -> str:
+        """``,`` when the values are written with a decimal comma (see the module doc)."""
+        if self.decimal != "auto":
+            return self.decimal
+        if delimiter in (None, ",") or value_column is None:
+            return "."
+        import csv
+        import re
+
+        with open(path, encoding=self.encoding, errors="replace", newline="") as fh:
+            rows = csv.reader((fh.readline() for _ in range(1001)), delimiter=delimiter)
+            header = [h.lstrip("\ufeff") for h in next(rows, [])]
+            if value_column not in header:
+                return "."
+            i = header.index(value_column)
+            cells = [r[i].strip() for r in rows if len(r) > i and r[i].strip()]
+        comma = sum(bool(re.fullmatch(r"-?[\d\s\u00a0\u202f]*\d,\d+", c)) for c in cells)
+        point = sum("." in c for c in cells)
+        return "," if comma and not point else "."
 
     def read(self, path: Path) -> ReadResult:
         path = Path(path)
@@ -191,11 +229,18 @@ class TidySource(Source):
                 file=str(path),
                 row=1,
             )
-        fast = self._fast(path, scan, columns)
-        data = SqlData(self._sql(exprs, scan, rownum))
+        csv_file = scan.startswith("read_csv(")
+        delimiter = self._delimiter(path, columns) if csv_file else None
+        value_column = self.mapping.get("value", "value")
+        decimal = self._decimal(path, delimiter, value_column) if csv_file else "."
+        fast = self._fast(path, scan, columns, delimiter)
+        data = SqlData(self._sql(exprs, scan, rownum, decimal))
         if fast is not None:
-            data = SqlData(self._sql(exprs, fast.name, "_rn"), prepare=fast.register,
+            data = SqlData(self._sql(exprs, fast.name, "_rn", decimal), prepare=fast.register,
                            finished=fast.finished, fallback=data)
+        notes = [f"decimal comma: values such as 1234,5 read as 1234.5 (column {value_column!r}"
+                 f"{' and quantity' if exprs['quantity'] else ''}; -o decimal=. to turn off)"
+                 ] if decimal == "," else []
         return ReadResult(
             data=data,
             series=self.series or f"tidy/{path.stem}",
@@ -203,12 +248,20 @@ class TidySource(Source):
             title=f"{path.name} (long table)",
             synthetic=self.synthetic,
             after_load=self._after_load(path),
+            notes=notes,
         )
 
     @staticmethod
-    def _sql(e: dict[str, str | None], scan: str, rownum: str) -> str:
+    def _sql(e: dict[str, str | None], scan: str, rownum: str, decimal: str = ".") -> str:
         """The SELECT of canonical rows from ``scan`` (every cell text), numbered by ``rownum``."""
-        quantity = f"TRY_CAST({e['quantity']} AS DOUBLE)" if e["quantity"] else "NULL::DOUBLE"
+
+        def number(cell: str) -> str:
+            if decimal == ",":  # '1 234,5' -> '1234.5'
+                cell = (f"replace(regexp_replace(trim({cell}::VARCHAR), "
+                        "'[\\s\u00a0\u202f]', '', 'g'), ',', '.')")
+            return f"TRY_CAST({cell} AS DOUBLE)"
+
+        quantity = number(e["quantity"]) if e["quantity"] else "NULL::DOUBLE"
         qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
         aggregate = f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"] else "false"
         period = _PERIOD_SQL.format()
@@ -221,7 +274,7 @@ class TidySource(Source):
                    last_day(make_date(per.y, per.m2, 1)) AS period_end,
                    upper(trim({e["product_class"]}::VARCHAR)) AS product_class,
                    trim({e["product"]}::VARCHAR) AS product,
-                   TRY_CAST({e["value"]} AS DOUBLE) * TRY_CAST({e["unit_multiplier"]} AS DOUBLE) AS value,
+                   {number(e["value"])} * TRY_CAST({e["unit_multiplier"]} AS DOUBLE) AS value,
                    upper(trim({e["currency"]}::VARCHAR)) AS currency,
                    CASE upper(trim({e["valuation"]}::VARCHAR)) WHEN 'FOB' THEN 'FOB'
                         WHEN 'CIF' THEN 'CIF' WHEN 'UNKNOWN' THEN 'unknown'
