@@ -351,3 +351,52 @@ def test_the_decimal_comma_is_used_only_when_unambiguous(tmp_path, text, options
 def test_a_decimal_option_that_is_neither_point_nor_comma_is_refused():
     with pytest.raises(InputError, match="decimal='x'"):
         TidySource(decimal="x")
+
+
+RUSSIAN = ("reporter;partner;flow;period;value;currency\n"
+           "Казахстан;Россия;экспорт;2023;1234,5;USD\nКазахстан;Китай;импорт;2023;10;USD\n")
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r", "utf-16"])
+def test_a_csv_in_another_encoding_is_read_from_a_utf8_copy(tmp_path, encoding, caplog):
+    """What a Russian Excel saves ('CSV (разделители - точка с запятой)'): cp1251, ';',
+    decimal commas, names in Russian."""
+    import tempfile
+
+    path = write(tmp_path, "ru.csv", RUSSIAN, encoding)
+    before = set(Path(tempfile.gettempdir()).glob("cistrade-utf8-*"))
+    with caplog.at_level("INFO", logger="cistrade.sources.numbered_csv"), Store.memory() as s:
+        (report,) = s.ingest(TidySource(encoding=encoding), [path]).files
+        rows = s.con.execute("SELECT reporter, partner, flow, value, row_ref FROM flows "
+                             "ORDER BY row_ref").fetchall()
+        (file_path,) = s.con.execute("SELECT file_path FROM datasets").fetchall()[0]
+    assert rows == [("KAZ", "RUS", "export", 1234.5, "row=2"),
+                    ("KAZ", "CHN", "import", 10.0, "row=3")]
+    assert file_path == str(path.resolve()) and report.path == str(path)
+    assert "reading it again" not in caplog.text  # the parallel reader read the copy
+    assert set(Path(tempfile.gettempdir()).glob("cistrade-utf8-*")) == before  # copy removed
+
+
+def test_a_csv_that_is_not_utf8_names_its_line_and_likely_encoding(store, tmp_path):
+    path = write(tmp_path, "ru.csv", RUSSIAN, "cp1251")
+    with pytest.raises(InputError, match=r"not UTF-8 text .*--encoding cp1251") as err:
+        store.ingest(TidySource(), [path])
+    assert err.value.row == 2 and store.count() == 0
+
+
+def test_errors_in_a_transcoded_csv_name_the_original_file_and_row(store, tmp_path):
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("cistrade-utf8-*"))
+    path = write(tmp_path, "ru.csv", RUSSIAN + "Казахстан;Нарния;экспорт;2023;5;USD\n", "cp1251")
+    with pytest.raises(UnknownCountry) as err:
+        store.ingest(TidySource(encoding="cp1251"), [path])
+    assert (err.value.file, err.value.row) == (str(path), 4)
+    bad = write(tmp_path, "bad.csv", RUSSIAN, "cp1251")
+    bad.write_bytes(bad.read_bytes() + b"KAZ;RUS;export;2024;\x98;USD\n")  # 0x98: no cp1251 char
+    with pytest.raises(InputError, match="not cp1251 text") as err:
+        store.ingest(TidySource(encoding="cp1251"), [bad])
+    assert err.value.row == 4 and store.count() == 0
+    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+        store.ingest(TidySource(encoding="klingon"), [bad])
+    assert set(Path(tempfile.gettempdir()).glob("cistrade-utf8-*")) == before

@@ -109,7 +109,9 @@ def ingest(
         list[str] | None,
         typer.Option("--map", help="tidy: FIELD=COLUMN or FIELD=CONSTANT (repeatable)."),
     ] = None,
-    encoding: Annotated[str | None, typer.Option(help="tidy: the file's text encoding.")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        help="tidy: the file's text encoding (default utf-8; cp1251, koi8-r, latin-1, utf-16 …).",
+    )] = None,
     series: Annotated[str | None, typer.Option(help="tidy: the series vintages replace within.")] = None,
     vintage: Annotated[
         str | None, typer.Option(help="tidy: this file's vintage (later sorts newer).")

@@ -17,9 +17,14 @@ something other than a comma and its values use commas and never points (``-o de
 the default; ``-o decimal=,`` or ``-o decimal=.`` to say so). Spaces inside such a number
 (``1 234,5``) are dropped. The report notes when the decimal comma was used.
 
-The reading happens inside the ingest transaction: a UTF-8 CSV (with a BOM or not, cells
-separated by ``,``, ``;``, tab or ``|``) through Arrow's parallel reader with each row's line number (:class:`~cistrade.sources.numbered_csv.NumberedCsv`), with
-DuckDB's CSV reader as the fallback for anything that reader refuses; Parquet through DuckDB's.
+A CSV in another encoding than UTF-8 (``--encoding cp1251``; a file that is not UTF-8 and
+says no encoding stops, naming its line and the likeliest encoding) is read from a UTF-8
+copy (:mod:`cistrade.sources.transcode`), line for line the same.
+
+The reading happens inside the ingest transaction: a CSV (with a BOM or not, cells separated
+by ``,``, ``;``, tab or ``|``) through Arrow's parallel reader with each row's line number
+(:class:`~cistrade.sources.numbered_csv.NumberedCsv`), with DuckDB's CSV reader as the
+fallback for anything that reader refuses; Parquet through DuckDB's.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Freq
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
 from cistrade.sources.numbered_csv import NumberedCsv
+from cistrade.sources.transcode import is_utf8, remove, text_encoding, utf8_copy
 from cistrade.validate import parse_row_ref
 
 __all__ = ["TidySource", "DEFAULTS", "REQUIRED"]
@@ -125,35 +131,29 @@ class TidySource(Source):
     # -- reading ---------------------------------------------------------------------------
 
     def _scan(self, path: Path) -> tuple[str, str]:
-        """The table function reading the file, and the row-number expression."""
+        """The table function reading the file (Parquet, or CSV in UTF-8: see
+        :meth:`_utf8`), and the row-number expression."""
+        if self._is_parquet(path):
+            return f"read_parquet({_lit(str(path))}, file_row_number = true)", "file_row_number + 1"
+        delim = f", delim = {_lit(self.delimiter)}" if self.delimiter else ""
+        scan = f"read_csv({_lit(str(path))}, header = true, all_varchar = true{delim})"
+        # line number in the file: the header is line 1
+        return scan, "row_number() OVER () + 1"
+
+    def _is_parquet(self, path: Path) -> bool:
+        with open(path, "rb") as fh:
+            return fh.read(4) == self._PARQUET or path.suffix.lower() == ".parquet"
+
+    def _utf8(self, path: Path) -> Path:
+        """The file to read: ``path``, or a UTF-8 copy of a text in another encoding."""
         with open(path, "rb") as fh:
             head = fh.read(65536)
         if not head.strip():
             raise InputError("the file is empty", file=str(path))
-        if head.startswith(self._PARQUET) or path.suffix.lower() == ".parquet":
-            return f"read_parquet({_lit(str(path))}, file_row_number = true)", "file_row_number + 1"
-        self._check_encoding(path, head)
-        delim = f", delim = {_lit(self.delimiter)}" if self.delimiter else ""
-        scan = (
-            f"read_csv({_lit(str(path))}, header = true, all_varchar = true, "
-            f"encoding = {_lit(self.encoding)}{delim})"
-        )
-        # line number in the file: the header is line 1
-        return scan, "row_number() OVER () + 1"
-
-    def _check_encoding(self, path: Path, head: bytes) -> None:
-        if self.encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
-            return
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:
-                line = head[: exc.start].count(b"\n") + 1
-                raise InputError(
-                    f"not UTF-8 text (byte {head[exc.start]:#x}); give the encoding, e.g. --encoding latin-1",
-                    file=str(path),
-                    row=line,
-                ) from None
+        if self._is_parquet(path):
+            return path
+        encoding = text_encoding(path, head, None if is_utf8(self.encoding) else self.encoding)
+        return path if encoding == "utf-8" else utf8_copy(path, encoding)
 
     def _columns(self, path: Path, scan: str) -> list[str]:
         try:
@@ -181,16 +181,15 @@ class TidySource(Source):
         columns it read (None when none does, e.g. a quoted header)."""
         if self.delimiter:
             return self.delimiter
-        with open(path, encoding=self.encoding, errors="replace") as fh:
+        with open(path, encoding="utf-8", errors="replace") as fh:
             header = fh.readline().lstrip("\ufeff").rstrip("\r\n")
         return next((d for d in (",", ";", "\t", "|") if header.split(d) == columns), None)
 
     def _fast(self, path: Path, scan: str, columns: list[str], delimiter: str | None
               ) -> NumberedCsv | None:
-        """Arrow's parallel reader, numbering lines, when the file is plain UTF-8 CSV (a BOM
-        is skipped) whose header DuckDB reads as the same names (else DuckDB's reader alone)."""
-        plain = self.encoding.lower().replace("-", "") in ("utf8", "utf8sig")
-        if not scan.startswith("read_csv(") or not plain or delimiter is None:
+        """Arrow's parallel reader, numbering lines, when the CSV's header DuckDB reads as the
+        same names split by one separator (else DuckDB's reader alone)."""
+        if not scan.startswith("read_csv(") or delimiter is None:
             return None
         if len(set(columns)) != len(columns) or "_rn" in columns:
             return None
@@ -205,7 +204,7 @@ class TidySource(Source):
         import csv
         import re
 
-        with open(path, encoding=self.encoding, errors="replace", newline="") as fh:
+        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
             rows = csv.reader((fh.readline() for _ in range(1001)), delimiter=delimiter)
             header = [h.lstrip("\ufeff") for h in next(rows, [])]
             if value_column not in header:
@@ -218,7 +217,17 @@ class TidySource(Source):
 
     def read(self, path: Path) -> ReadResult:
         path = Path(path)
-        scan, rownum = self._scan(path)
+        text = self._utf8(path)
+        try:
+            return self._read(path, text)
+        except BaseException:
+            if text != path:
+                remove(text)
+            raise
+
+    def _read(self, path: Path, text: Path) -> ReadResult:
+        """Read ``text`` (the file, or its UTF-8 copy); messages name ``path``."""
+        scan, rownum = self._scan(text)
         columns = self._columns(path, scan)
         exprs = {key: self._expr(key, columns) for key in (*REQUIRED, *DEFAULTS, *OPTIONAL)}
         missing = [self.mapping.get(k, k) for k in REQUIRED if self.mapping.get(k, k) not in columns]
@@ -230,24 +239,26 @@ class TidySource(Source):
                 row=1,
             )
         csv_file = scan.startswith("read_csv(")
-        delimiter = self._delimiter(path, columns) if csv_file else None
+        delimiter = self._delimiter(text, columns) if csv_file else None
         value_column = self.mapping.get("value", "value")
-        decimal = self._decimal(path, delimiter, value_column) if csv_file else "."
-        fast = self._fast(path, scan, columns, delimiter)
+        decimal = self._decimal(text, delimiter, value_column) if csv_file else "."
+        fast = self._fast(text, scan, columns, delimiter)
         data = SqlData(self._sql(exprs, scan, rownum, decimal))
         if fast is not None:
             data = SqlData(self._sql(exprs, fast.name, "_rn", decimal), prepare=fast.register,
                            finished=fast.finished, fallback=data)
-        notes = [f"decimal comma: values such as 1234,5 read as 1234.5 (column {value_column!r}"
-                 f"{' and quantity' if exprs['quantity'] else ''}; -o decimal=. to turn off)"
-                 ] if decimal == "," else []
+        notes = []
+        if decimal == ",":
+            notes.append(f"decimal comma: values such as 1234,5 read as 1234.5 (column "
+                         f"{value_column!r}{' and quantity' if exprs['quantity'] else ''}; "
+                         "-o decimal=. to turn off)")
         return ReadResult(
             data=data,
             series=self.series or f"tidy/{path.stem}",
             vintage=self.vintage or "0",
             title=f"{path.name} (long table)",
             synthetic=self.synthetic,
-            after_load=self._after_load(path),
+            after_load=self._after_load(path, None if text == path else text),
             notes=notes,
         )
 
@@ -289,8 +300,10 @@ class TidySource(Source):
                 SELECT *, {rownum} AS _line, trim({e["period"]}::VARCHAR) AS p FROM {scan}))
             """
 
-    def _after_load(self, path: Path):  # noqa: ANN202
+    def _after_load(self, path: Path, copy: Path | None = None):  # noqa: ANN202
         def resolve(con: Any, dataset_id: str) -> None:
+            if copy is not None:  # read to its end: the UTF-8 copy is done with
+                remove(copy)
             _check_periods(con, dataset_id, path)
             _resolve_names(con, dataset_id, path)
 
