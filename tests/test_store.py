@@ -136,7 +136,13 @@ def test_a_failing_file_leaves_the_store_unchanged(store, tmp_path):
 
 BAD_INPUTS = {
     "wrong columns": ("country,partner,flow,period,value\nARM,RUS,export,2024,1\n", "missing column"),
-    "text in a numeric column": (HEADER + "ARM,RUS,export,2024,12abc,USD\n", "not a number"),
+    "text in a numeric column": (HEADER + "ARM,RUS,export,2024,12abc,USD\n",
+                                 "column 'value': not a number: '12abc'"),
+    "text in the quantity column": (HEADER.replace("\n", ",quantity\n")
+                                    + "ARM,RUS,export,2024,12,USD,lots\n",
+                                    "column 'quantity': not a number: 'lots'"),
+    "a decimal comma in a comma-separated file": (HEADER + 'ARM,RUS,export,2024,"12,5",USD\n',
+                                                  "not a number: '12,5' (a decimal comma?"),
     "negative value": (HEADER + "ARM,RUS,export,2024,-5,USD\n", "negative"),
     "infinite value": (HEADER + "ARM,RUS,export,2024,inf,USD\n", "finite"),
     "NaN value": (HEADER + "ARM,RUS,export,2024,nan,USD\n", "finite"),
@@ -336,11 +342,12 @@ def test_an_excel_csv_with_decimal_commas_is_read_by_both_readers(tmp_path, monk
 
 @pytest.mark.parametrize(("text", "options", "error"), [
     # told to read points: the comma is not a number, and the row says so
-    (EXCEL, {"decimal": "."}, "row 2: no value"),
+    (EXCEL, {"decimal": "."}, "row 2, column 'value': not a number: '1\u00a0234,5' "
+                              r"\(a decimal comma\? -o decimal=, reads it\)"),
     # points and commas in one column: not guessed, the comma's row is named
-    (EXCEL.replace("0,25", "0.25"), {}, "row 2: no value"),
+    (EXCEL.replace("0,25", "0.25"), {}, "row 2, column 'value': not a number"),
     # a comma-separated file keeps the point (1,234 there is a thousands separator)
-    (HEADER + 'KAZ,RUS,export,2023,"1,234",USD\n', {}, "row 2: no value"),
+    (HEADER + 'KAZ,RUS,export,2023,"1,234",USD\n', {}, "row 2, column 'value': not a number"),
 ])
 def test_the_decimal_comma_is_used_only_when_unambiguous(tmp_path, text, options, error):
     path = write(tmp_path, "data.csv", text)

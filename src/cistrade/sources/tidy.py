@@ -272,7 +272,19 @@ class TidySource(Source):
                         "'[\\s\u00a0\u202f]', '', 'g'), ',', '.')")
             return f"TRY_CAST({cell} AS DOUBLE)"
 
-        quantity = number(e["quantity"]) if e["quantity"] else "NULL::DOUBLE"
+        def checked(cell: str, field: str) -> str:
+            """The number in ``cell``; text that is not a number stops the ingest, naming
+            the row, the column and the cell (an empty cell is left to the store's checks)."""
+            n, text = number(cell), f"trim({cell}::VARCHAR)"
+            name = cell[1:-1].replace('""', '"') if cell.startswith('"') else field
+            hint = (f" || CASE WHEN contains({text}, ',') THEN ' (a decimal comma? "
+                    "-o decimal=, reads it)' ELSE '' END") if decimal == "." else ""
+            quoted = "''''"  # SQL for a single quote
+            message = (f"'row ' || _line || ', column {name.replace(chr(39), chr(39) * 2)}: "
+                       f"not a number: ' || {quoted} || {text} || {quoted}{hint}")
+            return f"CASE WHEN {n} IS NULL AND {text} <> '' THEN error({message}) ELSE {n} END"
+
+        quantity = checked(e["quantity"], "quantity") if e["quantity"] else "NULL::DOUBLE"
         qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
         aggregate = f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"] else "false"
         period = _PERIOD_SQL.format()
@@ -285,7 +297,8 @@ class TidySource(Source):
                    last_day(make_date(per.y, per.m2, 1)) AS period_end,
                    upper(trim({e["product_class"]}::VARCHAR)) AS product_class,
                    trim({e["product"]}::VARCHAR) AS product,
-                   {number(e["value"])} * TRY_CAST({e["unit_multiplier"]} AS DOUBLE) AS value,
+                   {checked(e["value"], "value")}
+                       * {checked(e["unit_multiplier"], "unit_multiplier")} AS value,
                    upper(trim({e["currency"]}::VARCHAR)) AS currency,
                    CASE upper(trim({e["valuation"]}::VARCHAR)) WHEN 'FOB' THEN 'FOB'
                         WHEN 'CIF' THEN 'CIF' WHEN 'UNKNOWN' THEN 'unknown'
