@@ -45,6 +45,37 @@ def test_multiples_are_growth_rates():
     assert parse_stated("1.5-fold").value == pytest.approx(50)
 
 
+@pytest.mark.parametrize(("text", "change", "bound"), [
+    ("в полтора раза", 50, "exact"), ("в два раза", 100, "exact"),
+    ("более чем в два раза", 100, "over"), ("почти в три раза", 200, "almost"),
+    ("в два с половиной раза", 150, "exact"), ("two times", 100, "exact"),
+    ("one and a half times", 50, "exact"), ("more than three times", 200, "over"),
+])
+def test_multiples_spelled_out(text, change, bound):
+    stated = parse_stated(text)
+    assert (stated.value, stated.bound.value) == (pytest.approx(change), bound)
+
+
+def test_an_article_before_a_number_is_not_part_of_the_stated_text():
+    from cistrade.claims import extract_claims
+
+    (claim,) = extract_claims("Russia remained Armenia's largest trading partner in 2023, "
+                              "with a 35.3% share.")
+    assert claim.stated.text == "35.3%"
+    (claim,) = extract_claims("China accounted for a quarter of Uzbekistan's imports in 2023.")
+    assert claim.stated.text == "a quarter"
+
+
+def test_a_spelled_multiple_in_a_russian_sentence_is_a_growth_claim():
+    from cistrade.claims import extract_claims
+
+    (claim,) = extract_claims("За девять месяцев 2024 года товарооборот Армении с Россией "
+                              "вырос более чем в два раза.")
+    assert (claim.kind.value, claim.reporter, claim.partner, str(claim.period)) == (
+        "growth", "ARM", "RUS", "2024-01..2024-09")
+    assert (claim.stated.low, claim.stated.bound.value) == (100.0, "over")
+
+
 def test_a_fall_mirrors_the_interval():
     s = parse_stated("-over 5%")
     assert s.high == -5 and s.low is None

@@ -2,7 +2,8 @@
 
 :func:`find_numbers` returns every percentage (``41.1%``, ``41,1 %``, ``18 per cent``,
 ``23 процента``), fraction word (``a fifth``, ``more than a third``, ``треть``, ``пятую
-часть``) and multiple (``doubled``, ``2.5-fold``, ``в 1,5 раза``, ``вдвое``) with the
+часть``) and multiple (``doubled``, ``2.5-fold``, ``в 1,5 раза``, ``в полтора раза``,
+``вдвое``) with the
 qualifier before it (``over``, ``nearly``, ``более чем``, ``почти``) turned into a
 :class:`~cistrade.claims.model.Stated` interval, and the preposition that ties it to its
 verb (``by`` / ``на`` = a change, ``to`` / ``до`` = a level).
@@ -55,11 +56,24 @@ _WORD_FACTORS = {
     "twofold": 2.0, "two-fold": 2.0, "threefold": 3.0, "three-fold": 3.0,
     "вдвое": 2.0, "втрое": 3.0, "вчетверо": 4.0,
 }
+#: multiples spelled out (``в полтора раза``, ``two and a half times``): factor and decimals
+_SPELLED = {
+    "полтора": (1.5, 1), "два с половиной": (2.5, 1), "два": (2.0, 0), "три": (3.0, 0),
+    "четыре": (4.0, 0), "пять": (5.0, 0), "шесть": (6.0, 0), "семь": (7.0, 0),
+    "восемь": (8.0, 0), "девять": (9.0, 0), "десять": (10.0, 0),
+    "one and a half": (1.5, 1), "two and a half": (2.5, 1), "two": (2.0, 0), "three": (3.0, 0),
+    "four": (4.0, 0), "five": (5.0, 0), "six": (6.0, 0), "seven": (7.0, 0), "eight": (8.0, 0),
+    "nine": (9.0, 0), "ten": (10.0, 0),
+}
+_RU_SPELLED = r"полтора|два\s+с\s+половиной|два|три|четыре|пять|шесть|семь|восемь|девять|десять"
+_EN_SPELLED = (r"one\s+and\s+a\s+half|two\s+and\s+a\s+half|two|three|four|five|six|seven"
+               r"|eight|nine|ten")
 TIMES = re.compile(
     r"(?<![\w-])(?:(?P<word>doubled|tripled|trebled|quadrupled|halved|two-?fold|three-?fold"
     r"|вдвое|втрое|вчетверо|удвои\w*|утрои\w*)"
     r"|(?P<fnum>\d+(?:[.,]\d+)?)(?:-fold|\s+times\b)"
-    r"|в\s+(?P<rnum>\d+(?:[.,]\d+)?)\s+раз[а]?)(?!\w)",
+    r"|(?P<eword>" + _EN_SPELLED + r")\s+times\b"
+    r"|в\s+(?:(?P<rnum>\d+(?:[.,]\d+)?)|(?P<rword>" + _RU_SPELLED + r"))\s+раз[а]?)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -150,7 +164,7 @@ def _qualify(text: str, start: int) -> tuple[int, Bound, str | None, int]:
     if m["q"]:
         bound = next(b for rx, b in _BOUND_OF if rx.match(re.sub(r"\s+", " ", m["q"])))
         shown = window_start + m.start("q")
-    elif m["q2"]:
+    elif m["q2"] and not text[start:start + 1].isdigit():  # "a quarter", not "a 35.3%"
         shown = window_start + m.start("q2")
     word = str(m["p2"] or m["p1"] or "").lower()
     prep = _SAME_PREP.get(word, word) or None
@@ -177,6 +191,8 @@ def _times(text: str, m: re.Match[str]) -> NumberMention:
     if word:
         factor = _WORD_FACTORS.get(word) or (2.0 if word.startswith("удвои") else 3.0)
         decimals = 0
+    elif spelled := m["eword"] or m["rword"]:
+        factor, decimals = _SPELLED[re.sub(r"\s+", " ", spelled.lower())]
     else:
         num = m["fnum"] or m["rnum"]
         factor = float(num.replace(",", "."))
