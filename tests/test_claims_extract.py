@@ -119,13 +119,39 @@ def test_declines_and_bounds():
     "Kazakhstan's GDP grew by 5.1% in 2023.",
     "However, more than a third of the planned measures were focused on economic issues.",
     "As the region's largest economy, it also serves as a significant market for their exports.",
-    "Trade turnover between Russia and Belarus exceeded $50 billion in 2023.",
+    "Russia invested $5 billion in Kazakhstan in 2023.",
+    "Kazakhstan's exports to China rose $2 billion in 2023.",
+    "Товарооборот России и Беларуси в 2023 году вырос на 5 млрд долларов.",
+    "Kazakhstan's trade with Russia reached 27 billion in 2023.",
     "Инфляция в России по итогам 2023 года составила 7,4%.",
     "Exports of wheat from Kazakhstan to Uzbekistan increased by 25% in 2023.",
     "",
 ])
 def test_not_trade_claims(text):
     assert extract_claims(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Trade turnover between Russia and Belarus exceeded $50 billion in 2023.",
+     ("RUS", "BLR", None, "turnover", "2023", 50e9, None, "over", "USD")),
+    ("Kazakhstan's foreign trade turnover reached $139.6 billion in 2023.",
+     ("KAZ", None, None, "turnover", "2023", 139.55e9, 139.65e9, "exact", "USD")),
+    ("Товарооборот Казахстана с Россией в 2023 году составил 27,1 млрд долларов.",
+     ("KAZ", "RUS", None, "turnover", "2023", 27.05e9, 27.15e9, "exact", "USD")),
+    ("Kazakhstan's exports to China rose by 10% to $14.7 billion in 2023.",
+     ("KAZ", "CHN", None, "export", "2023", 14.65e9, 14.75e9, "exact", "USD")),
+    ("Armenia's trade with the EAEU amounted to almost EUR 8 billion in 2023.",
+     ("ARM", None, "EAEU", "turnover", "2023", 7.2e9, 8e9, "almost", "EUR")),
+])
+def test_amounts_of_trade_are_value_claims(text, expected):
+    (claim,) = [c for c in extract_claims(text) if c.kind is ClaimKind.VALUE]
+    s = claim.stated
+    got = (claim.reporter, claim.partner, claim.bloc, claim.flow.value, str(claim.period),
+           s.low, s.high, s.bound.value, s.unit)
+    assert got[:5] == expected[:5] and got[7:] == expected[7:]
+    lo, hi = expected[5], expected[6]
+    assert (s.low is None if lo is None else s.low == pytest.approx(lo))
+    assert (s.high is None if hi is None else s.high == pytest.approx(hi))
 
 
 def test_names_aliases_and_case_forms():

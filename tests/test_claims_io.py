@@ -122,3 +122,23 @@ def test_a_named_encoding_wins_and_a_wrong_one_is_said():
         decode_text(RU.encode("cp1251"), name="x", encoding="utf-8")
     with pytest.raises(InputError, match="unknown encoding 'klingon'"):
         decode_text(b"abc", name="x", encoding="klingon")
+
+
+def test_hand_written_value_claims():
+    (claim,) = read_input(b"- reporter: Kazakhstan\n  partner: Russia\n  period: '2023'\n"
+                          b"  value: $27 billion\n", name="v.yaml")
+    assert claim.kind is ClaimKind.VALUE and claim.stated.unit == "USD"
+    assert (claim.stated.low, claim.stated.high) == (26.5e9, 27.5e9)
+    (ru,) = read_input('- reporter: KAZ\n  value: "более 130 млрд долларов"\n'.encode(), name="v")
+    assert ru.kind is ClaimKind.VALUE and ru.stated.low == 130e9 and ru.stated.high is None
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("- kind: value\n  reporter: KAZ\n  value: 19.4%\n", "is not an amount of money"),
+    ("- kind: share\n  reporter: KAZ\n  partner: RUS\n  value: $5 billion\n", "is an amount"),
+    ("- reporter: KAZ\n  value: -$5 billion\n", "not negative"),
+])
+def test_bad_value_claims_name_the_field(text, words):
+    with pytest.raises(InputError, match=words) as info:
+        read_input(text.encode(), name="claims.yaml")
+    assert "claims.yaml" in str(info.value) and "row 1" in str(info.value)

@@ -131,3 +131,48 @@ def test_cli_json_on_the_real_store(real_db):
     doc = json.loads(result.stdout)
     assert [r["verdict"] for r in doc["rows"]].count("close") == 1
     assert doc["summary"]["unverifiable"] == 7
+
+
+VALUES = """\
+Trade between Kazakhstan and Russia totalled $27 billion in 2023.
+Kazakhstan's foreign trade turnover reached $139.6 billion in 2023.
+Товарооборот Казахстана с Россией в 2023 году составил 25 млрд долларов.
+Kazakhstan's imports from Germany reached EUR 2.8 billion in 2023.
+"""
+
+
+def test_amounts_of_trade_are_checked_against_the_published_values(engine):
+    verdicts = check_text(VALUES, engine)
+    assert [v.claim.kind.value for v in verdicts] == ["value"] * 4
+    pair, total, wrong, euros = verdicts
+    # kz-bns 2023: turnover with Russia 27.05 bn USD, in all 139.55 bn USD
+    assert pair.verdict is VerdictKind.SUPPORTED and pair.computed == pytest.approx(27.054e9, rel=1e-3)
+    assert pair.computed_text == "27.05 bn USD" and pair.evidence
+    assert total.verdict is VerdictKind.SUPPORTED and total.computed == pytest.approx(139.551e9, rel=1e-4)
+    assert wrong.verdict is VerdictKind.CONTRADICTED
+    assert "above the stated 25 млрд долларов" in wrong.message
+    # the data is in USD and this store has no exchange rates: not converted, and said so
+    assert euros.verdict is VerdictKind.UNVERIFIABLE
+    assert "the data is in USD, the claim in EUR" in euros.message and "rates" in euros.message
+
+
+def test_an_amount_in_another_currency_is_converted_at_the_ecb_average(real_db, tmp_path):
+    import shutil
+
+    from cistrade.indicators import connect
+    from cistrade.store import Store
+
+    db = tmp_path / "with-rates.duckdb"
+    shutil.copy(real_db, db)
+    with Store(db) as store:
+        from cistrade.rates import ingest_rates
+
+        ingest_rates(store, shared() / "fx" / "eurofxref-hist.zip")
+    eng = connect(db)
+    try:
+        (v,) = check_text(VALUES.splitlines()[3], eng)
+    finally:
+        eng.close()
+    # 3.03 bn USD of imports from Germany at about 0.925 EUR per USD (2023 average)
+    assert v.verdict is VerdictKind.SUPPORTED and v.computed_text == "2.81 bn EUR"
+    assert any("converted from USD to EUR" in n and "ECB reference rates" in n for n in v.notes)

@@ -199,3 +199,19 @@ def test_a_claim_that_cannot_be_computed_does_not_stop_the_others(fake):
     fake.bloc_share = mixed
     v = verify(fake, reporter="KAZ", bloc="EU", period="2023", value="30%")
     assert v.verdict is VerdictKind.UNVERIFIABLE and "USD and EUR" in v.message
+
+
+@pytest.mark.parametrize(("computed", "verdict"), [
+    (27.3e9, "supported"),  # within 26.5-27.5 bn
+    (28.5e9, "close"),  # 1 bn above the interval; the tolerance is 5% of 27 bn = 1.35 bn
+    (29.0e9, "contradicted"),
+])
+def test_a_value_claim_is_judged_in_its_currency(computed, verdict):
+    from cistrade.claims.verdict import judge
+
+    claim = claim_from_dict({"reporter": "KAZ", "partner": "RUS", "period": "2023",
+                             "value": "$27 billion"})
+    kind, text, difference, tolerance = judge(claim, computed, None)
+    assert kind.value == verdict and tolerance == pytest.approx(1.35e9)
+    assert difference == pytest.approx(computed - 27e9)
+    assert "bn USD" in text and "$27 billion" in text

@@ -1,11 +1,13 @@
-"""Clauses → draft claims: numbers read as shares or growth rates, ranks, roles.
+"""Clauses → draft claims: numbers read as shares, growth rates or amounts, ranks, roles.
 
 In each clause (:mod:`cistrade.claims.clauses`) a number is a **share** when a share word goes
 with it (``share``, ``accounted for``, ``% of …``, ``доля``, ``на долю``, ``удельный вес``), when
 it follows a country in parentheses in a ranking (``Belarus (52.7%)``) or ``with`` (``with
 35.3%``); a **growth rate** when a verb of change goes with it by ``by``/``на`` or nearby
 (``increased by``, ``up 11.6%``, ``3% less than``, ``вырос на``, ``в 1,5 раза``). ``to``/``до``
-after a verb gives a level (a share), ``from``/``с`` the earlier level (ignored). A rank word
+after a verb gives a level (a share), ``from``/``с`` the earlier level (ignored). An amount of
+money (``$27 billion``, ``27 млрд долларов``) in a clause with a trade noun is the **value** of
+that trade, unless it is a change (``rose by $2 billion``, ``up $2 billion``). A rank word
 counts with a partner, supplier or market noun in the clause (or an earlier clause of the
 sentence), or on its own as "second after China" / "первое место". The drafts name mentions;
 :mod:`cistrade.claims.extract` turns them into claims.
@@ -31,7 +33,7 @@ _ATTACHED = re.compile(r"^\s*(?:\(|[-–—:]\s*|with\s+|с\s+)$", re.IGNORECASE
 class Draft:
     """A claim under construction: mentions instead of codes."""
 
-    kind: str  # "share" | "growth" | "rank"
+    kind: str  # "share" | "growth" | "rank" | "value"
     reporter: Mention | None
     partner: Mention | None
     clause: Clause
@@ -119,9 +121,16 @@ def _roles(c: Clause, kind: str, carry: _Carry) -> tuple[list[Mention], list[Men
 
 
 def _number_kind(n: NumberMention, c: Clause, lex: Lexicon, text: str) -> str | None:
-    """``share``, ``growth`` or None (not a claim) for one number of a clause."""
+    """``share``, ``growth``, ``value`` or None (not a claim) for one number of a clause."""
     if n.kind == "pp" or n.prep == "from" or _blocked(n, c, lex):
         return None
+    if n.kind == "amount":
+        # "reached $27 billion", "составил 27 млрд долларов"; not a change ("rose by
+        # $2 billion", "up $2 billion") nor an earlier level ("from $25 billion")
+        changed = any(0 <= n.start - p < 25 for p in c.up + c.down)  # "rose $2 billion"
+        if n.prep in ("by", "на") or (n.prep not in ("to", "до") and changed):
+            return None
+        return "value"
     after = text[n.end:n.end + 60]
     if lex.after_up.match(after) or lex.after_down.match(after):
         return "growth"
@@ -184,17 +193,20 @@ def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
     kinds = [(n, _number_kind(n, c, lex, text)) for n in c.numbers]
     growth = [n for n, k in kinds if k == "growth"]
     shares = [n for n, k in kinds if k == "share"]
+    values = [n for n, k in kinds if k == "value"]
     out: list[Draft] = []
     flow = _flow(c) or carry.flow or "turnover"
-    if growth and c.flows:
+    if (growth or values) and c.flows:
         rs, ps = _roles(c, "growth", carry)
         if rs:
             out += [Draft("growth", rs[0], ps[0] if ps else None, c, _growth_stated(n, c, lex),
                            flow=flow) for n in growth]
+            out += [Draft("value", rs[0], ps[0] if ps else None, c, n.stated, flow=flow)
+                    for n in values]
     context = bool(c.flows) or c.role_noun or carry.context
     if shares and context:
         out += _share_drafts(c, shares, carry, flow, text)
-    elif not shares and not growth:
+    elif not shares and not growth and not values:
         out += _rank_drafts(c, carry, flow)
     if _scoped(c, lex):  # "the leading partner within the EU": a rank inside a group
         out = [d for d in out if d.kind != "rank"]

@@ -1,4 +1,4 @@
-"""Text → claims: find the sentences that state shares, ranks, growth and roles in trade.
+"""Text → claims: find the sentences that state shares, ranks, growth, values and roles in trade.
 
 Rules over the registry, no statistical model: each sentence is split into clauses
 (:mod:`cistrade.claims.clauses`); in each clause the numbers are read as a share (``share of
@@ -14,8 +14,11 @@ the text (the claim's ``period_note`` says so), else None (check against the lat
 A period without a year ("by the end of the third quarter") takes the year stated in the
 same sentence, else the latest year stated before it.
 
-Sentences without a trade noun (GDP, inflation, population, "planned measures") make no
-claims, nor do changes in percentage points, nor absolute amounts (``$5 billion``).
+An amount of money (``$27 billion``, ``27,1 млрд долларов``, ``EUR 3.4bn``) in a clause about
+trade is a **value** claim: the reporter's trade (with the partner or bloc, else in all) in
+that currency. Sentences without a trade noun (GDP, inflation, population, "planned
+measures", "investment") make no claims, nor do changes in percentage points or absolute
+changes (``rose by $2 billion``).
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def _remember(state: _TextState, clauses: list[Clause], periods: list[PeriodMent
 
 def _subject(clauses: list[Clause], drafts: list[Draft]) -> Mention | None:
     for d in drafts:
-        who = d.reporter if d.kind == "growth" else d.partner
+        who = d.reporter if d.kind in ("growth", "value") else d.partner
         if who is not None:
             return who
     for c in clauses:
@@ -137,7 +140,7 @@ def _finish(d: Draft, sent: Sentence, lang: str) -> Claim | None:
     """The claim a draft makes, or None when its countries cannot make one."""
     if any(m is not None and not m.usable for m in (d.reporter, d.partner)):
         return None
-    claim = _growth(d) if d.kind == "growth" else _share_or_rank(d)
+    claim = _growth(d) if d.kind in ("growth", "value") else _share_or_rank(d)
     if claim is not None:
         claim.text, claim.start, claim.end, claim.lang = sent.text, sent.start, sent.end, lang
     return claim
@@ -147,8 +150,9 @@ def _growth(d: Draft) -> Claim | None:
     r, p = d.reporter, d.partner
     if r is None or r.bloc is not None:
         return None
-    return Claim(ClaimKind.GROWTH, r.code, _country(p), p.bloc if p else None,
-                 TradeFlow(d.flow), stated=d.stated)
+    kind = ClaimKind.VALUE if d.kind == "value" else ClaimKind.GROWTH
+    return Claim(kind, r.code, _country(p), p.bloc if p else None, TradeFlow(d.flow),
+                 stated=d.stated)
 
 
 def _share_or_rank(d: Draft) -> Claim | None:

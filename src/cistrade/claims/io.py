@@ -4,11 +4,11 @@ A claim file is a list of claims, or a mapping with a ``claims:`` list (document
 examples in ``docs/claims.md``)::
 
     - text: Russia's share of Kazakhstan's trade in 2023 was 19.4%, second after China
-      kind: share            # share | rank | bloc_share | growth | role (inferred if left out)
+      kind: share            # share | rank | bloc_share | growth | role | value (inferred if left out)
       reporter: Kazakhstan   # any name, alias or code the registry knows
       partner: Russia        # or bloc: CIS
       period: "2023"         # 2024-01..2024-09, 2024-Q3, "January–September 2024", latest
-      value: 19.4%           # over 11%, nearly a fifth, -5% (a fall)
+      value: 19.4%           # over 11%, nearly a fifth, -5% (a fall); value: $27 billion
       rank: 2                # or "second"
       flow: turnover         # export | import
       role: supplier         # role claims: supplier | market
@@ -210,9 +210,12 @@ def _kind(item: dict[str, Any]) -> ClaimKind:
         return _enum(ClaimKind, item["kind"], "kind")
     if item.get("role"):
         return ClaimKind.ROLE
+    value = item.get("value")
+    if value is not None and parse_stated(value).unit:  # "$27 billion": an amount
+        return ClaimKind.VALUE
     if item.get("bloc") is not None:
         return ClaimKind.BLOC_SHARE
-    return ClaimKind.SHARE if item.get("value") is not None else ClaimKind.RANK
+    return ClaimKind.SHARE if value is not None else ClaimKind.RANK
 
 
 def claim_from_dict(item: dict[str, Any]) -> Claim:
@@ -245,11 +248,21 @@ def _check(c: Claim) -> None:
         ClaimKind.BLOC_SHARE: ("reporter", "bloc", "value"),
         ClaimKind.GROWTH: ("reporter", "value"),
         ClaimKind.ROLE: ("partner", "bloc"),
+        ClaimKind.VALUE: ("reporter", "value"),
     }[c.kind]
     field_of = {"value": c.stated}
     missing = [f for f in needs if (field_of[f] if f in field_of else getattr(c, f)) is None]
     if missing:
         raise InputError(f"a {c.kind.value} claim needs {', '.join(missing)}")
+    amount = c.stated is not None and c.stated.unit is not None
+    if amount and c.stated.value < 0:
+        raise InputError(f"value: {c.stated.text!r}: an amount of trade is not negative",
+                         column="value")
+    if (c.kind is ClaimKind.VALUE) != amount and c.stated is not None:
+        raise InputError(f"value: {c.stated.text!r} " + (
+            "is not an amount of money (e.g. $27 billion, 27,1 млрд долларов)"
+            if c.kind is ClaimKind.VALUE else f"is an amount; a {c.kind.value} claim states "
+            "a percentage (or write kind: value)"), column="value")
     if c.kind is ClaimKind.ROLE:
         c.role = c.role or Role.SUPPLIER
         c.rank = c.rank or 1

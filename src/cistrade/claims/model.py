@@ -33,7 +33,7 @@ from typing import Any
 
 from cistrade.model import PeriodRange, TradeFlow
 
-__all__ = ["ClaimKind", "Bound", "Role", "Stated", "Claim"]
+__all__ = ["ClaimKind", "Bound", "Role", "Stated", "Claim", "amount_text"]
 
 
 class ClaimKind(StrEnum):
@@ -44,6 +44,7 @@ class ClaimKind(StrEnum):
     BLOC_SHARE = "bloc_share"  # a bloc's share of a reporter's trade
     GROWTH = "growth"  # change of trade against the same months a year earlier
     ROLE = "role"  # largest supplier to / market of a group of countries
+    VALUE = "value"  # the amount of a reporter's trade (with a partner or bloc, or in all)
 
 
 class Bound(StrEnum):
@@ -76,13 +77,19 @@ _SYMBOL = {
 
 @dataclass(frozen=True)
 class Stated:
-    """A stated percentage and the interval ``low..high`` its wording allows (None: open)."""
+    """A stated percentage and the interval ``low..high`` its wording allows (None: open).
+
+    With a ``unit`` (a currency code: ``USD``, ``EUR``, ``RUB``) it is an amount instead, in
+    whole units of that currency: "$27 billion" is ``Stated(27e9, 26.5e9, 27.5e9,
+    unit="USD")``.
+    """
 
     value: float
     low: float | None
     high: float | None
     bound: Bound = Bound.EXACT
     text: str = ""
+    unit: str | None = None
 
     @classmethod
     def of(cls, value: float, bound: Bound | str = Bound.EXACT, *, decimals: int = 0,
@@ -128,12 +135,32 @@ class Stated:
         return x - (self.high if self.high is not None else x)
 
     def label(self) -> str:
-        """``41.1%``, ``>11%``, ``≈20%``."""
+        """``41.1%``, ``>11%``, ``≈20%``; an amount ``27 bn USD``, ``>1.5 bn EUR``."""
+        if self.unit:
+            return f"{_SYMBOL[self.bound]}{amount_text(self.value, self.unit)}"
         return f"{_SYMBOL[self.bound]}{_fmt(self.value)}%"
 
+    def scaled(self, factor: float, unit: str) -> Stated:
+        """The same statement in ``factor`` times the units (27 → 27e9), as an amount."""
+        return replace(self, value=self.value * factor,
+                       low=None if self.low is None else _round(self.low * factor),
+                       high=None if self.high is None else _round(self.high * factor),
+                       unit=unit)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "low": self.low, "high": self.high,
-                "bound": self.bound.value, "text": self.text or self.label()}
+        out = {"value": self.value, "low": self.low, "high": self.high,
+               "bound": self.bound.value, "text": self.text or self.label()}
+        if self.unit:
+            out["unit"] = self.unit
+        return out
+
+
+def amount_text(value: float, unit: str) -> str:
+    """``27.05 bn USD``, ``812.3 m EUR``: an amount in the largest scale below it."""
+    for scale, name in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(value) >= scale:
+            return f"{_fmt(round(value / scale, 2))} {name} {unit}"
+    return f"{_fmt(round(value, 2))} {unit}"
 
 
 def _interval(value: float, bound: Bound, half: float) -> tuple[float | None, float | None]:
@@ -224,6 +251,7 @@ class Claim:
             ClaimKind.ROLE: f"{self.partner} as {self.role or 'supplier'} of {self.bloc}",
             ClaimKind.BLOC_SHARE: f"{self.bloc} in {self.reporter} {self.flow}",
             ClaimKind.GROWTH: f"{self.reporter} {self.flow} with {self.counterpart or 'world'}",
+            ClaimKind.VALUE: f"{self.reporter} {self.flow} with {self.counterpart or 'world'}",
         }.get(self.kind, f"{self.partner} in {self.reporter} {self.flow}")
         parts = [self.kind.value, who, str(self.period) if self.period else "latest"]
         if self.stated is not None:

@@ -14,7 +14,7 @@ verb (``by`` / ``на`` = a change, ``to`` / ``до`` = a level).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cistrade.claims.model import Bound, Stated
 from cistrade.errors import InputError
@@ -77,6 +77,35 @@ TIMES = re.compile(
     re.IGNORECASE,
 )
 
+# amounts of money: "$27 billion", "US$1.2bn", "EUR 3.4 billion", "27 billion dollars",
+# "27,1 млрд долларов", "1,2 трлн руб.", "$27 млрд"; the scale word is required (a bare
+# "$500" is not a trade figure)
+_SCALES = {"trillion": 1e12, "tn": 1e12, "трлн": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9,
+           "млрд": 1e9, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "млн": 1e6}
+_CURRENCIES = [(re.compile(p, re.IGNORECASE), c) for p, c in (
+    (r"^(?:us\s?\$|\$|usd|u\.s\.\s+dollars?|dollars?|долл\w*|\$\s*сша)", "USD"),
+    (r"^(?:€|eur|euros?|евро)", "EUR"),
+    (r"^(?:₽|rub|roubles?|rubles?|руб\w*)", "RUB"),
+)]
+_AMOUNT_NUM = r"(?P<anum>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+_SCALE = (r"(?P<scale>trillion|billion|million|bln|bn|mln|mn|tn|m(?=\s|$|[.,;:)])"
+          r"|трлн|млрд|млн)\.?")
+_CUR_BEFORE = r"(?P<cur1>US\s?\$|\$|€|₽|USD|EUR|RUB)\s?"
+_CUR_AFTER = (r"(?:\s+|\s*(?=[$€₽]))(?P<cur2>(?:U\.S\.\s+)?dollars?|euros?|roubles?|rubles?|USD|EUR|RUB"
+              r"|[$€₽]|долл(?:ар\w*|\.)?(?:\s+США)?|евро|руб(?:л\w*|\.)?)")
+#: the currency before the number ("$27 billion") or after it ("27 млрд долларов")
+AMOUNTS = (
+    re.compile(r"(?<![\w$€₽.,])" + _CUR_BEFORE + _AMOUNT_NUM + r"\s*" + _SCALE + r"(?!\w)",
+               re.IGNORECASE),
+    re.compile(r"(?<![\w$€₽.,])" + _AMOUNT_NUM + r"\s*" + _SCALE + _CUR_AFTER + r"(?!\w)",
+               re.IGNORECASE),
+)
+
+
+def _currency(text: str) -> str:
+    return next(c for rx, c in _CURRENCIES if rx.match(text.strip()))
+
+
 # qualifiers, longest first; each with the bound it sets
 _QUALIFIERS: list[tuple[str, Bound]] = [
     (r"more\s+than", Bound.OVER), (r"over", Bound.OVER), (r"above", Bound.OVER),
@@ -119,10 +148,11 @@ _BOUND_OF = [(re.compile(rf"^{q}$", re.IGNORECASE), b) for q, b in _QUALIFIERS]
 class NumberMention:
     """A stated number in a text. ``stated`` holds its magnitude (always positive here).
 
-    ``kind`` is ``percent``, ``pp`` (percentage points: a change of a share), ``fraction`` or
+    ``kind`` is ``percent``, ``pp`` (percentage points: a change of a share), ``fraction``,
     ``times`` (``factor`` then holds the multiple, ``stated`` the change it means when
-    growing). ``prep`` is the preposition before it, lower-case (``by``, ``to``, ``на``,
-    ``до`` …) or None; ``start`` includes the qualifier and preposition.
+    growing) or ``amount`` (money: ``stated`` in whole units of ``currency``). ``prep`` is
+    the preposition before it, lower-case (``by``, ``to``, ``на``, ``до`` …) or None;
+    ``start`` includes the qualifier and preposition.
     """
 
     start: int
@@ -132,6 +162,7 @@ class NumberMention:
     prep: str | None = None
     factor: float | None = None
     num_start: int | None = None
+    currency: str | None = None  # an amount's (``kind`` ``amount``): USD, EUR, RUB
 
     @property
     def is_change(self) -> bool:
@@ -206,9 +237,25 @@ def _times(text: str, m: re.Match[str]) -> NumberMention:
     return NumberMention(begin, m.end(), stated, "times", prep, factor=factor, num_start=m.start())
 
 
+def _amount(text: str, m: re.Match[str]) -> NumberMention:
+    num = re.sub(r"[ \u00a0]", "", m["anum"])
+    if "," in num and "." not in num and not re.search(r",\d{3}$", num):
+        num = num.replace(",", ".")  # "27,1 млрд": a decimal comma
+    num = num.replace(",", "")  # "1,234 billion": thousands
+    begin, bound, prep, shown = _qualify(text, m.start())
+    scale = _SCALES[m["scale"].lower().rstrip(".")]
+    unit = _currency(m.groupdict().get("cur1") or m["cur2"])
+    stated = Stated.of(float(num), bound, decimals=_decimals(num),
+                       text=text[shown:m.end()].strip()).scaled(scale, unit)
+    return NumberMention(begin, m.end(), stated, "amount", prep, num_start=m.start(),
+                         currency=unit)
+
+
 def find_numbers(text: str) -> list[NumberMention]:
-    """Every percentage, fraction and multiple in ``text``, in order, without overlaps."""
-    found: list[NumberMention] = [_percent(text, m) for m in PERCENT.finditer(text)]
+    """Every percentage, fraction, multiple and amount in ``text``, in order, without
+    overlaps."""
+    found: list[NumberMention] = [_amount(text, m) for rx in AMOUNTS for m in rx.finditer(text)]
+    found += [_percent(text, m) for m in PERCENT.finditer(text)]
     for m in FRACTION_EN.finditer(text):
         key = (m["one"] or m["many"] or m["half"]).lower().replace("-", " ")
         key = re.sub(r"\s+", " ", key)
@@ -227,7 +274,8 @@ def find_numbers(text: str) -> list[NumberMention]:
 
 
 def parse_stated(text: str | float | int) -> Stated:
-    """A hand-written value: ``19.4%``, ``19.4``, ``over 11%``, ``nearly a fifth``, ``-5%``."""
+    """A hand-written value: ``19.4%``, ``19.4``, ``over 11%``, ``nearly a fifth``, ``-5%``, or
+    an amount: ``$27 billion``, ``over 3 bn USD``, ``27,1 млрд долларов``."""
     if isinstance(text, bool):
         raise InputError(f"not a stated value: {text!r}")
     if isinstance(text, int | float):
@@ -241,8 +289,8 @@ def parse_stated(text: str | float | int) -> Stated:
     found = find_numbers(body)
     if len(found) != 1 or found[0].start != 0 or found[0].end != len(body.rstrip(" .")):
         raise InputError(
-            f"not a stated value: {text!r} (expected e.g. 19.4%, over 11%, nearly a fifth)"
+            f"not a stated value: {text!r} (expected e.g. 19.4%, over 11%, nearly a fifth, "
+            "$27 billion)"
         )
-    stated = found[0].stated
-    stated = Stated(stated.value, stated.low, stated.high, stated.bound, s)
+    stated = replace(found[0].stated, text=s)
     return stated.negated() if negative else stated

@@ -6,7 +6,8 @@
 ``close``
     the ranks agree and the computed value lies outside that interval by no more than the
     tolerance: **1 percentage point** for shares, **10% of the stated value** for growth rates
-    (stated 11% → 1.1 points). The difference is stated.
+    (stated 11% → 1.1 points), **5% of the stated amount** for values ($27 billion → 1.35
+    billion). The difference is stated.
 ``contradicted``
     further off than that, or the rank differs.
 ``unverifiable``
@@ -21,12 +22,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from cistrade.claims.model import Claim, ClaimKind, Stated
+from cistrade.claims.model import Claim, ClaimKind, Stated, amount_text
 
-__all__ = ["VerdictKind", "Verdict", "judge", "SHARE_TOLERANCE", "GROWTH_TOLERANCE"]
+__all__ = ["VerdictKind", "Verdict", "judge", "SHARE_TOLERANCE", "GROWTH_TOLERANCE",
+           "VALUE_TOLERANCE"]
 
 SHARE_TOLERANCE = 1.0  # percentage points
 GROWTH_TOLERANCE = 0.10  # of the stated growth rate
+VALUE_TOLERANCE = 0.05  # of the stated amount
 
 
 class VerdictKind(StrEnum):
@@ -40,8 +43,9 @@ class VerdictKind(StrEnum):
 class Verdict:
     """The judgement of one claim, with the figures and data behind it.
 
-    ``computed`` is in percent (a share of 0.418 is 41.8); ``difference`` is computed minus
-    the stated value, in percentage points; ``basis`` says whether the figure is the
+    ``computed`` is in percent (a share of 0.418 is 41.8), or for a ``value`` claim an amount
+    in the claim's currency; ``difference`` is computed minus the stated value, in percentage
+    points (in currency units for a value); ``basis`` says whether the figure is the
     reporter's own (``reported``) or its partners' (``mirror``) and on which partner basis
     (origin / consignment); ``datasets`` and ``evidence`` are the stored datasets and rows
     (with ``row_ref``) the figure was computed from.
@@ -76,8 +80,12 @@ class Verdict:
     def computed_text(self) -> str:
         parts = []
         if self.computed is not None:
-            parts.append(f"{self.computed:+.1f}%" if self.claim.kind is ClaimKind.GROWTH
-                         else f"{self.computed:.1f}%")
+            unit = self.claim.stated.unit if self.claim.stated else None
+            if self.claim.kind is ClaimKind.VALUE and unit:
+                parts.append(amount_text(self.computed, unit))
+            else:
+                parts.append(f"{self.computed:+.1f}%" if self.claim.kind is ClaimKind.GROWTH
+                             else f"{self.computed:.1f}%")
         if self.computed_rank is not None:
             parts.append(f"rank {self.computed_rank}")
         return ", ".join(parts)
@@ -101,6 +109,7 @@ class Verdict:
             "stated_value": c.stated.to_dict() if c.stated else None,
             "stated_rank": c.rank,
             "computed": self.computed,
+            "computed_text": self.computed_text or None,
             "computed_rank": self.computed_rank,
             "verdict": self.verdict.value,
             "difference": self.difference,
@@ -120,6 +129,8 @@ def _tolerance(claim: Claim) -> float:
     stated = claim.stated
     if claim.kind is ClaimKind.GROWTH and stated is not None:
         return abs(stated.value) * GROWTH_TOLERANCE
+    if claim.kind is ClaimKind.VALUE and stated is not None:
+        return abs(stated.value) * VALUE_TOLERANCE
     return SHARE_TOLERANCE
 
 
@@ -158,6 +169,8 @@ def judge(claim: Claim, computed: float | None, computed_rank: int | None
 
 def _value_text(claim: Claim, stated: Stated, computed: float, difference: float,
                 outside: float, tol: float) -> str:
+    if claim.kind is ClaimKind.VALUE and stated.unit:
+        return _amount_text(stated, computed, difference, outside, tol)
     sign = "+" if claim.kind is ClaimKind.GROWTH else ""
     shown = f"computed {computed:{sign}.1f}%"
     said = stated.text or stated.label()
@@ -171,3 +184,16 @@ def _value_text(claim: Claim, stated: Stated, computed: float, difference: float
     within = "within" if outside <= tol + 1e-9 else "outside"
     return (f"{shown}, {abs(difference):.1f} points {where} the stated {said} "
             f"({within} the {limit})")
+
+
+def _amount_text(stated: Stated, computed: float, difference: float, outside: float,
+                 tol: float) -> str:
+    unit = stated.unit or ""
+    shown = f"computed {amount_text(computed, unit)}"
+    said = stated.text or stated.label()
+    if outside == 0:
+        return f"{shown}, within the stated {said}"
+    where = "above" if difference > 0 else "below"
+    within = "within" if outside <= tol + 1e-9 else "outside"
+    return (f"{shown}, {amount_text(outside, unit)} {where} the stated {said} ({within} the "
+            f"tolerance ±{amount_text(tol, unit)}, 5% of the stated amount)")

@@ -8,6 +8,9 @@ rank       the same; the rank only
 bloc_share ``bloc_share(eng, reporter, bloc, period, flow)``: the bloc row's share
 growth     ``growth(eng, reporter, period, partner or bloc, flow)``: vs a year earlier
 role       ``roles(eng, bloc, period)``: the partner's supplier (or market) rank
+value      ``share`` (the partner's value, or the total) or ``bloc_share`` (the bloc's),
+           in the claim's currency: converted at the period-average ECB reference rate
+           (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named
 ========== ====================================================================
 
 A claim without a period is checked against the latest full year the reporter's data
@@ -101,13 +104,20 @@ class Verifier:
             return self.ind.bloc_share(eng, claim.reporter, claim.bloc, p, flow)
         if claim.kind is ClaimKind.GROWTH:
             return self.ind.growth(eng, claim.reporter, p, claim.partner or claim.bloc, flow)
+        if claim.kind is ClaimKind.VALUE:
+            if claim.bloc:
+                return self.ind.bloc_share(eng, claim.reporter, claim.bloc, p, flow)
+            return self.ind.share(eng, claim.reporter, p, flow)
         return self.ind.roles(eng, claim.bloc, p, top=None)
 
     def _row(self, claim: Claim, result: Any) -> dict[str, Any] | None:
         rows = list(result.rows)
-        if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK, ClaimKind.ROLE):
+        if claim.kind is ClaimKind.VALUE and claim.partner is None and claim.bloc is None:
+            return rows[0] if rows else None  # every row carries the total
+        if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK, ClaimKind.ROLE, ClaimKind.VALUE) \
+                and claim.partner is not None:
             return next((r for r in rows if r.get("partner") == claim.partner), None)
-        if claim.kind is ClaimKind.BLOC_SHARE:
+        if claim.kind in (ClaimKind.BLOC_SHARE, ClaimKind.VALUE):
             return next((r for r in rows if r.get("aggregate")), rows[0] if rows else None)
         return rows[0] if rows else None
 
@@ -120,6 +130,9 @@ class Verifier:
         if claim.kind is ClaimKind.GROWTH:
             g = row.get("growth")
             return (None if g is None else g * 100), None
+        if claim.kind is ClaimKind.VALUE:  # in the data's currency (see _in_currency)
+            whole = claim.partner is None and claim.bloc is None
+            return row.get("total" if whole else "value"), None
         share = row.get("share")
         return (None if share is None else share * 100), row.get("rank")
 
@@ -133,6 +146,17 @@ class Verifier:
                            f"in the data for {period}", period=str(period), datasets=datasets,
                            notes=list(result.notes), query=dict(result.query))
         computed, rank = self._figures(claim, row)
+        notes = list(result.notes)
+        if claim.kind is ClaimKind.VALUE and computed is not None:
+            try:
+                computed, said = self._in_currency(claim, row, computed, period)
+            except (NoData, InputError) as exc:
+                return Verdict(claim, VerdictKind.UNVERIFIABLE,
+                               f"the data is in {row.get('currency')}, the claim in "
+                               f"{claim.stated.unit}: {exc}", period=str(period),
+                               datasets=datasets, notes=[*notes, str(exc)],
+                               query=dict(result.query))
+            notes += said
         thin = _thin_coverage(claim, result)
         if thin:
             context = f"from the data there is, {_name(claim.partner)} ranks " \
@@ -147,7 +171,23 @@ class Verifier:
         return Verdict(claim, kind, text, computed=computed, computed_rank=rank,
                        difference=difference, tolerance=tol, period=str(period),
                        basis=_basis(row), datasets=datasets, evidence=self._evidence(result, row),
-                       notes=list(result.notes), query=dict(result.query))
+                       notes=notes, query=dict(result.query))
+
+    def _in_currency(self, claim: Claim, row: dict[str, Any], value: float,
+                     period: PeriodRange) -> tuple[float, list[str]]:
+        """An amount in the data's currency, in the claim's: (value, notes on the rate)."""
+        have, want = str(row.get("currency") or ""), str(claim.stated.unit if claim.stated else "")
+        if not want or have == want:
+            return value, []
+        con = getattr(self.engine, "meta", None)
+        if con is None:
+            raise InputError("no exchange rates reachable")
+        from cistrade.rates import rate_stats
+
+        st = rate_stats(con, have, want, period)
+        return value * st.rate, [
+            f"converted from {have} to {want} at {st.rate:.6g} {want} per {have}: the average of "
+            f"{st.days} ECB reference rates from {st.first_date} to {st.last_date}"]
 
     def _evidence(self, result: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
         fetch = getattr(self.ind, "evidence", None)
@@ -271,6 +311,8 @@ def _context_text(claim: Claim, period: PeriodRange, value: float | None,
         return f"in {period} the {claim.bloc} share was {value:.1f}%"
     if claim.kind is ClaimKind.GROWTH and value is not None:
         return f"in {period} the change on a year earlier was {value:+.1f}%"
+    if claim.kind is ClaimKind.VALUE and value is not None:
+        return f"in {period} the value was {value:,.0f} in the data's currency"
     return f"in {period} no comparable figure"
 
 

@@ -80,10 +80,12 @@ def _print_claims(claims: list[Any], fmt: Format, query: dict[str, Any]) -> None
 
 
 def _label(c: Any) -> str:
-    """``share RUS in ARM`` / ``growth RUS–CIS export`` and the period, for a table cell."""
+    """``share RUS in ARM`` / ``growth RUS–CIS export`` / ``value KAZ–world`` and the period,
+    for a table cell."""
     who = {"role": f"{c.partner} → {c.bloc} ({c.role.value if c.role else 'supplier'})",
            "bloc_share": f"{c.bloc} in {c.reporter}",
-           "growth": f"{c.reporter}–{c.partner or c.bloc or 'world'}"}.get(
+           "growth": f"{c.reporter}–{c.partner or c.bloc or 'world'}",
+           "value": f"{c.reporter}–{c.partner or c.bloc or 'world'}"}.get(
         c.kind.value, f"{c.partner} in {c.reporter}")
     flow = "" if c.flow.value == "turnover" or c.kind.value == "role" else f" {c.flow.value}"
     period = str(c.period) if c.period else "latest"
@@ -158,7 +160,7 @@ def check(
              "cp1251, koi8-r and cp1252, said on stderr).")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Find the trade claims in a text (shares, ranks, growth, roles) and check each against
+    """Find the trade claims in a text (shares, ranks, growth, values, roles) and check each against
     the data: supported, close, contradicted or unverifiable, with the evidence."""
     from cistrade.claims import Verifier, read_input
     from cistrade.claims.io import decode_text
@@ -171,7 +173,8 @@ def check(
     claims = read_input(text, name=name, lang=lang.value)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
-                         "rates and roles of countries and blocs); nothing to check", file=name)
+                         "rates, values and roles of countries and blocs); nothing to check",
+                         file=name)
     query: dict[str, Any] = {"file": name, "lang": lang.value, "encoding": used,
                              "extract_only": extract_only}
     if extract_only:

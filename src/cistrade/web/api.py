@@ -275,8 +275,8 @@ async def check(request: Request, body: CheckRequest) -> Response:
     pool = request.app.state.pool
     claims, query = await pool.submit(lambda: _claims(body))
     if not claims:
-        raise InputError("no trade claims found (the extractor looks for shares, ranks, growth rates "
-                         "and roles of countries and blocs); nothing to check")
+        raise InputError("no trade claims found (the extractor looks for shares, ranks, growth rates, "
+                         "values and roles of countries and blocs); nothing to check")
     verdicts = await pool.submit(lambda: pool.run(lambda eng: Verifier(eng).verify_all(claims)))
     rows = [v.to_dict() for v in verdicts]
     summary = dict(Counter(r["verdict"] for r in rows))

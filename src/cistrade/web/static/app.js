@@ -121,7 +121,7 @@
         const badge = cell("span", v.verdict, `verdict v-${v.verdict}`);
         const vcell = document.createElement("td");
         vcell.append(badge);
-        const computed = v.computed == null ? "" : `${v.computed.toFixed(1)}%` + (v.computed_rank ? ` (#${v.computed_rank})` : "");
+        const computed = v.computed == null ? "" : (v.kind === "value" && v.computed_text ? v.computed_text : `${v.computed.toFixed(1)}%` + (v.computed_rank ? ` (#${v.computed_rank})` : ""));
         const cells = [cell("td", v.text, "claim"), cell("td", v.stated, "num"), cell("td", computed, "num"), vcell,
           cell("td", v.message, "why")];
         ["claim", "stated", "computed", "verdict", "why"].forEach((label, i) => { cells[i].dataset.label = label; });
