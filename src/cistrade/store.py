@@ -410,26 +410,30 @@ class Store:
         newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
         older = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage <= ?"
         args = [result.series, result.vintage]
-        n_newer, n_older = self.con.execute(
-            "SELECT count(*) FILTER (WHERE vintage > ?), count(*) FILTER (WHERE vintage <= ?) "
-            "FROM datasets WHERE series = ?", [result.vintage, result.vintage, result.series]
-        ).fetchall()[0]
+        vintages = dict(self.con.execute(
+            "SELECT dataset_id, vintage FROM datasets WHERE series = ?", [result.series]
+        ).fetchall())
+        if not vintages:
+            return 0, 0
+        # one query for both directions: in a series each key is held by one dataset at most
+        # (every ingest keeps it so), so the datasets the new rows meet are either newer (the
+        # new rows covered are dropped) or older (their rows are superseded), never both for
+        # one key
+        met = self.con.execute(
+            f"""SELECT o.dataset_id, count(*) FROM flows o
+                WHERE o.dataset_id IN (SELECT dataset_id FROM datasets WHERE series = ?)
+                  AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})
+                GROUP BY o.dataset_id""",
+            [result.series, dataset_id],
+        ).fetchall()
         dropped = 0
-        if n_newer:  # files ingested out of order: a newer vintage already covers some rows
+        if any(vintages[d] > result.vintage for d, _ in met):  # files ingested out of order
             dropped = self.con.execute(
                 f"""DELETE FROM {target} n WHERE n.dataset_id = ? AND EXISTS (
                         SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
                 [dataset_id, *args],
             ).fetchall()[0][0]
-        if not n_older:
-            return dropped, 0
-        per_dataset = self.con.execute(
-            f"""SELECT o.dataset_id, count(*) FROM flows o
-                WHERE o.dataset_id IN ({older})
-                  AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})
-                GROUP BY o.dataset_id""",
-            [*args, dataset_id],
-        ).fetchall()
+        per_dataset = [(d, n) for d, n in met if vintages[d] <= result.vintage]
         if per_dataset:
             self.con.execute(
                 f"""DELETE FROM flows o WHERE o.dataset_id IN ({older})
