@@ -173,3 +173,22 @@ def test_docs_offline(server: str, browser, tmp_path: Path):
         assert not outside, outside
     finally:
         context.close()
+
+
+def test_a_value_claim_shows_its_amount(server: str, browser):
+    """A claim about an amount of trade shows the computed amount, not a percentage."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server + "/", wait_until="domcontentloaded")
+        page.fill("#claims-text", "Armenia's exports to Russia amounted to $2.3 billion in "
+                                  "January–September 2024.")
+        page.click("#claims-submit")
+        row = page.locator("#verdicts tbody tr").first
+        expect(row).to_contain_text("bn USD", timeout=60_000)
+        expect(row).to_contain_text("supported")
+        assert "%" not in row.locator("td").nth(2).inner_text()
+    finally:
+        context.close()
