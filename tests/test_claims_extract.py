@@ -184,3 +184,15 @@ def test_labelled_set_is_varied():
     assert kinds == set(ClaimKind)
     blocs = {c.bloc for i in items for c in i.gold if c.bloc}
     assert {"CIS", "EAEU", "EU"} <= blocs
+
+
+@pytest.mark.parametrize(("text", "kind", "rank"), [
+    ("The European Union remained Kazakhstan's largest trading partner in 2023.", "rank", 1),
+    ("Евросоюз в 2023 году остался крупнейшим торговым партнером Казахстана.", "rank", 1),
+    ("The EU accounted for 30% of Kazakhstan's trade in 2023 and was its largest trading "
+     "partner.", "bloc_share", 1),
+])
+def test_a_bloc_ranked_against_countries_is_a_claim(text, kind, rank):
+    (claim,) = extract_claims(text)
+    assert (claim.kind.value, claim.reporter, claim.partner, claim.bloc, claim.rank) == (
+        kind, "KAZ", None, "EU", rank)

@@ -142,3 +142,9 @@ def test_bad_value_claims_name_the_field(text, words):
     with pytest.raises(InputError, match=words) as info:
         read_input(text.encode(), name="claims.yaml")
     assert "claims.yaml" in str(info.value) and "row 1" in str(info.value)
+
+
+def test_a_hand_written_bloc_rank():
+    (claim,) = read_input(b"- reporter: KAZ\n  bloc: EU\n  rank: first\n  period: '2023'\n",
+                          name="r.yaml")
+    assert (claim.kind, claim.bloc, claim.partner, claim.rank) == (ClaimKind.RANK, "EU", None, 1)

@@ -176,3 +176,19 @@ def test_an_amount_in_another_currency_is_converted_at_the_ecb_average(real_db, 
     # 3.03 bn USD of imports from Germany at about 0.925 EUR per USD (2023 average)
     assert v.verdict is VerdictKind.SUPPORTED and v.computed_text == "2.81 bn EUR"
     assert any("converted from USD to EUR" in n and "ECB reference rates" in n for n in v.notes)
+
+
+def test_a_bloc_is_ranked_as_one_partner_against_countries(engine):
+    """DOMAIN.md: statements sometimes rank a group against countries; say so."""
+    eu, cis, russia = check_text(
+        "The European Union remained Kazakhstan's largest trading partner in 2023. "
+        "The EAEU was Kazakhstan's largest trading partner in 2023. "
+        "Russia was Kazakhstan's largest trading partner in 2023.", engine)
+    # kz-bns 2023: the EU (its members summed) about 29.6%, China 21.5%, Russia 19.4%
+    assert eu.verdict is VerdictKind.SUPPORTED and eu.computed_rank == 1
+    assert "counted as one partner against the countries outside it" in eu.message
+    assert "then China with 21.5%" in eu.message
+    # the EAEU (Russia, Belarus, Kyrgyzstan, Armenia) comes after China
+    assert cis.verdict is VerdictKind.CONTRADICTED and cis.computed_rank == 2
+    assert "after China with 21.5%" in cis.message
+    assert russia.verdict is VerdictKind.CONTRADICTED and russia.computed_rank == 2

@@ -164,10 +164,11 @@ def _share_or_rank(d: Draft) -> Claim | None:
             return None
         flow = TradeFlow.IMPORT if d.role is Role.SUPPLIER else TradeFlow.EXPORT
         return Claim(ClaimKind.ROLE, None, p.code, r.bloc, flow, rank=d.rank, role=d.role)
-    if p.bloc is not None:
-        if d.kind != "share":
-            return None
-        return Claim(ClaimKind.BLOC_SHARE, r.code, None, p.bloc, TradeFlow(d.flow), stated=d.stated)
+    if p.bloc is not None:  # a group ranked against countries ("the EU, its largest partner")
+        if d.kind == "rank":
+            return Claim(ClaimKind.RANK, r.code, None, p.bloc, TradeFlow(d.flow), rank=d.rank)
+        return Claim(ClaimKind.BLOC_SHARE, r.code, None, p.bloc, TradeFlow(d.flow),
+                     stated=d.stated, rank=d.rank)
     kind = ClaimKind.SHARE if d.kind == "share" else ClaimKind.RANK
     return Claim(kind, r.code, p.code, None, TradeFlow(d.flow), stated=d.stated, rank=d.rank)
 

@@ -213,7 +213,7 @@ def _kind(item: dict[str, Any]) -> ClaimKind:
     value = item.get("value")
     if value is not None and parse_stated(value).unit:  # "$27 billion": an amount
         return ClaimKind.VALUE
-    if item.get("bloc") is not None:
+    if item.get("bloc") is not None and (value is not None or item.get("rank") is None):
         return ClaimKind.BLOC_SHARE
     return ClaimKind.SHARE if value is not None else ClaimKind.RANK
 
@@ -251,6 +251,8 @@ def _check(c: Claim) -> None:
         ClaimKind.VALUE: ("reporter", "value"),
     }[c.kind]
     field_of = {"value": c.stated}
+    if c.kind is ClaimKind.RANK and c.bloc is not None:  # a bloc ranked against countries
+        needs = ("reporter", "rank")
     missing = [f for f in needs if (field_of[f] if f in field_of else getattr(c, f)) is None]
     if missing:
         raise InputError(f"a {c.kind.value} claim needs {', '.join(missing)}")

@@ -252,7 +252,7 @@ class Claim:
             ClaimKind.BLOC_SHARE: f"{self.bloc} in {self.reporter} {self.flow}",
             ClaimKind.GROWTH: f"{self.reporter} {self.flow} with {self.counterpart or 'world'}",
             ClaimKind.VALUE: f"{self.reporter} {self.flow} with {self.counterpart or 'world'}",
-        }.get(self.kind, f"{self.partner} in {self.reporter} {self.flow}")
+        }.get(self.kind, f"{self.partner or self.bloc} in {self.reporter} {self.flow}")
         parts = [self.kind.value, who, str(self.period) if self.period else "latest"]
         if self.stated is not None:
             parts.append(f"= {self.stated.label()}")

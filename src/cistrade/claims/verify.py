@@ -4,7 +4,7 @@
 claim      query (:mod:`cistrade.indicators`)
 ========== ====================================================================
 share      ``share(eng, reporter, period, flow)``: the partner's share and rank
-rank       the same; the rank only
+rank       the same; the rank only (of a bloc: see below)
 bloc_share ``bloc_share(eng, reporter, bloc, period, flow)``: the bloc row's share
 growth     ``growth(eng, reporter, period, partner or bloc, flow)``: vs a year earlier
 role       ``roles(eng, bloc, period)``: the partner's supplier (or market) rank
@@ -12,6 +12,10 @@ value      ``share`` (the partner's value, or the total) or ``bloc_share`` (the 
            in the claim's currency: converted at the period-average ECB reference rate
            (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named
 ========== ====================================================================
+
+A bloc given a rank ("the EU remained Kazakhstan's largest trading partner") is ranked as one
+partner against the countries outside it, its members not ranked on their own; the verdict's
+notes say so (statements do this; the indicators rank countries only).
 
 A claim without a period is checked against the latest full year the reporter's data
 covers. Missing data (:class:`~cistrade.errors.NoData`) makes the verdict ``unverifiable``:
@@ -98,9 +102,9 @@ class Verifier:
 
     def _query(self, claim: Claim, period: PeriodRange) -> Any:
         eng, p, flow = self.engine, str(period), claim.flow.value
-        if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK):
+        if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK) and claim.bloc is None:
             return self.ind.share(eng, claim.reporter, p, flow)
-        if claim.kind is ClaimKind.BLOC_SHARE:
+        if claim.kind in (ClaimKind.BLOC_SHARE, ClaimKind.RANK):
             return self.ind.bloc_share(eng, claim.reporter, claim.bloc, p, flow)
         if claim.kind is ClaimKind.GROWTH:
             return self.ind.growth(eng, claim.reporter, p, claim.partner or claim.bloc, flow)
@@ -117,7 +121,7 @@ class Verifier:
         if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK, ClaimKind.ROLE, ClaimKind.VALUE) \
                 and claim.partner is not None:
             return next((r for r in rows if r.get("partner") == claim.partner), None)
-        if claim.kind in (ClaimKind.BLOC_SHARE, ClaimKind.VALUE):
+        if claim.kind in (ClaimKind.BLOC_SHARE, ClaimKind.VALUE, ClaimKind.RANK):
             return next((r for r in rows if r.get("aggregate")), rows[0] if rows else None)
         return rows[0] if rows else None
 
@@ -140,7 +144,7 @@ class Verifier:
         row = self._row(claim, result)
         datasets = list(getattr(result, "datasets", []) or [])
         if row is None:
-            who = _name(claim.partner)
+            who = _name(claim.partner) if claim.partner or not claim.bloc else claim.bloc
             return Verdict(claim, VerdictKind.UNVERIFIABLE,
                            f"{who} does not appear among {_name(claim.reporter)}'s partners "
                            f"in the data for {period}", period=str(period), datasets=datasets,
@@ -157,6 +161,11 @@ class Verifier:
                                datasets=datasets, notes=[*notes, str(exc)],
                                query=dict(result.query))
             notes += said
+        group_rank = None
+        if claim.bloc is not None and claim.rank is not None \
+                and claim.kind in (ClaimKind.RANK, ClaimKind.BLOC_SHARE):
+            rank, group_rank = self._group_rank(claim, period, result, row)
+            notes.append(group_rank)
         thin = _thin_coverage(claim, result)
         if thin:
             context = f"from the data there is, {_name(claim.partner)} ranks " \
@@ -166,12 +175,35 @@ class Verifier:
                            basis=_basis(row), datasets=datasets, context=context,
                            available=thin, notes=list(result.notes), query=dict(result.query))
         kind, text, difference, tol = judge(claim, computed, rank)
+        if group_rank:
+            text += f" ({group_rank})"
         if claim.period is None:
             text += f" (latest data: {period})"
         return Verdict(claim, kind, text, computed=computed, computed_rank=rank,
                        difference=difference, tolerance=tol, period=str(period),
                        basis=_basis(row), datasets=datasets, evidence=self._evidence(result, row),
                        notes=notes, query=dict(result.query))
+
+    def _group_rank(self, claim: Claim, period: PeriodRange, result: Any,
+                    row: dict[str, Any]) -> tuple[int | None, str]:
+        """A group's rank when it is counted as one partner against the countries outside it
+        (a statement ranking "the EU" first): (rank, a note saying so)."""
+        value = row.get("value")
+        members = set(result.query.get("members") or
+                      [r.get("partner") for r in result.rows if not r.get("aggregate")])
+        members.discard(claim.reporter)
+        countries = self.ind.share(self.engine, claim.reporter, str(period), claim.flow.value)
+        others = [r for r in countries.rows
+                  if r.get("rank") is not None and r.get("partner") not in members]
+        if value is None or any(r.get("value") is None for r in others):
+            return None, f"{claim.bloc} could not be ranked against countries: no values"
+        ahead = sorted((r for r in others if r["value"] > value), key=lambda r: -r["value"])
+        rank = len(ahead) + 1
+        beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
+        near = (f", {'after' if ahead else 'then'} {beside.get('partner_name') or beside['partner']}"
+                f" with {beside.get('share', 0) * 100:.1f}%") if beside else ""
+        return rank, (f"{claim.bloc} counted as one partner against the countries outside it, "
+                      f"its {len(members)} members not ranked on their own: {_ordinal(rank)}{near}")
 
     def _in_currency(self, claim: Claim, row: dict[str, Any], value: float,
                      period: PeriodRange) -> tuple[float, list[str]]:
@@ -303,7 +335,7 @@ def _short(available: Any) -> str:
 
 def _context_text(claim: Claim, period: PeriodRange, value: float | None,
                   rank: int | None) -> str:
-    partner = _name(claim.partner)
+    partner = _name(claim.partner) if claim.partner else str(claim.bloc)
     if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK):
         share = f" with {value:.1f}%" if value is not None else ""
         return f"in {period} {partner} was {_ordinal(rank)}{share}"

@@ -86,7 +86,7 @@ def _label(c: Any) -> str:
            "bloc_share": f"{c.bloc} in {c.reporter}",
            "growth": f"{c.reporter}–{c.partner or c.bloc or 'world'}",
            "value": f"{c.reporter}–{c.partner or c.bloc or 'world'}"}.get(
-        c.kind.value, f"{c.partner} in {c.reporter}")
+        c.kind.value, f"{c.partner or c.bloc} in {c.reporter}")
     flow = "" if c.flow.value == "turnover" or c.kind.value == "role" else f" {c.flow.value}"
     period = str(c.period) if c.period else "latest"
     note = " (from context)" if c.period_note else ""
