@@ -148,9 +148,12 @@ def _number_kind(n: NumberMention, c: Clause, lex: Lexicon, text: str) -> str | 
 
 
 def _blocked(n: NumberMention, c: Clause, lex: Lexicon) -> bool:
-    """A word near the number says it counts something else (GDP, payments, prices …)."""
+    """A word near the number says it counts something else (GDP, payments, prices, the
+    trade balance …); the number's own words ("27 billion dollars") do not count."""
     lo, hi = max(c.start, n.start - 50), min(c.end, n.end + 40)
-    return bool(lex.blockers.search(c.sentence[lo:hi]))
+    start = n.num_start if n.num_start is not None else n.start
+    around = c.sentence[lo:start] + " " + c.sentence[n.end:hi]
+    return bool(lex.blockers.search(around))
 
 
 def _in_parentheses(text: str, n: NumberMention) -> bool:

@@ -109,7 +109,7 @@ BLOCKERS = re.compile(
     r"\b(?:GDP|inflation|payments?|settlements?|invest\w*|population|unemployment|interest"
     r"|rates?|production|output|budget|debt|reserves|remittances|migrants?|measures|prices"
     r"|wages|tourists?|students|votes?|turnout|currency|currencies|ruble|rouble|dollar"
-    r"|yuan|tenge|economy|economies)\b", _I)
+    r"|yuan|tenge|economy|economies|surplus|deficit|balance)\b", _I)
 _PRODUCTS = (r"wheat|grain|oil|gas|coal|metals?|cars|vehicles|fertili[sz]ers?|cotton|gold"
              r"|electricity|food|meat|dairy|machinery|steel|alumin(?:i)?um|copper|uranium|fruits?"
              r"|vegetables|services|weapons|arms|timber|fish|sugar|textiles")
