@@ -156,23 +156,26 @@ def test_amounts_of_trade_are_checked_against_the_published_values(engine):
     assert "the data is in USD, the claim in EUR" in euros.message and "rates" in euros.message
 
 
-def test_an_amount_in_another_currency_is_converted_at_the_ecb_average(real_db, tmp_path):
+@pytest.fixture(scope="module")
+def engine_with_rates(real_db, tmp_path_factory):
+    """The real store plus the ECB's reference rates."""
     import shutil
 
     from cistrade.indicators import connect
+    from cistrade.rates import ingest_rates
     from cistrade.store import Store
 
-    db = tmp_path / "with-rates.duckdb"
+    db = tmp_path_factory.mktemp("with-rates") / "with-rates.duckdb"
     shutil.copy(real_db, db)
     with Store(db) as store:
-        from cistrade.rates import ingest_rates
-
         ingest_rates(store, shared() / "fx" / "eurofxref-hist.zip")
     eng = connect(db)
-    try:
-        (v,) = check_text(VALUES.splitlines()[3], eng)
-    finally:
-        eng.close()
+    yield eng
+    eng.close()
+
+
+def test_an_amount_in_another_currency_is_converted_at_the_ecb_average(engine_with_rates):
+    (v,) = check_text(VALUES.splitlines()[3], engine_with_rates)
     # 3.03 bn USD of imports from Germany at about 0.925 EUR per USD (2023 average)
     assert v.verdict is VerdictKind.SUPPORTED and v.computed_text == "2.81 bn EUR"
     assert any("converted from USD to EUR" in n and "ECB reference rates" in n for n in v.notes)
@@ -192,3 +195,17 @@ def test_a_bloc_is_ranked_as_one_partner_against_countries(engine):
     assert cis.verdict is VerdictKind.CONTRADICTED and cis.computed_rank == 2
     assert "after China with 21.5%" in cis.message
     assert russia.verdict is VerdictKind.CONTRADICTED and russia.computed_rank == 2
+
+
+def test_a_value_the_reporter_does_not_show_is_taken_from_the_partners_reports(engine_with_rates):
+    """Russia's 2023 figures (FTS) list a few partners; Germany's exports to Russia (Eurostat,
+    in EUR) are Russia's imports from Germany seen from the other side."""
+    shown, missing = check_text("Russia's imports from Germany reached $10 billion in 2023. "
+                                "Russia's exports to Germany fell to EUR 3 billion in 2023.",
+                                engine_with_rates)
+    assert shown.verdict is VerdictKind.SUPPORTED and shown.basis == "mirror"
+    assert shown.computed == pytest.approx(10.2e9, rel=0.01)
+    assert "from Germany's reports: a mirror figure" in shown.message
+    assert {d["source"] for d in shown.datasets} >= {"eurostat"}
+    # Germany's imports from Russia are not in the shared Eurostat extract: nothing to mirror
+    assert missing.verdict is VerdictKind.UNVERIFIABLE

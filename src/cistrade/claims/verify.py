@@ -10,7 +10,8 @@ growth     ``growth(eng, reporter, period, partner or bloc, flow)``: vs a year e
 role       ``roles(eng, bloc, period)``: the partner's supplier (or market) rank
 value      ``share`` (the partner's value, or the total) or ``bloc_share`` (the bloc's),
            in the claim's currency: converted at the period-average ECB reference rate
-           (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named
+           (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named;
+           a partner the reporter's figures lack: ``mirror`` (the partner's reports)
 ========== ====================================================================
 
 A bloc given a rank ("the EU remained Kazakhstan's largest trading partner") is ranked as one
@@ -52,7 +53,7 @@ def _default_indicators() -> Any:
     import cistrade.indicators as ind
 
     return SimpleNamespace(share=ind.share, bloc_share=ind.bloc_share, growth=ind.growth,
-                           roles=ind.roles, availability=ind.availability,
+                           roles=ind.roles, availability=ind.availability, mirror=ind.mirror,
                            evidence=getattr(ind, "evidence", None))
 
 
@@ -142,6 +143,9 @@ class Verifier:
 
     def _judge(self, claim: Claim, period: PeriodRange, result: Any) -> Verdict:
         row = self._row(claim, result)
+        if row is None and claim.kind is ClaimKind.VALUE and claim.partner:
+            # the reporter's figures lack the partner: the partner's reports may not
+            result, row = self._mirror(claim, period) or (result, None)
         datasets = list(getattr(result, "datasets", []) or [])
         if row is None:
             who = _name(claim.partner) if claim.partner or not claim.bloc else claim.bloc
@@ -149,6 +153,10 @@ class Verifier:
                            f"{who} does not appear among {_name(claim.reporter)}'s partners "
                            f"in the data for {period}", period=str(period), datasets=datasets,
                            notes=list(result.notes), query=dict(result.query))
+        return self._judge_row(claim, period, result, row, datasets)
+
+    def _judge_row(self, claim: Claim, period: PeriodRange, result: Any, row: dict[str, Any],
+                   datasets: list[dict[str, Any]]) -> Verdict:
         computed, rank = self._figures(claim, row)
         notes = list(result.notes)
         if claim.kind is ClaimKind.VALUE and computed is not None:
@@ -175,14 +183,37 @@ class Verifier:
                            basis=_basis(row), datasets=datasets, context=context,
                            available=thin, notes=list(result.notes), query=dict(result.query))
         kind, text, difference, tol = judge(claim, computed, rank)
-        if group_rank:
-            text += f" ({group_rank})"
-        if claim.period is None:
-            text += f" (latest data: {period})"
+        text += _how(claim, row, group_rank, period)
         return Verdict(claim, kind, text, computed=computed, computed_rank=rank,
                        difference=difference, tolerance=tol, period=str(period),
                        basis=_basis(row), datasets=datasets, evidence=self._evidence(result, row),
                        notes=notes, query=dict(result.query))
+
+    def _mirror(self, claim: Claim, period: PeriodRange) -> tuple[Any, dict[str, Any]] | None:
+        """(result, row) for a value the reporter's own figures lack, from its partner's
+        reports (``mirror()``: the partner's exports are the reporter's imports, × CIF/FOB);
+        None when the partner reports nothing for the period either."""
+        fn = getattr(self.ind, "mirror", None)
+        if fn is None:
+            return None
+        try:
+            result = fn(self.engine, claim.reporter, str(period), partner=claim.partner)
+        except CistradeError:
+            return None
+        row = next((r for r in result.rows if r.get("partner") == claim.partner), None)
+        if row is None:
+            return None
+        flows = ["export", "import"] if claim.flow.value == "turnover" else [claim.flow.value]
+        values = [row.get(f) for f in flows]
+        if any(v is None for v in values):
+            return None
+        bases = sorted({str(row.get(f"{f}_basis")) for f in flows})
+        value_row = {**row, "value": sum(values), "basis": "/".join(bases),
+                     "currency": row.get("currency") or result.query.get("currency")}
+        result.notes = [f"{_name(claim.reporter)}'s own figures do not show "
+                        f"{_name(claim.partner)} for {period}: the value is from "
+                        f"{_name(claim.partner)}'s reports (mirror)", *result.notes]
+        return result, value_row
 
     def _group_rank(self, claim: Claim, period: PeriodRange, result: Any,
                     row: dict[str, Any]) -> tuple[int | None, str]:
@@ -291,6 +322,17 @@ class Verifier:
             if row is not None:
                 return _context_text(claim, alt, *self._figures(claim, row))
         return None
+
+
+def _how(claim: Claim, row: dict[str, Any], group_rank: str | None, period: PeriodRange) -> str:
+    """What a verdict's message adds on how its figure was made."""
+    text = f" ({group_rank})" if group_rank else ""
+    if "mirror" in str(row.get("basis")) and claim.kind is ClaimKind.VALUE:
+        text += (f" (from {_name(claim.partner)}'s reports: a mirror figure, "
+                 f"{_name(claim.reporter)}'s own do not show it)")
+    if claim.period is None:
+        text += f" (latest data: {period})"
+    return text
 
 
 def _thin_coverage(claim: Claim, result: Any) -> str | None:
