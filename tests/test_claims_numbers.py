@@ -108,3 +108,22 @@ def test_contains_is_distance_zero(value, bound, decimals, x):
         # strict bounds: the edge itself is outside yet at distance 0
         s.bound in (Bound.OVER, Bound.UNDER) and x in (s.low, s.high))
     assert s.negated().contains(-x) == s.contains(x)
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("$27 billion", 27e9, "USD"), ("US$1.2bn", 1.2e9, "USD"), ("EUR 3.4 billion", 3.4e9, "EUR"),
+    ("27 billion US dollars", 27e9, "USD"), ("27,1 млрд долларов", 27.1e9, "USD"),
+    ("27 млрд долл. США", 27e9, "USD"), ("1,2 трлн руб.", 1.2e12, "RUB"),
+    ("€1,5 млрд", 1.5e9, "EUR"), ("1 234,5 млн долларов", 1234.5e6, "USD"),
+    ("850 тыс. долларов", 850e3, "USD"), ("$1,234 million", 1234e6, "USD"),
+])
+def test_amounts_of_money(text, value, unit):
+    stated = parse_stated(text)
+    assert (stated.value, stated.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize("text", ["$500", "27 billion", "2.3 million tonnes"])
+def test_not_amounts(text):
+    from cistrade.claims.numbers import find_numbers
+
+    assert [n for n in find_numbers(text) if n.kind == "amount"] == []

@@ -81,15 +81,16 @@ TIMES = re.compile(
 # "27,1 млрд долларов", "1,2 трлн руб.", "$27 млрд"; the scale word is required (a bare
 # "$500" is not a trade figure)
 _SCALES = {"trillion": 1e12, "tn": 1e12, "трлн": 1e12, "billion": 1e9, "bn": 1e9, "bln": 1e9,
-           "млрд": 1e9, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "млн": 1e6}
+           "млрд": 1e9, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "млн": 1e6,
+           "thousand": 1e3, "тыс": 1e3}
 _CURRENCIES = [(re.compile(p, re.IGNORECASE), c) for p, c in (
     (r"^(?:us\s?\$|\$|usd|u\.?s\.?\s+dollars?|dollars?|долл\w*|\$\s*сша)", "USD"),
     (r"^(?:€|eur|euros?|евро)", "EUR"),
     (r"^(?:₽|rub|roubles?|rubles?|руб\w*)", "RUB"),
 )]
 _AMOUNT_NUM = r"(?P<anum>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-_SCALE = (r"(?P<scale>trillion|billion|million|bln|bn|mln|mn|tn|m(?=\s|$|[.,;:)])"
-          r"|трлн|млрд|млн)\.?")
+_SCALE = (r"(?P<scale>trillion|billion|million|thousand|bln|bn|mln|mn|tn|m(?=\s|$|[.,;:)])"
+          r"|трлн|млрд|млн|тыс)\.?")
 _CUR_BEFORE = r"(?P<cur1>US\s?\$|\$|€|₽|USD|EUR|RUB)\s?"
 _CUR_AFTER = (r"(?:\s+|\s*(?=[$€₽]))(?P<cur2>(?:U\.?S\.?\s+)?dollars?|euros?|roubles?|rubles?|USD|EUR|RUB"
               r"|[$€₽]|долл(?:ар\w*|\.)?(?:\s+США)?|евро|руб(?:л\w*|\.)?)")
