@@ -288,7 +288,8 @@ def parse_stated(text: str | float | int) -> Stated:
     if re.fullmatch(r"\d+(?:[.,]\d+)?", body):
         body += "%"
     found = find_numbers(body)
-    if len(found) != 1 or found[0].start != 0 or found[0].end != len(body.rstrip(" .")):
+    ends = (len(body.rstrip(" .")), len(body.rstrip()))  # "руб." keeps its point
+    if len(found) != 1 or found[0].start != 0 or found[0].end not in ends:
         raise InputError(
             f"not a stated value: {text!r} (expected e.g. 19.4%, over 11%, nearly a fifth, "
             "$27 billion)"
