@@ -209,3 +209,10 @@ def test_a_value_the_reporter_does_not_show_is_taken_from_the_partners_reports(e
     assert {d["source"] for d in shown.datasets} >= {"eurostat"}
     # Germany's imports from Russia are not in the shared Eurostat extract: nothing to mirror
     assert missing.verdict is VerdictKind.UNVERIFIABLE
+
+
+def test_an_unverifiable_value_gives_the_latest_value_as_context(engine):
+    (v,) = check_text("Trade between Kazakhstan and Russia totalled $30 billion in "
+                      "January-September 2024.", engine)
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert v.context == "in 2023 the value was 27.05 bn USD"

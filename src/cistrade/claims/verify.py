@@ -36,7 +36,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from cistrade.claims.latest import describe, fallback_periods, latest_year
-from cistrade.claims.model import Claim, ClaimKind, Role
+from cistrade.claims.model import Claim, ClaimKind, Role, amount_text
 from cistrade.claims.offices import who_publishes
 from cistrade.claims.verdict import Verdict, VerdictKind, judge
 from cistrade.errors import CistradeError, InputError, NoData
@@ -320,7 +320,8 @@ class Verifier:
                 continue
             row = self._row(claim, result)
             if row is not None:
-                return _context_text(claim, alt, *self._figures(claim, row))
+                return _context_text(claim, alt, *self._figures(claim, row),
+                                     currency=row.get("currency"))
         return None
 
 
@@ -376,7 +377,7 @@ def _short(available: Any) -> str:
 
 
 def _context_text(claim: Claim, period: PeriodRange, value: float | None,
-                  rank: int | None) -> str:
+                  rank: int | None, currency: str | None = None) -> str:
     partner = _name(claim.partner) if claim.partner else str(claim.bloc)
     if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK):
         share = f" with {value:.1f}%" if value is not None else ""
@@ -386,7 +387,7 @@ def _context_text(claim: Claim, period: PeriodRange, value: float | None,
     if claim.kind is ClaimKind.GROWTH and value is not None:
         return f"in {period} the change on a year earlier was {value:+.1f}%"
     if claim.kind is ClaimKind.VALUE and value is not None:
-        return f"in {period} the value was {value:,.0f} in the data's currency"
+        return f"in {period} the value was {amount_text(value, currency or '')}".rstrip()
     return f"in {period} no comparable figure"
 
 
