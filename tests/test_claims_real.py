@@ -216,3 +216,10 @@ def test_an_unverifiable_value_gives_the_latest_value_as_context(engine):
                       "January-September 2024.", engine)
     assert v.verdict is VerdictKind.UNVERIFIABLE
     assert v.context == "in 2023 the value was 27.05 bn USD"
+
+
+def test_a_total_comes_from_the_published_world_row(engine):
+    """Russia's 2023 tables have totals but no partner detail: a total is still checkable."""
+    (v,) = check_text("Russia's foreign trade turnover reached $710 billion in 2023.", engine)
+    assert v.verdict is VerdictKind.SUPPORTED and v.computed_text == "710.14 bn USD"
+    assert {d["source"] for d in v.datasets} == {"ru-fts"} and v.evidence

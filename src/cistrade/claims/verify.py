@@ -8,7 +8,8 @@ rank       the same; the rank only (of a bloc: see below)
 bloc_share ``bloc_share(eng, reporter, bloc, period, flow)``: the bloc row's share
 growth     ``growth(eng, reporter, period, partner or bloc, flow)``: vs a year earlier
 role       ``roles(eng, bloc, period)``: the partner's supplier (or market) rank
-value      ``share`` (the partner's value, or the total) or ``bloc_share`` (the bloc's),
+value      ``share`` (the partner's value), ``bloc_share`` (the bloc's) or ``balance`` (the
+           World row: the reporter's trade in all),
            in the claim's currency: converted at the period-average ECB reference rate
            (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named;
            a partner the reporter's figures lack: ``mirror`` (the partner's reports)
@@ -54,7 +55,7 @@ def _default_indicators() -> Any:
 
     return SimpleNamespace(share=ind.share, bloc_share=ind.bloc_share, growth=ind.growth,
                            roles=ind.roles, availability=ind.availability, mirror=ind.mirror,
-                           evidence=getattr(ind, "evidence", None))
+                           balance=ind.balance, evidence=getattr(ind, "evidence", None))
 
 
 def _name(code: str | None) -> str:
@@ -112,13 +113,15 @@ class Verifier:
         if claim.kind is ClaimKind.VALUE:
             if claim.bloc:
                 return self.ind.bloc_share(eng, claim.reporter, claim.bloc, p, flow)
+            if claim.partner is None:  # the reporter's trade with the world: its World row
+                return self.ind.balance(eng, claim.reporter, p)
             return self.ind.share(eng, claim.reporter, p, flow)
         return self.ind.roles(eng, claim.bloc, p, top=None)
 
     def _row(self, claim: Claim, result: Any) -> dict[str, Any] | None:
         rows = list(result.rows)
         if claim.kind is ClaimKind.VALUE and claim.partner is None and claim.bloc is None:
-            return rows[0] if rows else None  # every row carries the total
+            return next((r for r in rows if r.get("partner") == "WLD"), None)
         if claim.kind in (ClaimKind.SHARE, ClaimKind.RANK, ClaimKind.ROLE, ClaimKind.VALUE) \
                 and claim.partner is not None:
             return next((r for r in rows if r.get("partner") == claim.partner), None)
@@ -137,7 +140,7 @@ class Verifier:
             return (None if g is None else g * 100), None
         if claim.kind is ClaimKind.VALUE:  # in the data's currency (see _in_currency)
             whole = claim.partner is None and claim.bloc is None
-            return row.get("total" if whole else "value"), None
+            return row.get(claim.flow.value if whole else "value"), None
         share = row.get("share")
         return (None if share is None else share * 100), row.get("rank")
 
