@@ -223,3 +223,18 @@ def test_a_total_comes_from_the_published_world_row(engine):
     (v,) = check_text("Russia's foreign trade turnover reached $710 billion in 2023.", engine)
     assert v.verdict is VerdictKind.SUPPORTED and v.computed_text == "710.14 bn USD"
     assert {d["source"] for d in v.datasets} == {"ru-fts"} and v.evidence
+
+
+def test_a_share_the_reporter_does_not_show_is_taken_from_both_sides(engine_with_rates):
+    """Germany's exports to Russia (Eurostat) over Russia's published 2023 imports (FTS)."""
+    plain, ranked = check_text(
+        "Germany's share of Russia's imports was 3.6% in 2023. "
+        "Germany was Russia's third largest supplier with 3.5% of its imports in 2023.",
+        engine_with_rates)
+    assert plain.verdict is VerdictKind.SUPPORTED and plain.basis == "mirror"
+    assert plain.computed == pytest.approx(3.58, abs=0.05)
+    assert any("published total with the world" in n for n in plain.notes)
+    assert {d["source"] for d in plain.datasets} >= {"eurostat", "ru-fts"}
+    # the rank cannot be known from one partner's reports: said, not judged
+    assert ranked.verdict is VerdictKind.CLOSE and ranked.computed_rank is None
+    assert "rank 3 not checked" in ranked.message

@@ -12,7 +12,8 @@ value      ``share`` (the partner's value), ``bloc_share`` (the bloc's) or ``bal
            World row: the reporter's trade in all),
            in the claim's currency: converted at the period-average ECB reference rate
            (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named;
-           a partner the reporter's figures lack: ``mirror`` (the partner's reports)
+           a partner the reporter's figures lack: ``mirror`` (the partner's reports); a
+           share of such a partner: that over the reporter's World row (rank not checked)
 ========== ====================================================================
 
 A bloc given a rank ("the EU remained Kazakhstan's largest trading partner") is ranked as one
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -149,6 +151,8 @@ class Verifier:
         if row is None and claim.kind is ClaimKind.VALUE and claim.partner:
             # the reporter's figures lack the partner: the partner's reports may not
             result, row = self._mirror(claim, period) or (result, None)
+        elif row is None and claim.kind is ClaimKind.SHARE and claim.partner:
+            result, row = self._mirror_share(claim, period) or (result, None)
         datasets = list(getattr(result, "datasets", []) or [])
         if row is None:
             who = _name(claim.partner) if claim.partner or not claim.bloc else claim.bloc
@@ -185,7 +189,15 @@ class Verifier:
                            computed=computed, computed_rank=rank, period=str(period),
                            basis=_basis(row), datasets=datasets, context=context,
                            available=thin, notes=list(result.notes), query=dict(result.query))
-        kind, text, difference, tol = judge(claim, computed, rank)
+        judged = claim
+        if row.get("unranked") and claim.rank is not None:  # a share from the partner's side
+            judged = replace(claim, rank=None)
+            notes.append(f"rank {claim.rank} not checked: {_name(claim.reporter)}'s own figures "
+                         f"for {period} do not show {_name(claim.partner)}, so it cannot be "
+                         "ranked among its partners")
+        kind, text, difference, tol = judge(judged, computed, rank)
+        if judged is not claim:
+            text += f"; {notes[-1]}"
         text += _how(claim, row, group_rank, period)
         return Verdict(claim, kind, text, computed=computed, computed_rank=rank,
                        difference=difference, tolerance=tol, period=str(period),
@@ -217,6 +229,33 @@ class Verifier:
                         f"{_name(claim.partner)} for {period}: the value is from "
                         f"{_name(claim.partner)}'s reports (mirror)", *result.notes]
         return result, value_row
+
+    def _mirror_share(self, claim: Claim, period: PeriodRange
+                      ) -> tuple[Any, dict[str, Any]] | None:
+        """(result, row) for a partner's share the reporter's figures lack: the partner's
+        reports (mirror) over the reporter's published total with the world."""
+        mirrored = self._mirror(replace(claim, kind=ClaimKind.VALUE), period)
+        fn = getattr(self.ind, "balance", None)
+        if mirrored is None or fn is None:
+            return None
+        result, row = mirrored
+        try:
+            totals = fn(self.engine, claim.reporter, str(period))
+        except CistradeError:
+            return None
+        world = next((r for r in totals.rows if r.get("partner") == "WLD"), None)
+        total = world.get(claim.flow.value) if world else None
+        if not total or world.get("currency") != row.get("currency"):
+            return None
+        share = row["value"] / total
+        known = {d.get("id") for d in result.datasets}
+        result.datasets = [*result.datasets,
+                           *(d for d in totals.datasets if d.get("id") not in known)]
+        result.notes = [*result.notes, f"share = {_name(claim.partner)}'s reports (mirror) over "
+                        f"{_name(claim.reporter)}'s published total with the world "
+                        f"({amount_text(total, str(world.get('currency')))}): two sources, "
+                        "not one table"]
+        return result, {**row, "share": share, "rank": None, "unranked": True}
 
     def _group_rank(self, claim: Claim, period: PeriodRange, result: Any,
                     row: dict[str, Any]) -> tuple[int | None, str]:
@@ -331,7 +370,7 @@ class Verifier:
 def _how(claim: Claim, row: dict[str, Any], group_rank: str | None, period: PeriodRange) -> str:
     """What a verdict's message adds on how its figure was made."""
     text = f" ({group_rank})" if group_rank else ""
-    if "mirror" in str(row.get("basis")) and claim.kind is ClaimKind.VALUE:
+    if "mirror" in str(row.get("basis")) and claim.kind in (ClaimKind.VALUE, ClaimKind.SHARE):
         text += (f" (from {_name(claim.partner)}'s reports: a mirror figure, "
                  f"{_name(claim.reporter)}'s own do not show it)")
     if claim.period is None:
