@@ -238,3 +238,13 @@ def test_a_share_the_reporter_does_not_show_is_taken_from_both_sides(engine_with
     # the rank cannot be known from one partner's reports: said, not judged
     assert ranked.verdict is VerdictKind.CLOSE and ranked.computed_rank is None
     assert "rank 3 not checked" in ranked.message
+
+
+def test_growth_of_a_pair_the_reporter_does_not_show_comes_from_the_partners_reports(
+        engine_with_rates):
+    (v,) = check_text("Russia's imports from Germany fell by 20% in 2023.", engine_with_rates)
+    # Eurostat: German exports to Russia 2022 -> 2023, × 1.06 both years: about -38%
+    assert v.verdict is VerdictKind.CONTRADICTED and v.basis == "mirror"
+    assert v.computed == pytest.approx(-37.8, abs=0.5)
+    assert any("growth from Germany's reports (mirror) for 2023 against 2022" in n
+               for n in v.notes)

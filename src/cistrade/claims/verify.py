@@ -13,7 +13,8 @@ value      ``share`` (the partner's value), ``bloc_share`` (the bloc's) or ``bal
            in the claim's currency: converted at the period-average ECB reference rate
            (:func:`cistrade.rates.rate_stats`) when the data is in another, the rate named;
            a partner the reporter's figures lack: ``mirror`` (the partner's reports); a
-           share of such a partner: that over the reporter's World row (rank not checked)
+           share of such a partner: that over the reporter's World row (rank not checked);
+           its growth: the mirror values of both periods
 ========== ====================================================================
 
 A bloc given a rank ("the EU remained Kazakhstan's largest trading partner") is ranked as one
@@ -153,6 +154,8 @@ class Verifier:
             result, row = self._mirror(claim, period) or (result, None)
         elif row is None and claim.kind is ClaimKind.SHARE and claim.partner:
             result, row = self._mirror_share(claim, period) or (result, None)
+        elif row is None and claim.kind is ClaimKind.GROWTH and claim.partner:
+            result, row = self._mirror_growth(claim, period) or (result, None)
         datasets = list(getattr(result, "datasets", []) or [])
         if row is None:
             who = _name(claim.partner) if claim.partner or not claim.bloc else claim.bloc
@@ -256,6 +259,25 @@ class Verifier:
                         f"({amount_text(total, str(world.get('currency')))}): two sources, "
                         "not one table"]
         return result, {**row, "share": share, "rank": None, "unranked": True}
+
+    def _mirror_growth(self, claim: Claim, period: PeriodRange
+                       ) -> tuple[Any, dict[str, Any]] | None:
+        """(result, row) for the growth of a pair the reporter's figures lack: the partner's
+        reports (mirror) for the period against the same months a year earlier."""
+        as_value = replace(claim, kind=ClaimKind.VALUE)
+        now, before = self._mirror(as_value, period), self._mirror(as_value, period.previous_year())
+        if now is None or before is None or not before[1]["value"] \
+                or now[1].get("currency") != before[1].get("currency"):
+            return None
+        result, row = now
+        previous = before[1]["value"]
+        result.notes = [*result.notes, f"growth from {_name(claim.partner)}'s reports (mirror) "
+                        f"for {period} against {period.previous_year()} "
+                        f"({amount_text(previous, str(row.get('currency')))})"]
+        known = {d.get("id") for d in result.datasets}
+        result.datasets = [*result.datasets,
+                           *(d for d in before[0].datasets if d.get("id") not in known)]
+        return result, {**row, "growth": row["value"] / previous - 1, "previous_value": previous}
 
     def _group_rank(self, claim: Claim, period: PeriodRange, result: Any,
                     row: dict[str, Any]) -> tuple[int | None, str]:
@@ -370,7 +392,8 @@ class Verifier:
 def _how(claim: Claim, row: dict[str, Any], group_rank: str | None, period: PeriodRange) -> str:
     """What a verdict's message adds on how its figure was made."""
     text = f" ({group_rank})" if group_rank else ""
-    if "mirror" in str(row.get("basis")) and claim.kind in (ClaimKind.VALUE, ClaimKind.SHARE):
+    if "mirror" in str(row.get("basis")) and claim.partner \
+            and claim.kind in (ClaimKind.VALUE, ClaimKind.SHARE, ClaimKind.GROWTH):
         text += (f" (from {_name(claim.partner)}'s reports: a mirror figure, "
                  f"{_name(claim.reporter)}'s own do not show it)")
     if claim.period is None:
