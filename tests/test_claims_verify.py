@@ -215,3 +215,19 @@ def test_a_value_claim_is_judged_in_its_currency(computed, verdict):
     assert kind.value == verdict and tolerance == pytest.approx(1.35e9)
     assert difference == pytest.approx(computed - 27e9)
     assert "bn USD" in text and "$27 billion" in text
+
+
+@pytest.mark.parametrize(("text", "computed", "said"), [
+    ("Russia's imports from Germany fell by 20% in 2023.", -37.8, "below the stated -20% ("),
+    ("Товарооборот Армении с Россией в 2024 году сократился в 2 раза.", -30.0,
+     "above the stated -50% (в 2 раза)"),
+    ("Russia's imports from Germany fell by over 20% in 2023.", -10.0,
+     "above the stated fall of over 20%"),
+    ("Kazakhstan's exports to China grew by 12% in 2023.", 15.0, "above the stated 12%"),
+])
+def test_a_stated_fall_is_shown_as_a_fall(text, computed, said):
+    from cistrade.claims import extract_claims
+    from cistrade.claims.verdict import judge
+
+    (claim,) = extract_claims(text)
+    assert said in judge(claim, computed, None)[1]

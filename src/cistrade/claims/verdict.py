@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from cistrade.claims.model import Claim, ClaimKind, Stated, amount_text
+from cistrade.claims.model import Bound, Claim, ClaimKind, Stated, amount_text
 
 __all__ = ["VerdictKind", "Verdict", "judge", "SHARE_TOLERANCE", "GROWTH_TOLERANCE",
            "VALUE_TOLERANCE"]
@@ -173,7 +173,7 @@ def _value_text(claim: Claim, stated: Stated, computed: float, difference: float
         return _amount_text(stated, computed, difference, outside, tol)
     sign = "+" if claim.kind is ClaimKind.GROWTH else ""
     shown = f"computed {computed:{sign}.1f}%"
-    said = stated.text or stated.label()
+    said = _said(claim, stated)
     if outside == 0:
         return f"{shown}, within the stated {said}"
     where = "above" if difference > 0 else "below"
@@ -184,6 +184,21 @@ def _value_text(claim: Claim, stated: Stated, computed: float, difference: float
     within = "within" if outside <= tol + 1e-9 else "outside"
     return (f"{shown}, {abs(difference):.1f} points {where} the stated {said} "
             f"({within} the {limit})")
+
+
+def _said(claim: Claim, stated: Stated) -> str:
+    """The stated value as the text wrote it; a fall whose words carry the sign ("fell by
+    20%", "сократился в 2 раза", "fell by over 20%") says so: ``-20%``, ``-50% (в 2 раза)``,
+    ``fall of over 20%``."""
+    text = (stated.text or "").strip()
+    if not text:
+        return stated.label()
+    if claim.kind is ClaimKind.GROWTH and stated.value < 0 and not text.startswith(("-", "−")):
+        if stated.bound is not Bound.EXACT:  # "fell by over 20%": below -20
+            return f"fall of {text}"
+        bare = text.rstrip("%").replace(",", ".").strip()
+        return stated.label() if bare.replace(".", "", 1).isdigit() else f"{stated.label()} ({text})"
+    return text
 
 
 def _amount_text(stated: Stated, computed: float, difference: float, outside: float,
