@@ -71,7 +71,7 @@ class Verdict:
     def stated_text(self) -> str:
         parts = []
         if self.claim.stated is not None:
-            parts.append(self.claim.stated.text or self.claim.stated.label())
+            parts.append(_said(self.claim, self.claim.stated))
         if self.claim.rank is not None:
             parts.append(f"rank {self.claim.rank}")
         return ", ".join(parts)
