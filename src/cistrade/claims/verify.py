@@ -19,7 +19,9 @@ value      ``share`` (the partner's value), ``bloc_share`` (the bloc's) or ``bal
 
 A bloc given a rank ("the EU remained Kazakhstan's largest trading partner") is ranked as one
 partner against the countries outside it, its members not ranked on their own; the verdict's
-notes say so (statements do this; the indicators rank countries only).
+notes say so (statements do this; the indicators rank countries only). That, the partner's
+side for pairs a reporter does not show, and currency conversion are in
+:mod:`cistrade.claims.derived`.
 
 A claim without a period is checked against the latest full year the reporter's data
 covers. Missing data (:class:`~cistrade.errors.NoData`) makes the verdict ``unverifiable``:
@@ -39,6 +41,9 @@ from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
+from cistrade.claims.derived import Derived
+from cistrade.claims.derived import name_of as _name
+from cistrade.claims.derived import ordinal as _ordinal
 from cistrade.claims.latest import describe, fallback_periods, latest_year
 from cistrade.claims.model import Claim, ClaimKind, Role, amount_text
 from cistrade.claims.offices import who_publishes
@@ -61,21 +66,6 @@ def _default_indicators() -> Any:
                            balance=ind.balance, evidence=getattr(ind, "evidence", None))
 
 
-def _name(code: str | None) -> str:
-    if not code:
-        return "?"
-    from cistrade.reference.countries import registry
-
-    try:
-        return registry().get(code).name_en
-    except CistradeError:
-        return code
-
-
-def _ordinal(n: int | None) -> str:
-    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n or 0, f"#{n}")
-
-
 class Verifier:
     """Checks claims against the data an engine reaches (see the module docstring)."""
 
@@ -83,6 +73,7 @@ class Verifier:
                  evidence_rows: int = EVIDENCE_ROWS) -> None:
         self.engine = engine
         self.ind = indicators or _default_indicators()
+        self.derived = Derived(self.ind, engine)
         self.evidence_rows = evidence_rows
 
     def verify_all(self, claims: Iterable[Claim]) -> list[Verdict]:
@@ -151,11 +142,11 @@ class Verifier:
         row = self._row(claim, result)
         if row is None and claim.kind is ClaimKind.VALUE and claim.partner:
             # the reporter's figures lack the partner: the partner's reports may not
-            result, row = self._mirror(claim, period) or (result, None)
+            result, row = self.derived.mirror(claim, period) or (result, None)
         elif row is None and claim.kind is ClaimKind.SHARE and claim.partner:
-            result, row = self._mirror_share(claim, period) or (result, None)
+            result, row = self.derived.mirror_share(claim, period) or (result, None)
         elif row is None and claim.kind is ClaimKind.GROWTH and claim.partner:
-            result, row = self._mirror_growth(claim, period) or (result, None)
+            result, row = self.derived.mirror_growth(claim, period) or (result, None)
         datasets = list(getattr(result, "datasets", []) or [])
         if row is None:
             who = _name(claim.partner) if claim.partner or not claim.bloc else claim.bloc
@@ -171,7 +162,7 @@ class Verifier:
         notes = list(result.notes)
         if claim.kind is ClaimKind.VALUE and computed is not None:
             try:
-                computed, said = self._in_currency(claim, row, computed, period)
+                computed, said = self.derived.in_currency(claim, row, computed, period)
             except (NoData, InputError) as exc:
                 return Verdict(claim, VerdictKind.UNVERIFIABLE,
                                f"the data is in {row.get('currency')}, the claim in "
@@ -182,7 +173,7 @@ class Verifier:
         group_rank = None
         if claim.bloc is not None and claim.rank is not None \
                 and claim.kind in (ClaimKind.RANK, ClaimKind.BLOC_SHARE):
-            rank, group_rank = self._group_rank(claim, period, result, row)
+            rank, group_rank = self.derived.group_rank(claim, period, result, row)
             notes.append(group_rank)
         thin = _thin_coverage(claim, result)
         if thin:
@@ -206,115 +197,6 @@ class Verifier:
                        difference=difference, tolerance=tol, period=str(period),
                        basis=_basis(row), datasets=datasets, evidence=self._evidence(result, row),
                        notes=notes, query=dict(result.query))
-
-    def _mirror(self, claim: Claim, period: PeriodRange) -> tuple[Any, dict[str, Any]] | None:
-        """(result, row) for a value the reporter's own figures lack, from its partner's
-        reports (``mirror()``: the partner's exports are the reporter's imports, × CIF/FOB);
-        None when the partner reports nothing for the period either."""
-        fn = getattr(self.ind, "mirror", None)
-        if fn is None:
-            return None
-        try:
-            result = fn(self.engine, claim.reporter, str(period), partner=claim.partner)
-        except CistradeError:
-            return None
-        row = next((r for r in result.rows if r.get("partner") == claim.partner), None)
-        if row is None:
-            return None
-        flows = ["export", "import"] if claim.flow.value == "turnover" else [claim.flow.value]
-        values = [row.get(f) for f in flows]
-        if any(v is None for v in values):
-            return None
-        bases = sorted({str(row.get(f"{f}_basis")) for f in flows})
-        value_row = {**row, "value": sum(values), "basis": "/".join(bases),
-                     "currency": row.get("currency") or result.query.get("currency")}
-        result.notes = [f"{_name(claim.reporter)}'s own figures do not show "
-                        f"{_name(claim.partner)} for {period}: the value is from "
-                        f"{_name(claim.partner)}'s reports (mirror)", *result.notes]
-        return result, value_row
-
-    def _mirror_share(self, claim: Claim, period: PeriodRange
-                      ) -> tuple[Any, dict[str, Any]] | None:
-        """(result, row) for a partner's share the reporter's figures lack: the partner's
-        reports (mirror) over the reporter's published total with the world."""
-        mirrored = self._mirror(replace(claim, kind=ClaimKind.VALUE), period)
-        fn = getattr(self.ind, "balance", None)
-        if mirrored is None or fn is None:
-            return None
-        result, row = mirrored
-        try:
-            totals = fn(self.engine, claim.reporter, str(period))
-        except CistradeError:
-            return None
-        world = next((r for r in totals.rows if r.get("partner") == "WLD"), None)
-        total = world.get(claim.flow.value) if world else None
-        if not total or world.get("currency") != row.get("currency"):
-            return None
-        share = row["value"] / total
-        known = {d.get("id") for d in result.datasets}
-        result.datasets = [*result.datasets,
-                           *(d for d in totals.datasets if d.get("id") not in known)]
-        result.notes = [*result.notes, f"share = {_name(claim.partner)}'s reports (mirror) over "
-                        f"{_name(claim.reporter)}'s published total with the world "
-                        f"({amount_text(total, str(world.get('currency')))}): two sources, "
-                        "not one table"]
-        return result, {**row, "share": share, "rank": None, "unranked": True}
-
-    def _mirror_growth(self, claim: Claim, period: PeriodRange
-                       ) -> tuple[Any, dict[str, Any]] | None:
-        """(result, row) for the growth of a pair the reporter's figures lack: the partner's
-        reports (mirror) for the period against the same months a year earlier."""
-        as_value = replace(claim, kind=ClaimKind.VALUE)
-        now, before = self._mirror(as_value, period), self._mirror(as_value, period.previous_year())
-        if now is None or before is None or not before[1]["value"] \
-                or now[1].get("currency") != before[1].get("currency"):
-            return None
-        result, row = now
-        previous = before[1]["value"]
-        result.notes = [*result.notes, f"growth from {_name(claim.partner)}'s reports (mirror) "
-                        f"for {period} against {period.previous_year()} "
-                        f"({amount_text(previous, str(row.get('currency')))})"]
-        known = {d.get("id") for d in result.datasets}
-        result.datasets = [*result.datasets,
-                           *(d for d in before[0].datasets if d.get("id") not in known)]
-        return result, {**row, "growth": row["value"] / previous - 1, "previous_value": previous}
-
-    def _group_rank(self, claim: Claim, period: PeriodRange, result: Any,
-                    row: dict[str, Any]) -> tuple[int | None, str]:
-        """A group's rank when it is counted as one partner against the countries outside it
-        (a statement ranking "the EU" first): (rank, a note saying so)."""
-        value = row.get("value")
-        members = set(result.query.get("members") or
-                      [r.get("partner") for r in result.rows if not r.get("aggregate")])
-        members.discard(claim.reporter)
-        countries = self.ind.share(self.engine, claim.reporter, str(period), claim.flow.value)
-        others = [r for r in countries.rows
-                  if r.get("rank") is not None and r.get("partner") not in members]
-        if value is None or any(r.get("value") is None for r in others):
-            return None, f"{claim.bloc} could not be ranked against countries: no values"
-        ahead = sorted((r for r in others if r["value"] > value), key=lambda r: -r["value"])
-        rank = len(ahead) + 1
-        beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
-        near = (f", {'after' if ahead else 'then'} {beside.get('partner_name') or beside['partner']}"
-                f" with {beside.get('share', 0) * 100:.1f}%") if beside else ""
-        return rank, (f"{claim.bloc} counted as one partner against the countries outside it, "
-                      f"its {len(members)} members not ranked on their own: {_ordinal(rank)}{near}")
-
-    def _in_currency(self, claim: Claim, row: dict[str, Any], value: float,
-                     period: PeriodRange) -> tuple[float, list[str]]:
-        """An amount in the data's currency, in the claim's: (value, notes on the rate)."""
-        have, want = str(row.get("currency") or ""), str(claim.stated.unit if claim.stated else "")
-        if not want or have == want:
-            return value, []
-        con = getattr(self.engine, "meta", None)
-        if con is None:
-            raise InputError("no exchange rates reachable")
-        from cistrade.rates import rate_stats
-
-        st = rate_stats(con, have, want, period)
-        return value * st.rate, [
-            f"converted from {have} to {want} at {st.rate:.6g} {want} per {have}: the average of "
-            f"{st.days} ECB reference rates from {st.first_date} to {st.last_date}"]
 
     def _evidence(self, result: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
         fetch = getattr(self.ind, "evidence", None)

@@ -1,0 +1,156 @@
+"""Figures the indicators do not give directly, for checking claims.
+
+* **The partner's side (mirror).** When a reporter's own figures do not show a partner
+  (Russia's 2023 tables list only totals), a value comes from ``mirror()`` (the partner's
+  reports, × the CIF/FOB factor); a share is that value over the reporter's published World
+  row; a growth rate compares the mirror values of the period and a year earlier.
+* **A bloc ranked against countries** ("the EU remained Kazakhstan's largest trading
+  partner"): the bloc counted as one partner against the countries outside it.
+* **Another currency**: an amount converted at the ECB reference rate averaged over the
+  claim's period.
+
+Each method returns what it found and what to say about it; the verifier judges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from cistrade.claims.model import Claim, ClaimKind, amount_text
+from cistrade.errors import CistradeError, InputError
+from cistrade.model import PeriodRange
+
+__all__ = ["Derived", "name_of", "ordinal"]
+
+
+def name_of(code: str | None) -> str:
+    if not code:
+        return "?"
+    from cistrade.reference.countries import registry
+
+    try:
+        return registry().get(code).name_en
+    except CistradeError:
+        return code
+
+
+def ordinal(n: int | None) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n or 0, f"#{n}")
+
+
+class Derived:
+    """The figures above, over the verifier's indicator functions and engine."""
+
+    def __init__(self, indicators: Any, engine: Any) -> None:
+        self.ind = indicators
+        self.engine = engine
+
+    def mirror(self, claim: Claim, period: PeriodRange) -> tuple[Any, dict[str, Any]] | None:
+        """(result, row) for a value the reporter's own figures lack, from its partner's
+        reports (``mirror()``: the partner's exports are the reporter's imports, × CIF/FOB);
+        None when the partner reports nothing for the period either."""
+        fn = getattr(self.ind, "mirror", None)
+        if fn is None:
+            return None
+        try:
+            result = fn(self.engine, claim.reporter, str(period), partner=claim.partner)
+        except CistradeError:
+            return None
+        row = next((r for r in result.rows if r.get("partner") == claim.partner), None)
+        if row is None:
+            return None
+        flows = ["export", "import"] if claim.flow.value == "turnover" else [claim.flow.value]
+        values = [row.get(f) for f in flows]
+        if any(v is None for v in values):
+            return None
+        bases = sorted({str(row.get(f"{f}_basis")) for f in flows})
+        value_row = {**row, "value": sum(values), "basis": "/".join(bases),
+                     "currency": row.get("currency") or result.query.get("currency")}
+        result.notes = [f"{name_of(claim.reporter)}'s own figures do not show "
+                        f"{name_of(claim.partner)} for {period}: the value is from "
+                        f"{name_of(claim.partner)}'s reports (mirror)", *result.notes]
+        return result, value_row
+
+    def mirror_share(self, claim: Claim, period: PeriodRange
+                      ) -> tuple[Any, dict[str, Any]] | None:
+        """(result, row) for a partner's share the reporter's figures lack: the partner's
+        reports (mirror) over the reporter's published total with the world."""
+        mirrored = self.mirror(replace(claim, kind=ClaimKind.VALUE), period)
+        fn = getattr(self.ind, "balance", None)
+        if mirrored is None or fn is None:
+            return None
+        result, row = mirrored
+        try:
+            totals = fn(self.engine, claim.reporter, str(period))
+        except CistradeError:
+            return None
+        world = next((r for r in totals.rows if r.get("partner") == "WLD"), None)
+        total = world.get(claim.flow.value) if world else None
+        if not total or world.get("currency") != row.get("currency"):
+            return None
+        share = row["value"] / total
+        known = {d.get("id") for d in result.datasets}
+        result.datasets = [*result.datasets,
+                           *(d for d in totals.datasets if d.get("id") not in known)]
+        result.notes = [*result.notes, f"share = {name_of(claim.partner)}'s reports (mirror) over "
+                        f"{name_of(claim.reporter)}'s published total with the world "
+                        f"({amount_text(total, str(world.get('currency')))}): two sources, "
+                        "not one table"]
+        return result, {**row, "share": share, "rank": None, "unranked": True}
+
+    def mirror_growth(self, claim: Claim, period: PeriodRange
+                       ) -> tuple[Any, dict[str, Any]] | None:
+        """(result, row) for the growth of a pair the reporter's figures lack: the partner's
+        reports (mirror) for the period against the same months a year earlier."""
+        as_value = replace(claim, kind=ClaimKind.VALUE)
+        now, before = self.mirror(as_value, period), self.mirror(as_value, period.previous_year())
+        if now is None or before is None or not before[1]["value"] \
+                or now[1].get("currency") != before[1].get("currency"):
+            return None
+        result, row = now
+        previous = before[1]["value"]
+        result.notes = [*result.notes, f"growth from {name_of(claim.partner)}'s reports (mirror) "
+                        f"for {period} against {period.previous_year()} "
+                        f"({amount_text(previous, str(row.get('currency')))})"]
+        known = {d.get("id") for d in result.datasets}
+        result.datasets = [*result.datasets,
+                           *(d for d in before[0].datasets if d.get("id") not in known)]
+        return result, {**row, "growth": row["value"] / previous - 1, "previous_value": previous}
+
+    def group_rank(self, claim: Claim, period: PeriodRange, result: Any,
+                    row: dict[str, Any]) -> tuple[int | None, str]:
+        """A group's rank when it is counted as one partner against the countries outside it
+        (a statement ranking "the EU" first): (rank, a note saying so)."""
+        value = row.get("value")
+        members = set(result.query.get("members") or
+                      [r.get("partner") for r in result.rows if not r.get("aggregate")])
+        members.discard(claim.reporter)
+        countries = self.ind.share(self.engine, claim.reporter, str(period), claim.flow.value)
+        others = [r for r in countries.rows
+                  if r.get("rank") is not None and r.get("partner") not in members]
+        if value is None or any(r.get("value") is None for r in others):
+            return None, f"{claim.bloc} could not be ranked against countries: no values"
+        ahead = sorted((r for r in others if r["value"] > value), key=lambda r: -r["value"])
+        rank = len(ahead) + 1
+        beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
+        near = (f", {'after' if ahead else 'then'} {beside.get('partner_name') or beside['partner']}"
+                f" with {beside.get('share', 0) * 100:.1f}%") if beside else ""
+        return rank, (f"{claim.bloc} counted as one partner against the countries outside it, "
+                      f"its {len(members)} members not ranked on their own: {ordinal(rank)}{near}")
+
+    def in_currency(self, claim: Claim, row: dict[str, Any], value: float,
+                     period: PeriodRange) -> tuple[float, list[str]]:
+        """An amount in the data's currency, in the claim's: (value, notes on the rate)."""
+        have, want = str(row.get("currency") or ""), str(claim.stated.unit if claim.stated else "")
+        if not want or have == want:
+            return value, []
+        con = getattr(self.engine, "meta", None)
+        if con is None:
+            raise InputError("no exchange rates reachable")
+        from cistrade.rates import rate_stats
+
+        st = rate_stats(con, have, want, period)
+        return value * st.rate, [
+            f"converted from {have} to {want} at {st.rate:.6g} {want} per {have}: the average of "
+            f"{st.days} ECB reference rates from {st.first_date} to {st.last_date}"]
