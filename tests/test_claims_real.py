@@ -207,6 +207,10 @@ def test_a_value_the_reporter_does_not_show_is_taken_from_the_partners_reports(e
     assert shown.computed == pytest.approx(10.2e9, rel=0.01)
     assert "from Germany's reports: a mirror figure" in shown.message
     assert {d["source"] for d in shown.datasets} >= {"eurostat"}
+    # the evidence is Germany's own rows: its monthly exports to Russia, with file and row
+    assert len(shown.evidence) == 12 and all(
+        (e["source"], e["reporter"], e["partner"], e["flow"]) == ("eurostat", "DEU", "RUS", "export")
+        and e["row_ref"] and e["file"] for e in shown.evidence)
     # Germany's imports from Russia are not in the shared Eurostat extract: nothing to mirror
     assert missing.verdict is VerdictKind.UNVERIFIABLE
 
@@ -248,3 +252,4 @@ def test_growth_of_a_pair_the_reporter_does_not_show_comes_from_the_partners_rep
     assert v.computed == pytest.approx(-37.8, abs=0.5)
     assert any("growth from Germany's reports (mirror) for 2023 against 2022" in n
                for n in v.notes)
+    assert {e["period_start"].year for e in v.evidence} == {2022, 2023}

@@ -195,18 +195,24 @@ class Verifier:
         text += _how(claim, row, group_rank, period)
         return Verdict(claim, kind, text, computed=computed, computed_rank=rank,
                        difference=difference, tolerance=tol, period=str(period),
-                       basis=_basis(row), datasets=datasets, evidence=self._evidence(result, row),
+                       basis=_basis(row), datasets=datasets,
+                       evidence=self._evidence(result, row, claim, period),
                        notes=notes, query=dict(result.query))
 
-    def _evidence(self, result: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
+    def _evidence(self, result: Any, row: dict[str, Any], claim: Claim | None = None,
+                  period: PeriodRange | None = None) -> list[dict[str, Any]]:
         fetch = getattr(self.ind, "evidence", None)
-        if fetch is None:
+        if claim is not None and period is not None and "mirror" in str(row.get("basis")) \
+                and claim.partner:  # the partner's reports
+            found = self.derived.partner_rows(claim, period, limit=self.evidence_rows)
+        elif fetch is None:
             return []
-        try:
-            found = fetch(self.engine, result, row, limit=self.evidence_rows)
-        except CistradeError as exc:  # evidence is a bonus: never fails the verdict
-            log.info("no evidence rows: %s", exc)
-            return []
+        else:
+            try:
+                found = fetch(self.engine, result, row, limit=self.evidence_rows)
+            except CistradeError as exc:  # evidence is a bonus: never fails the verdict
+                log.info("no evidence rows: %s", exc)
+                return []
         keep = ("dataset_id", "file", "source", "vintage", "row_ref", "reporter", "partner",
                 "flow", "freq", "period_start", "period_end", "partner_basis", "value",
                 "currency")
