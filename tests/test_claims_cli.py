@@ -133,3 +133,15 @@ def test_missing_file_and_missing_store(tmp_path):
     result = runner.invoke(app, ["check", str(path), "--db", str(tmp_path / "absent.duckdb")])
     assert result.exit_code == 1 and "no store" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_csv_output_has_the_computed_text(db, tmp_path):
+    import csv
+    import io
+
+    path = tmp_path / "claims.yaml"
+    path.write_text(CLAIMS, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path), "--db", str(db), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["computed_text"] == "19.4%, rank 2"

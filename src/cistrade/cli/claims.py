@@ -123,7 +123,8 @@ def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> 
         return
     if fmt is Format.csv:
         emit(rows, fmt, columns=["kind", "reporter", "partner", "bloc", "flow", "period",
-                                 "stated", "computed", "computed_rank", "verdict", "difference",
+                                 "stated", "computed", "computed_text", "computed_rank",
+                                 "verdict", "difference",
                                  "basis", "message", "text"])
         return
     table = _table(f"{len(rows)} claim(s) checked: {query['file']}",
