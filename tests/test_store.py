@@ -407,3 +407,13 @@ def test_errors_in_a_transcoded_csv_name_the_original_file_and_row(store, tmp_pa
     with pytest.raises(InputError, match="unknown encoding 'klingon'"):
         store.ingest(TidySource(encoding="klingon"), [bad])
     assert set(Path(tempfile.gettempdir()).glob("cistrade-utf8-*")) == before
+
+
+def test_a_bad_utf16_file_names_its_line_counted_as_text(store, tmp_path):
+    """'Њ' is U+040A: in UTF-16 one of its bytes is 0x0A, which is not a line end."""
+    path = tmp_path / "u16.csv"
+    path.write_bytes((HEADER + "ARM,RUS,export,2024,5,USD\nЊ\n").encode("utf-16")
+                     + b"\x00\xd8\x41\x00")  # a lone surrogate on line 4
+    with pytest.raises(InputError, match="not utf-16 text") as err:
+        store.ingest(TidySource(encoding="utf-16"), [path])
+    assert err.value.row == 4 and store.count() == 0

@@ -81,14 +81,16 @@ def _copy(path: Path, target: Path, encoding: str) -> None:
         with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as out:
             while block := src.read(_BLOCK):
                 try:
-                    out.write(decoder.decode(block))
+                    text = decoder.decode(block)
                 except UnicodeDecodeError as exc:
-                    # exc.object: what was decoded, a character cut by the previous block
-                    # (never a line end) and then this block
-                    at = line + exc.object[: exc.start].count(b"\n")
+                    # exc.object: what was decoded (a character cut by the previous block,
+                    # then this block); its lines are counted as text, so that UTF-16's
+                    # two-byte line ends and 0x0A bytes inside other characters count right
+                    done = exc.object[: exc.start].decode(encoding, errors="ignore")
                     raise InputError(f"not {encoding} text (byte {exc.object[exc.start]:#x})",
-                                     file=str(path), row=at) from None
-                line += block.count(b"\n")
+                                     file=str(path), row=line + done.count("\n")) from None
+                out.write(text)
+                line += text.count("\n")
             out.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         raise InputError(f"not {encoding} text: the file ends inside a character",
