@@ -127,3 +127,19 @@ def test_malformed_csv_line_is_named(tmp_path):
     result = runner.invoke(app, ["ingest", "baci", str(src), "--db", str(tmp_path / "s.duckdb")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "row 3" in result.stderr
+
+
+def test_auto_passes_the_tidy_options_to_the_files_it_reads_as_tidy(tmp_path):
+    src = tmp_path / "ru.csv"
+    src.write_bytes("reporter;partner;flow;period;value;currency\n"
+                    "Армения;Россия;экспорт;2024;10,5;USD\n".encode("cp1251"))
+    db = tmp_path / "s.duckdb"
+    refused = runner.invoke(app, ["ingest", "auto", str(src), "--db", str(db)])
+    assert refused.exit_code == 1 and "--encoding cp1251" in refused.stderr
+    result = runner.invoke(app, ["ingest", "auto", str(src), "--db", str(db), "--encoding", "cp1251",
+                                 "--series", "mine", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (file,) = json.loads(result.stdout)["files"]
+    assert (file["source"], file["rows"]) == ("tidy", 1)
+    other = runner.invoke(app, ["ingest", "ru-fts", str(src), "--db", str(db), "--encoding", "cp1251"])
+    assert other.exit_code == 1 and "apply to the tidy source" in other.stderr

@@ -61,8 +61,10 @@ def _progress() -> Progress:
     )
 
 
-def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any]):  # noqa: ANN201
-    """Ingest files (detecting sources with 'auto') with a progress bar; return the report."""
+def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any],  # noqa: ANN201
+               auto: dict[str, dict[str, Any]] | None = None):
+    """Ingest files (detecting sources with 'auto') with a progress bar; return the report.
+    ``auto``: options per source name for the files 'auto' detects."""
     from cistrade.sources import detect, get_source
 
     items = []
@@ -78,7 +80,7 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
         else:
             cls = get_source(source)
         try:
-            src = cls(**options) if source != "auto" else cls()
+            src = cls(**options) if source != "auto" else cls(**(auto or {}).get(cls.name, {}))
         except TypeError as exc:
             raise InputError(f"the {cls.name} reader does not take these options: {exc}") from None
         items.append((src, f, lambda s=src, f=f: s.read(f)))
@@ -133,17 +135,20 @@ def ingest(
         _ingest_rates(paths, db, fmt)
         return
     options: dict[str, Any] = {}
+    tidy: dict[str, Any] = {"mapping": _parse_map(map_ or []), "series": series, "vintage": vintage}
+    if encoding:
+        tidy["encoding"] = encoding
     if source == "tidy":
-        options = {"mapping": _parse_map(map_ or []), "series": series, "vintage": vintage}
-        if encoding:
-            options["encoding"] = encoding
-    elif map_ or encoding or series or vintage:
-        raise InputError("--map, --encoding, --series and --vintage apply to the tidy source only")
+        options = tidy
+    elif (map_ or encoding or series or vintage) and source != "auto":
+        raise InputError("--map, --encoding, --series and --vintage apply to the tidy source "
+                         "(or to the files 'auto' reads as tidy) only")
     if option:
         if source == "auto":
             raise InputError("--option needs a named source, not 'auto'")
         options.update(_parse_map(option, flag="--option"))
-    report, path = run_ingest(source, paths, db, options)
+    # with 'auto', the tidy options go to the files it reads as tidy
+    report, path = run_ingest(source, paths, db, options, auto={"tidy": tidy})
     rows = [
         {
             "file": Path(f.path).name,
