@@ -148,6 +148,9 @@ def test_not_trade_claims(text):
      ("RUS", "BLR", None, "turnover", "2023", 4.45e12, 4.55e12, "exact", "RUB")),
     ("Trade between Kazakhstan and Russia totalled 27 billion US dollars in 2023.",
      ("KAZ", "RUS", None, "turnover", "2023", 26.5e9, 27.5e9, "exact", "USD")),
+    # the currency's "США" is not the United States
+    ("Объем взаимной торговли Казахстана и Узбекистана в 2023 году достиг 6,4 млрд долларов США.",
+     ("KAZ", "UZB", None, "turnover", "2023", 6.35e9, 6.45e9, "exact", "USD")),
     ("Armenia's trade with the EAEU amounted to almost EUR 8 billion in 2023.",
      ("ARM", None, "EAEU", "turnover", "2023", 7.2e9, 8e9, "almost", "EUR")),
 ])
@@ -204,3 +207,13 @@ def test_a_bloc_ranked_against_countries_is_a_claim(text, kind, rank):
     (claim,) = extract_claims(text)
     assert (claim.kind.value, claim.reporter, claim.partner, claim.bloc, claim.rank) == (
         kind, "KAZ", None, "EU", rank)
+
+
+def test_a_sentence_end_is_not_part_of_an_amount():
+    (claim,) = extract_claims("In 2023, bilateral trade between Uzbekistan and Russia amounted "
+                              "to $9.8 billion.")
+    assert claim.stated.text == "$9.8 billion"
+    # an abbreviation's point is part of it
+    (claim,) = extract_claims("Товарооборот Казахстана с Россией в 2023 году составил 27,1 млрд. "
+                              "долларов.")
+    assert claim.stated.text == "27,1 млрд. долларов" and claim.stated.value == 27.1e9

@@ -136,6 +136,9 @@ def analyse(text: str, lex: Lexicon, matcher: EntityMatcher,
     if subject is not None:
         mentions = _pronouns(clauses, mentions, subject, lex)
     numbers = find_numbers(text)
+    # "долларов США", "US dollars": an amount's currency is not the United States
+    amounts = [(n.num_start or n.start, n.end) for n in numbers if n.kind == "amount"]
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in amounts)]
     periods = find_periods(text)
     taken = [(n.start, n.end) for n in numbers] + [(p.start, p.end) for p in periods]
     ranks = _ranks(text, lex, taken)

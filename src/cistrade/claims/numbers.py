@@ -89,8 +89,10 @@ _CURRENCIES = [(re.compile(p, re.IGNORECASE), c) for p, c in (
     (r"^(?:₽|rub|roubles?|rubles?|руб\w*)", "RUB"),
 )]
 _AMOUNT_NUM = r"(?P<anum>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-_SCALE = (r"(?P<scale>trillion|billion|million|thousand|bln|bn|mln|mn|tn|m(?=\s|$|[.,;:)])"
-          r"|трлн|млрд|млн|тыс)\.?")
+# a point after an abbreviation ("млрд.", "bn.") belongs to it; after a word ("billion.") it
+# ends the sentence
+_SCALE = (r"(?:(?P<scale>trillion|billion|million|thousand)"
+          r"|(?P<abbr>bln|bn|mln|mn|tn|m(?=\s|$|[.,;:)])|трлн|млрд|млн|тыс)\.?)")
 _CUR_BEFORE = r"(?P<cur1>US\s?\$|\$|€|₽|USD|EUR|RUB)\s?"
 _CUR_AFTER = (r"(?:\s+|\s*(?=[$€₽]))(?P<cur2>(?:U\.?S\.?\s+)?dollars?|euros?|roubles?|rubles?|USD|EUR|RUB"
               r"|[$€₽]|долл(?:ар\w*|\.)?(?:\s+США)?|евро|руб(?:л\w*|\.)?)")
@@ -244,7 +246,7 @@ def _amount(text: str, m: re.Match[str]) -> NumberMention:
         num = num.replace(",", ".")  # "27,1 млрд": a decimal comma
     num = num.replace(",", "")  # "1,234 billion": thousands
     begin, bound, prep, shown = _qualify(text, m.start())
-    scale = _SCALES[m["scale"].lower().rstrip(".")]
+    scale = _SCALES[(m["scale"] or m["abbr"]).lower().rstrip(".")]
     unit = _currency(m.groupdict().get("cur1") or m["cur2"])
     stated = Stated.of(float(num), bound, decimals=_decimals(num),
                        text=text[shown:m.end()].strip()).scaled(scale, unit)
