@@ -217,3 +217,21 @@ def test_a_sentence_end_is_not_part_of_an_amount():
     (claim,) = extract_claims("Товарооборот Казахстана с Россией в 2023 году составил 27,1 млрд. "
                               "долларов.")
     assert claim.stated.text == "27,1 млрд. долларов" and claim.stated.value == 27.1e9
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Экспорт Казахстана в Россию в 2023 году вырос на 5%, импорт — на 3%.",
+     [("growth", "export", 5.0), ("growth", "import", 3.0)]),
+    ("Экспорт Казахстана в Россию в 2023 году сократился на 5%, импорт — на 3%.",
+     [("growth", "export", -5.0), ("growth", "import", -3.0)]),
+    ("Экспорт Казахстана в Россию в 2023 году вырос на 5%, импорт снизился на 3%.",
+     [("growth", "export", 5.0), ("growth", "import", -3.0)]),
+    ("Экспорт Казахстана в Россию в 2023 году составил 10,2 млрд долларов, импорт — 16,8 млрд "
+     "долларов.", [("value", "export", 10.2e9), ("value", "import", 16.8e9)]),
+    ("Kazakhstan's exports to Russia fell by 5% in 2023, imports by 3%.",
+     [("growth", "export", -5.0), ("growth", "import", -3.0)]),
+])
+def test_exports_and_imports_in_one_sentence_keep_their_flows(text, expected):
+    """'…, импорт — на 3%': the second flow takes the verb of the first."""
+    got = [(c.kind.value, c.flow.value, c.stated.value) for c in extract_claims(text)]
+    assert got == expected

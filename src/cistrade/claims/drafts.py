@@ -54,6 +54,7 @@ class _Carry:
     context: bool = False  # a trade / partner noun was there
     role_noun: bool = False
     rank: int | None = None  # the last rank word, for a list going on in the next clause
+    direction: int | None = None  # the last growth word's sign, for "…, imports by 3%"
 
 
 def drafts_of(clauses: list[Clause], lex: Lexicon, *, reporter: Mention | None = None,
@@ -82,6 +83,9 @@ def _carry_over(c: Clause, carry: _Carry, made: list[Draft]) -> None:
         carry.reporter = next(iter(by_cue[Cue.REPORTER]), carry.reporter)
         carry.partner = next(iter(by_cue[Cue.PARTNER]), carry.partner)
         carry.subject = next(iter(by_cue[Cue.SUBJECT]), carry.subject)
+    marks = sorted([(p, 1) for p in c.up] + [(p, -1) for p in c.down])
+    if marks:
+        carry.direction = marks[-1][1]
     carry.flow = _flow(c) or carry.flow
     carry.context = carry.context or bool(c.flows) or c.role_noun
     carry.role_noun = carry.role_noun or c.role_noun
@@ -120,8 +124,11 @@ def _roles(c: Clause, kind: str, carry: _Carry) -> tuple[list[Mention], list[Men
     return rs, ps
 
 
-def _number_kind(n: NumberMention, c: Clause, lex: Lexicon, text: str) -> str | None:
-    """``share``, ``growth``, ``value`` or None (not a claim) for one number of a clause."""
+def _number_kind(n: NumberMention, c: Clause, lex: Lexicon, text: str,
+                 carried: int | None = None) -> str | None:
+    """``share``, ``growth``, ``value`` or None (not a claim) for one number of a clause.
+    ``carried``: the growth direction of the clause before, for an elliptical clause that
+    names a flow but no verb ("exports rose by 5%, imports by 3%")."""
     if n.kind == "pp" or n.prep == "from" or _blocked(n, c, lex):
         return None
     if n.kind == "amount":
@@ -134,7 +141,7 @@ def _number_kind(n: NumberMention, c: Clause, lex: Lexicon, text: str) -> str | 
     after = text[n.end:n.end + 60]
     if lex.after_up.match(after) or lex.after_down.match(after):
         return "growth"
-    growth_word = bool(c.up or c.down)
+    growth_word = bool(c.up or c.down) or (carried is not None and bool(c.flows))
     if n.kind == "times":
         return "growth" if growth_word or n.factor else None
     if n.is_change:
@@ -164,8 +171,9 @@ def _near_growth_word(n: NumberMention, c: Clause) -> bool:
     return any(abs(p - n.start) < 40 for p in c.up + c.down)
 
 
-def _direction(n: NumberMention, c: Clause, lex: Lexicon) -> int:
-    """+1 or −1: ``3% less``, else the nearest growth or decline word (before it preferred)."""
+def _direction(n: NumberMention, c: Clause, lex: Lexicon, carried: int | None = None) -> int:
+    """+1 or −1: ``3% less``, else the nearest growth or decline word (before it preferred),
+    else the direction carried from the clause before."""
     after = c.sentence[n.end:n.end + 30]
     if lex.after_down.match(after):
         return -1
@@ -173,14 +181,15 @@ def _direction(n: NumberMention, c: Clause, lex: Lexicon) -> int:
         return 1
     marks = [(p, 1) for p in c.up] + [(p, -1) for p in c.down]
     if not marks:
-        return 1
+        return carried or 1
     before = [m for m in marks if m[0] <= n.start]
     p, sign = max(before) if before else min(marks)
     return sign
 
 
-def _growth_stated(n: NumberMention, c: Clause, lex: Lexicon) -> Stated:
-    sign = _direction(n, c, lex)
+def _growth_stated(n: NumberMention, c: Clause, lex: Lexicon,
+                   carried: int | None = None) -> Stated:
+    sign = _direction(n, c, lex, carried)
     if n.kind == "times" and n.factor is not None:
         if n.factor < 1 or sign > 0:
             return n.stated
@@ -193,7 +202,7 @@ def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
     text = c.sentence
     if lex.product.search(c.text):
         return []  # one product's trade (wheat exports), not all goods
-    kinds = [(n, _number_kind(n, c, lex, text)) for n in c.numbers]
+    kinds = [(n, _number_kind(n, c, lex, text, carry.direction)) for n in c.numbers]
     growth = [n for n, k in kinds if k == "growth"]
     shares = [n for n, k in kinds if k == "share"]
     values = [n for n, k in kinds if k == "value"]
@@ -202,8 +211,9 @@ def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
     if (growth or values) and c.flows:
         rs, ps = _roles(c, "growth", carry)
         if rs:
-            out += [Draft("growth", rs[0], ps[0] if ps else None, c, _growth_stated(n, c, lex),
-                           flow=flow) for n in growth]
+            out += [Draft("growth", rs[0], ps[0] if ps else None, c,
+                          _growth_stated(n, c, lex, carry.direction), flow=flow)
+                    for n in growth]
             out += [Draft("value", rs[0], ps[0] if ps else None, c, n.stated, flow=flow)
                     for n in values]
     context = bool(c.flows) or c.role_noun or carry.context

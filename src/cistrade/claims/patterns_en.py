@@ -54,7 +54,8 @@ PLURAL_ROLE = re.compile(
     r"^[-\s]*(?:[\w-]+\s+){0,3}?(?:partners|suppliers|markets|destinations|sources)\b", _I)
 SPLIT = re.compile(
     r";|:(?=\s)|,\s+(?=(?:with|while|whereas|but|making|which|although|though|at\s+the\s+same"
-    r"\s+time|when|it|its|accounting|representing)\b)|\s+(?=(?:while|whereas)\b)"
+    r"\s+time|when|it|its|accounting|representing)\b|(?:exports?|imports?)\s+(?:by\b|to\b|[—–-]))"
+    r"|\s+(?=(?:while|whereas)\b)"
     r"|(?P<cond>,?\s+and\s+(?=(?:the|a|an|its|was|is|it)\b|(?-i:[A-Z])))", _I)
 PRONOUN = re.compile(
     r"^\W*(?:(?:and|but|so|moreover|also|in\s+addition|at\s+the\s+same\s+time)[\s,]+)?"
