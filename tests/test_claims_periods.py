@@ -50,3 +50,15 @@ def test_words_that_are_not_periods():
     assert find_periods("It may to some extent") == []
     assert find_periods("in 2022-2023 trade grew") == []
     assert str(find_periods("in the first nine months of 2024")[0].resolve()) == "2024-01..2024-09"
+
+
+@pytest.mark.parametrize("text", [
+    "China's share of Kazakhstan's trade rose from 18% in 2022 to 21.5% in 2023.",
+    "Доля Китая во внешней торговле Казахстана выросла с 18% в 2022 году до 21,5% в 2023 году.",
+    "Kazakhstan's exports to China rose from $13 billion in 2022 to $14.7 billion in 2023.",
+])
+def test_the_period_of_an_earlier_level_is_not_the_claims(text):
+    from cistrade.claims import extract_claims
+
+    (claim,) = extract_claims(text)
+    assert str(claim.period) == "2023"

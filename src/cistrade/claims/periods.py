@@ -182,6 +182,18 @@ def _is_comparison(text: str, start: int) -> bool:
     return bool(_COMPARISON.search(text[max(0, start - 40):start]))
 
 
+_FROM_LEVEL = re.compile(
+    r"\b(?:from|с|со)\s+(?:US\s?\$|[$€])?\s?\d[\d.,\u00a0 ]*\s*"
+    r"(?:%|per\s*cent|процент\w*|(?:trillion|billion|million|bn|трлн|млрд|млн)\.?"
+    r"(?:\s+(?:dollars?|euros?|долл\w*|евро|руб\w*))?)?\s*$", re.IGNORECASE)
+
+
+def _after_from_level(text: str, start: int) -> bool:
+    """``rose from 18% in 2022 to 21.5% in 2023``, ``с 18% в 2022 году``: the period of the
+    earlier level is the comparison base."""
+    return bool(_FROM_LEVEL.search(text[max(0, start - 40):start]))
+
+
 def _over_year(text: str, m: re.Match[str]) -> bool:
     """``rose 5% in 2024 over 2023``: a bare year after ``over`` is the comparison base."""
     before = text[max(0, m.start() - 6):m.start()]
@@ -204,7 +216,8 @@ def find_periods(text: str) -> list[PeriodMention]:
             core = min(m.start(g) for g in _CORE_GROUPS if groups.get(g))
             prefix = text[m.start():core].strip().lower()
             comparison = _is_comparison(text, m.start()) or (
-                prefix.startswith("over") and (first, last) == (1, 12)) or _over_year(text, m)
+                prefix.startswith("over") and (first, last) == (1, 12)) or _over_year(text, m) \
+                or _after_from_level(text, m.start())
             found.append(PeriodMention(m.start(), m.end(), first, last, year, comparison,
                                        m.group(0)))
             taken.append((m.start(), m.end()))
