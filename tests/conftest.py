@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +70,23 @@ def refuse_parallel_reader(monkeypatch: pytest.MonkeyPatch) -> None:
         return iter(())
 
     monkeypatch.setattr(NumberedCsv, "_batches", refuse)
+
+
+def with_both_readers(monkeypatch: pytest.MonkeyPatch, source: Any, path: Path,
+                      rows: Callable[[Any], Any]) -> list[Any]:
+    """Ingest ``path`` with ``source`` into a fresh store twice: through the parallel CSV
+    reader, then with DuckDB's reader alone. Each outcome is ``rows(store)`` or the error."""
+    from cistrade.errors import InputError
+    from cistrade.store import Store
+
+    outcomes = []
+    for fast in (True, False):
+        if not fast:
+            refuse_parallel_reader(monkeypatch)
+        with Store.memory() as store:
+            try:
+                store.ingest(source, [path])
+                outcomes.append(rows(store))
+            except InputError as exc:
+                outcomes.append(str(exc))
+    return outcomes

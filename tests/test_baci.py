@@ -211,20 +211,9 @@ def test_same_file_twice_is_unchanged(store):
                                            ("410", "1.5", "NA"), ("410", '"2.5"', '""'), (" 410", "1", "1")])
 def test_both_readers_read_a_cell_alike(tmp_path, monkeypatch, i, v, q):
     """Arrow's typed reader and DuckDB's text reader give the same rows or the same error."""
-    from conftest import refuse_parallel_reader
-
-    from cistrade.store import Store
+    from conftest import with_both_readers
 
     path = write(tmp_path, "BACI_HS22_Y2023_V202501.csv",
                  HEADER + f"2023,{i},36,852352,{v},{q}\n2023,410,40,030211,3,\n")
-    outcomes = []
-    for fast in (True, False):
-        if not fast:  # the same file, read by DuckDB's reader alone
-            refuse_parallel_reader(monkeypatch)
-        with Store.memory() as store:
-            try:
-                store.ingest(BaciSource(), [path])
-                outcomes.append(stored(store))
-            except InputError as exc:
-                outcomes.append(str(exc))
-    assert outcomes[0] == outcomes[1]
+    fast, duckdb_alone = with_both_readers(monkeypatch, BaciSource(), path, stored)
+    assert fast == duckdb_alone

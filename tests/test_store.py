@@ -295,23 +295,14 @@ def test_csv_is_read_in_parallel_with_line_numbers_or_by_duckdb(tmp_path, caplog
 @pytest.mark.parametrize("cell", ['""', '" ARM "', '"Korea, Republic of"', "nan", "1e3", ""])
 def test_both_csv_readers_read_a_cell_alike(tmp_path, monkeypatch, cell):
     """The parallel reader and DuckDB's give the same rows or the same error, cell by cell."""
-    from conftest import refuse_parallel_reader
+    from conftest import with_both_readers
 
     text = HEADER.replace("\n", ",product\n") + f"ARM,RUS,export,2024,{cell},USD,{cell}\n" \
         + f"{cell},CHN,import,2024,5,USD,01\n"
     path = write(tmp_path, "cells.csv", text)
-    outcomes = []
-    for fast in (True, False):
-        if not fast:  # the same file, read by DuckDB's reader alone
-            refuse_parallel_reader(monkeypatch)
-        with Store.memory() as s:
-            try:
-                s.ingest(TidySource(), [path])
-                outcomes.append(s.con.execute(
-                    "SELECT * EXCLUDE (dataset_id) FROM flows ORDER BY row_ref").fetchall())
-            except InputError as exc:
-                outcomes.append(str(exc))
-    assert outcomes[0] == outcomes[1]
+    fast, duckdb_alone = with_both_readers(monkeypatch, TidySource(), path, lambda s: s.con.execute(
+        "SELECT * EXCLUDE (dataset_id) FROM flows ORDER BY row_ref").fetchall())
+    assert fast == duckdb_alone
 
 
 # a CSV as Excel saves it where the comma is the decimal separator: a BOM, ';' between cells,
