@@ -39,6 +39,12 @@ def ordinal(n: int | None) -> str:
     return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n or 0, f"#{n}")
 
 
+def _add_datasets(result: Any, other: Any) -> None:
+    """``other``'s datasets joined to ``result``'s (a figure made from both results)."""
+    known = {d.get("id") for d in result.datasets}
+    result.datasets = [*result.datasets, *(d for d in other.datasets if d.get("id") not in known)]
+
+
 class Derived:
     """The figures above, over the verifier's indicator functions and engine."""
 
@@ -73,7 +79,7 @@ class Derived:
         return result, value_row
 
     def mirror_share(self, claim: Claim, period: PeriodRange
-                      ) -> tuple[Any, dict[str, Any]] | None:
+                     ) -> tuple[Any, dict[str, Any]] | None:
         """(result, row) for a partner's share the reporter's figures lack: the partner's
         reports (mirror) over the reporter's published total with the world."""
         mirrored = self.mirror(replace(claim, kind=ClaimKind.VALUE), period)
@@ -90,9 +96,7 @@ class Derived:
         if not total or world.get("currency") != row.get("currency"):
             return None
         share = row["value"] / total
-        known = {d.get("id") for d in result.datasets}
-        result.datasets = [*result.datasets,
-                           *(d for d in totals.datasets if d.get("id") not in known)]
+        _add_datasets(result, totals)
         result.notes = [*result.notes, f"share = {name_of(claim.partner)}'s reports (mirror) over "
                         f"{name_of(claim.reporter)}'s published total with the world "
                         f"({amount_text(total, str(world.get('currency')))}): two sources, "
@@ -100,7 +104,7 @@ class Derived:
         return result, {**row, "share": share, "rank": None, "unranked": True}
 
     def mirror_growth(self, claim: Claim, period: PeriodRange
-                       ) -> tuple[Any, dict[str, Any]] | None:
+                      ) -> tuple[Any, dict[str, Any]] | None:
         """(result, row) for the growth of a pair the reporter's figures lack: the partner's
         reports (mirror) for the period against the same months a year earlier."""
         as_value = replace(claim, kind=ClaimKind.VALUE)
@@ -113,13 +117,11 @@ class Derived:
         result.notes = [*result.notes, f"growth from {name_of(claim.partner)}'s reports (mirror) "
                         f"for {period} against {period.previous_year()} "
                         f"({amount_text(previous, str(row.get('currency')))})"]
-        known = {d.get("id") for d in result.datasets}
-        result.datasets = [*result.datasets,
-                           *(d for d in before[0].datasets if d.get("id") not in known)]
+        _add_datasets(result, before[0])
         return result, {**row, "growth": row["value"] / previous - 1, "previous_value": previous}
 
     def group_rank(self, claim: Claim, period: PeriodRange, result: Any,
-                    row: dict[str, Any]) -> tuple[int | None, str]:
+                   row: dict[str, Any]) -> tuple[int | None, str]:
         """A group's rank when it is counted as one partner against the countries outside it
         (a statement ranking "the EU" first): (rank, a note saying so)."""
         value = row.get("value")
@@ -140,7 +142,7 @@ class Derived:
                       f"its {len(members)} members not ranked on their own: {ordinal(rank)}{near}")
 
     def in_currency(self, claim: Claim, row: dict[str, Any], value: float,
-                     period: PeriodRange) -> tuple[float, list[str]]:
+                    period: PeriodRange) -> tuple[float, list[str]]:
         """An amount in the data's currency, in the claim's: (value, notes on the rate)."""
         have, want = str(row.get("currency") or ""), str(claim.stated.unit if claim.stated else "")
         if not want or have == want:
