@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from cistrade.charsets import GUESSES, likeliest
 from cistrade.claims.model import Claim, ClaimKind, Role, Stated
 from cistrade.claims.numbers import parse_stated
 from cistrade.claims.periods import find_periods
@@ -39,11 +40,6 @@ _RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, 
                "fifth": 5}
 
 
-#: what a text that is not UTF-8 is tried as: Russian texts saved on Windows (cp1251) or by
-#: older Unix mail and web tools (KOI8-R), and English ones with curly quotes (cp1252)
-LEGACY_ENCODINGS = ("cp1251", "koi8_r", "cp1252")
-
-
 def decode(data: bytes | str, *, name: str = "<input>", encoding: str | None = None) -> str:
     """Text from bytes; see :func:`decode_text`."""
     return decode_text(data, name=name, encoding=encoding)[0]
@@ -52,7 +48,7 @@ def decode(data: bytes | str, *, name: str = "<input>", encoding: str | None = N
 def decode_text(data: bytes | str, *, name: str = "<input>",
                 encoding: str | None = None) -> tuple[str, str]:
     """(text, encoding) from bytes: ``encoding`` when given; else UTF-8, UTF-16 with a BOM,
-    or the legacy encoding charset-normalizer finds likeliest among :data:`LEGACY_ENCODINGS`.
+    or the likeliest legacy encoding (:func:`cistrade.charsets.likeliest`).
     Binary or empty content is an InputError."""
     if isinstance(data, str):
         text, used = data, "text"
@@ -82,14 +78,13 @@ def decode_text(data: bytes | str, *, name: str = "<input>",
 
 
 def _legacy(data: bytes, name: str, exc: UnicodeDecodeError) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
-    if best is None:
-        raise InputError(f"not UTF-8 text (byte {exc.start}), nor {', '.join(LEGACY_ENCODINGS)}; "
+    found = likeliest(data)
+    if found is None:
+        raise InputError(f"not UTF-8 text (byte {exc.start}), nor {', '.join(GUESSES)}; "
                          "save the file as UTF-8 or name its encoding (--encoding)",
                          file=name) from exc
-    return str(best), best.encoding
+    encoding, text = found
+    return text, encoding
 
 
 def _binary_looking(text: str) -> bool:

@@ -140,9 +140,11 @@ class TidySource(Source):
         # line number in the file: the header is line 1
         return scan, "row_number() OVER () + 1"
 
-    def _is_parquet(self, path: Path) -> bool:
-        with open(path, "rb") as fh:
-            return fh.read(4) == self._PARQUET or path.suffix.lower() == ".parquet"
+    def _is_parquet(self, path: Path, head: bytes | None = None) -> bool:
+        if head is None:
+            with open(path, "rb") as fh:
+                head = fh.read(4)
+        return head.startswith(self._PARQUET) or path.suffix.lower() == ".parquet"
 
     def _utf8(self, path: Path) -> Path:
         """The file to read: ``path``, or a UTF-8 copy of a text in another encoding."""
@@ -150,7 +152,7 @@ class TidySource(Source):
             head = fh.read(65536)
         if not head.strip():
             raise InputError("the file is empty", file=str(path))
-        if self._is_parquet(path):
+        if self._is_parquet(path, head):
             return path
         encoding = text_encoding(path, head, None if is_utf8(self.encoding) else self.encoding)
         return path if encoding == "utf-8" else utf8_copy(path, encoding)

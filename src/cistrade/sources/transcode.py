@@ -6,9 +6,9 @@ temporary folder under the same name (line for line, so every row keeps its line
 and read from there; the copy is removed when the ingest is done or the process ends.
 
 The encoding is the one asked for, else UTF-8; a file that is not UTF-8 stops with an error
-naming the line and suggesting the likeliest of :data:`GUESSES` (a wrong encoding is a bad
-input, never guessed silently). A byte the encoding cannot decode stops the copy with an
-error naming the line.
+naming the line and suggesting the likeliest legacy encoding (:mod:`cistrade.charsets`): a
+wrong encoding is a bad input, never guessed silently. A byte the encoding cannot decode
+stops the copy with an error naming the line.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from cistrade.charsets import likeliest
 from cistrade.errors import InputError
 
-__all__ = ["GUESSES", "text_encoding", "utf8_copy", "is_utf8", "remove"]
+__all__ = ["text_encoding", "utf8_copy", "is_utf8", "remove"]
 
-#: what a CSV that is not UTF-8 is likely to be: Russian (Windows, old Unix), Western European
-GUESSES = ("cp1251", "koi8_r", "cp1252")
 _BLOCK = 1 << 20
 _folders: list[str] = []
 
@@ -36,9 +35,8 @@ def is_utf8(encoding: str) -> bool:
 
 def text_encoding(path: Path, head: bytes, requested: str | None) -> str:
     """The codec to read a text file whose first bytes are ``head`` with: ``requested``, else
-    UTF-8. A file that is not UTF-8 is an error naming the line, and the likeliest of
-    :data:`GUESSES` (charset-normalizer's guess) as the encoding to give: data is never read
-    in a guessed encoding."""
+    UTF-8. A file that is not UTF-8 is an error naming the line, and the likeliest legacy
+    encoding as the one to give: data is never read in a guessed encoding."""
     if requested:
         try:
             return codecs.lookup(requested).name
@@ -52,13 +50,11 @@ def text_encoding(path: Path, head: bytes, requested: str | None) -> str:
         if exc.start >= len(head) - 4:  # a character cut at the end of the head
             return "utf-8"
         bad = exc
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head, cp_isolation=list(GUESSES)).best()
-    hint = codecs.lookup(best.encoding).name if best is not None else "latin-1"
+    found = likeliest(head)
+    hint = f"{codecs.lookup(found[0]).name} (the likeliest)" if found else "latin-1"
     raise InputError(f"not UTF-8 text (byte {head[bad.start]:#x}); give the encoding, "
-                     f"e.g. --encoding {hint}" + (" (the likeliest)" if best is not None else ""),
-                     file=str(path), row=head[: bad.start].count(b"\n") + 1)
+                     f"e.g. --encoding {hint}", file=str(path),
+                     row=head[: bad.start].count(b"\n") + 1)
 
 
 def utf8_copy(path: Path, encoding: str) -> Path:
