@@ -104,14 +104,8 @@ def _check_rows(con: Any, path: Path) -> None:
 
 
 def _check_codes(con: Any, path: Path) -> None:
+    """Called when some code is unknown (:func:`_summary`): the first one, with its row."""
     for column in ("reporter", "partner"):
-        # the usual case, every code known, costs one DISTINCT; only then find the row
-        unknown = con.execute(
-            f"SELECT 1 FROM (SELECT DISTINCT {column} AS c FROM _stage) "
-            "WHERE c NOT IN (SELECT code FROM areas) LIMIT 1"
-        ).fetchone()
-        if not unknown:
-            continue
         bad = con.execute(
             f"""SELECT s.{column}, min(s.row_ref) FROM
                   (SELECT DISTINCT {column} FROM _stage) d
