@@ -314,11 +314,13 @@ def assemble() -> dict[str, dict]:
 
 
 def to_area(a: dict) -> Area:
-    seen = {normalise(a["name_en"]), normalise(a["name_ru"])}
+    # spellings that differ only in marks ("Kosovo*", "Czech Rep.") are all kept: a query's
+    # marks must be among its area's spellings' (Registry._check_marks)
+    seen = {a["name_en"].casefold(), a["name_ru"].casefold()}
     aliases = []
     for alias in a["aliases"]:
-        key = normalise(alias)
-        if key and key not in seen:
+        key = alias.casefold().strip()
+        if normalise(alias) and key not in seen:
             seen.add(key)
             aliases.append(alias)
     return Area(
