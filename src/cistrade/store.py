@@ -31,8 +31,9 @@ import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
+from cistrade.provenance import fetch_sidecar, sha256_of
 from cistrade.schema import COVERAGE_DDL, DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY, coverage_select
-from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
+from cistrade.sources.base import ReadResult, Source, SqlData
 from cistrade.validate import validate_stage
 
 __all__ = ["Store", "IngestReport", "FileReport", "default_db_path"]

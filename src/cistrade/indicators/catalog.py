@@ -100,7 +100,7 @@ class Catalog:
 def _cache_file(eng: Engine, version: tuple[Any, ...]):  # noqa: ANN202 - Path | None
     if eng.store_path is None:
         return None
-    from cistrade.indicators.engine import cache_dir
+    from cistrade.paths import cache_dir
 
     key = hashlib.sha1(repr((str(eng.store_path.resolve()), version)).encode()).hexdigest()[:16]
     return cache_dir() / "catalog" / f"{key}.arrow"

@@ -10,9 +10,10 @@ from cistrade.indicators.select import Plan
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
+    from cistrade.indicators.frame import Frame
 
 __all__ = ["datasets_of", "plan_notes", "basis_text", "plans_query", "missing_note",
-           "plan_datasets", "coverage_of"]
+           "plan_datasets", "coverage_of", "datasets_for"]
 
 _BASIS_TEXT = {
     "origin": "by country of origin",
@@ -35,6 +36,12 @@ def datasets_of(eng: Engine, ids: Iterable[str]) -> list[dict[str, Any]]:
             "url": d["url"],
         })
     return out
+
+
+def datasets_for(eng: Engine, plans: Sequence[Plan], frame: Frame) -> list[dict[str, Any]]:
+    """The datasets behind an answer: the plans' (their World totals' included) and those of
+    the rates that converted its values."""
+    return datasets_of(eng, plan_datasets(plans) | set(frame.datasets))
 
 
 def basis_text(flow: str, basis: str) -> str:

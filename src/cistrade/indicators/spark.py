@@ -64,7 +64,7 @@ def spark_session() -> Any:
 
 
 def _export_dir(eng: Engine) -> Path:
-    from cistrade.indicators.engine import cache_dir
+    from cistrade.paths import cache_dir
 
     where = str(eng.store_path.resolve()) if eng.store_path else f"memory-{id(eng.meta)}"
     key = hashlib.sha1(repr((where, eng.version)).encode()).hexdigest()[:16]

@@ -76,7 +76,7 @@ class CheckRequest(BaseModel):
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:
-    from cistrade.indicators.result import jsonable
+    from cistrade.contract import jsonable
 
     return json.dumps(jsonable(doc), ensure_ascii=False, allow_nan=False).encode("utf-8")
 

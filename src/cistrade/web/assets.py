@@ -25,7 +25,7 @@ _lock = threading.Lock()
 def _build() -> bytes:
     import vl_convert
 
-    from cistrade.indicators.engine import cache_dir
+    from cistrade.paths import cache_dir
 
     tag = f"vega-{vl_convert.get_vega_version()}-embed-{vl_convert.get_vega_embed_version()}"
     path = cache_dir() / "web" / f"{tag}.js"

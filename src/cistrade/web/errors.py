@@ -36,7 +36,7 @@ def error_body(type_: str, message: str, detail: Any = None) -> dict[str, Any]:
 
 
 def _json(status: int, body: dict[str, Any]) -> JSONResponse:
-    from cistrade.indicators.result import jsonable
+    from cistrade.contract import jsonable
 
     return JSONResponse(jsonable(body), status_code=status)
 
