@@ -21,7 +21,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cistrade.indicators.preference import freq_name, source_rank
-from cistrade.schema import COVERAGE_KEYS
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -32,7 +31,6 @@ __all__ = ["Entry", "Catalog", "catalog_expr", "load_catalog", "availability", "
 
 log = logging.getLogger(__name__)
 
-KEYS = COVERAGE_KEYS
 
 
 class Entry(NamedTuple):
@@ -61,12 +59,20 @@ class Entry(NamedTuple):
         return (self.start, self.end)
 
 
+def _keys() -> tuple[str, ...]:
+    """The coverage table's keys (imported when needed: the schema imports Arrow, and this
+    module is imported when the CLI starts)."""
+    from cistrade.schema import COVERAGE_KEYS
+
+    return COVERAGE_KEYS
+
+
 def catalog_expr(flows: ir.Table) -> ir.Table:
     """The catalog as an Ibis expression over the canonical flows."""
     import ibis
 
     t = flows.mutate(agg=ibis.cases((flows["aggregate"], flows.partner), else_=""))
-    return t.group_by([*KEYS, "agg"]).aggregate(rows=t.count())
+    return t.group_by([*_keys(), "agg"]).aggregate(rows=t.count())
 
 
 class Catalog:
@@ -117,7 +123,7 @@ def _from_store(eng: Engine) -> Any:
         ).fetchall()[0][0]
         if not found:
             return None
-        return eng.meta.sql(f"SELECT {', '.join(KEYS)}, agg, rows FROM coverage").to_arrow_table()
+        return eng.meta.sql(f"SELECT {', '.join(_keys())}, agg, rows FROM coverage").to_arrow_table()
     except duckdb.Error as exc:  # not readable: compute it instead
         log.info("cannot read the store's coverage table: %s", exc)
         return None
@@ -169,7 +175,7 @@ _EPOCH = date(1970, 1, 1).toordinal()
 def load_catalog(eng: Engine, version: tuple[Any, ...]) -> Catalog:
     table = _read_or_compute(eng, version)
     sources = {k: v["source"] for k, v in eng.datasets.items()}
-    cols = [_pylist(table.column(c)) for c in (*KEYS, "agg", "rows")]
+    cols = [_pylist(table.column(c)) for c in (*_keys(), "agg", "rows")]
     source = [sources.get(d, "?") for d in cols[1]]
     vintages = {k: str(v["vintage"]) for k, v in eng.datasets.items()}
     return Catalog(map(Entry._make, zip(*cols, source, strict=True)), vintages)

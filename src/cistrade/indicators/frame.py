@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from cistrade.errors import MixedUnits
 from cistrade.indicators.select import Plan
 from cistrade.model import PeriodRange
-from cistrade.schema import NATURAL_KEY
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -173,6 +172,8 @@ def ibis_true() -> Any:
 def dedup(eng: Engine, sel: ir.Table) -> ir.Table:
     """One row per natural key: the newest vintage's (datasets of one source can overlap)."""
     import ibis
+
+    from cistrade.schema import NATURAL_KEY  # the schema imports Arrow: not at CLI start-up
 
     datasets = eng.datasets
     ids = sorted(datasets)
