@@ -10,6 +10,7 @@ more than its table covers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -148,18 +149,25 @@ def rca(eng: Engine, period: Any, *, reporter: Any = None, level: Any = "HS6",
             r = r.filter(r._rank < top).drop("_rank")
         return r.order_by([r.country, ibis.desc(r.rca), r.product])
 
-    table = _run(eng, ("rca", str(ctx.sel), ctx.level, code, threshold, top), make)
-    rows = [{"country": r["country"], "country_name": area_name(r["country"]),
-             "product": r["product"], "product_name": _named(ctx, r["product"]),
-             "period": ctx.query["period"], "value": r["value"], "currency": ctx.sel.currency,
-             "share": r["share"], "world_share": r["world_share"], "rca": r["rca"],
-             "rsca": r["rsca"], "advantage": r["rca"] >= THRESHOLD}
-            for r in table.to_pylist()]
+    table = _run(eng, ("rca", ctx.sel, ctx.level, code, threshold, top), make)
     notes = ctx.notes + ["RCA = the product's share of the country's exports / its share of "
                          "the world's; RSCA = (RCA − 1)/(RCA + 1); a product not exported has "
                          "RCA 0 and no row"]
     query = {**ctx.query, "reporter": code, "threshold": threshold, "top": top}
-    return Result("rca", query, rows, ctx.datasets, notes)
+    return Result("rca", query, datasets=ctx.datasets, notes=notes, table=table,
+                  build=functools.partial(_rca_rows, ctx))
+
+
+def _rca_rows(ctx: _Context, table: Any) -> list[dict[str, Any]]:
+    """The rows of an RCA table as dicts (built on first use: a world table has a million)."""
+    names, period, currency = ctx.names, ctx.query["period"], ctx.sel.currency
+    cols = {c: table.column(c).to_pylist() for c in
+            ("country", "product", "value", "share", "world_share", "rca", "rsca")}
+    return [{"country": c, "country_name": area_name(c), "product": p,
+             "product_name": names.get(p) or None, "period": period, "value": v,
+             "currency": currency, "share": sh, "world_share": ws, "rca": r, "rsca": rs,
+             "advantage": r >= THRESHOLD}
+            for c, p, v, sh, ws, r, rs in zip(*cols.values(), strict=True)]
 
 
 # -- complementarity and similarity ----------------------------------------------------------------
@@ -205,7 +213,7 @@ def complementarity(eng: Engine, exporter: Any, importer: Any, period: Any, *,
         rows = product_rows(eng, ctx.sel, ctx.level)
         return export_shares(rows, [ex], name="exporter"), import_shares(rows, [im], name="importer")
 
-    key = (str(ctx.sel), ctx.level, ex, im)
+    key = (ctx.sel, ctx.level, ex, im)
     index = _run(eng, ("tc", *key), lambda: overlap(*shares(), "exporter", "importer"))
     products = _run(eng, ("tc-products", *key, top), lambda: _top(
         overlap_products(*shares(), "exporter", "importer"), top))
@@ -244,7 +252,7 @@ def complementarity_matrix(eng: Engine, period: Any, *, bloc: Any = "CIS", level
                     import_shares(rows, sides, name="importer"), "exporter", "importer")
         return t.order_by([t.exporter, ibis.desc(t["index"]), t.importer])
 
-    table = _run(eng, ("tc-matrix", str(ctx.sel), ctx.level, b.id, tuple(members)), make)
+    table = _run(eng, ("tc-matrix", ctx.sel, ctx.level, b.id, tuple(members)), make)
     rows = _pair_rows(ctx, table, "exporter", "importer", {})
     found = sorted({r["exporter"] for r in rows} | {r["importer"] for r in rows})
     missing = [m for m in members if m not in found]
@@ -272,7 +280,7 @@ def similarity(eng: Engine, exporter: Any, other: Any, period: Any, *, market: A
         return (export_shares(rows, [a], mkt, name="exporter"),
                 export_shares(rows, [b], mkt, name="other"))
 
-    key = (str(ctx.sel), ctx.level, a, b, mkt)
+    key = (ctx.sel, ctx.level, a, b, mkt)
     index = _run(eng, ("fk", *key), lambda: overlap(*shares(), "exporter", "other"))
     products = _run(eng, ("fk-products", *key, top), lambda: _top(
         overlap_products(*shares(), "exporter", "other"), top))
@@ -295,7 +303,7 @@ def complexity(eng: Engine, period: Any, *, level: Any = "HS6", source: str | No
     """Diversity and ECI of every exporter (rows, highest ECI first) and ubiquity and PCI of
     every product (section ``products``); see :mod:`.complexity` for the conventions."""
     ctx = _context(eng, period, level, source, product_class)
-    edges = _run(eng, ("presence", str(ctx.sel), ctx.level), lambda: cx.presence(
+    edges = _run(eng, ("presence", ctx.sel, ctx.level), lambda: cx.presence(
         rca_table(exports_by_product(product_rows(eng, ctx.sel, ctx.level)))))
     found = cx.eci_pci(edges)
     rows = sorted(({"country": c, "country_name": area_name(c), "period": ctx.query["period"],

@@ -39,13 +39,12 @@ def exports_by_product(rows: ir.Table) -> ir.Table:
 def rca_table(x: ir.Table) -> ir.Table:
     """``x`` (``country, product, value``) with the totals and ``rca``, ``rsca``, ``share``
     (the product's part of the country's exports) and ``world_share`` (of the world's)."""
-    import ibis
-
-    country_total = x.value.sum().over(ibis.window(group_by=x.country))
-    product_total = x.value.sum().over(ibis.window(group_by=x.product))
-    world_total = x.value.sum().over(ibis.window())
-    t = x.mutate(country_total=country_total, product_total=product_total,
-                 world_total=world_total)
+    c = x.group_by("country").aggregate(country_total=x.value.sum())
+    p = x.group_by("product").aggregate(product_total=x.value.sum())
+    w = x.aggregate(world_total=x.value.sum())
+    # totals as aggregates joined back (as hand-written SQL would): DuckDB computes them in
+    # one hash pass each, where three windows over differing partitions sort the rows
+    t = x.join(c, "country").join(p, "product").cross_join(w)
     t = t.mutate(share=t.value / t.country_total, world_share=t.product_total / t.world_total)
     t = t.mutate(rca=t.share / t.world_share)
     return t.mutate(rsca=(t.rca - 1) / (t.rca + 1))
