@@ -175,6 +175,7 @@ def test_similarity_by_hand(run: Any) -> None:
     in_china = run(similarity, "KAZ", "RUS", "2023", market="CHN")
     # to China KAZ sells only 020110, RUS only 010110: nothing in common
     assert in_china.rows[0]["index"] == 0.0 and in_china.rows[0]["market"] == "CHN"
+    assert any("no product in common to CHN" in n for n in in_china.notes)
 
 
 def test_nothing_at_product_level_says_what_there_is(duck: Any) -> None:
@@ -308,3 +309,25 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     assert ta.equals(tb) and a.rows == len(ta) and abs(a.rows - 3000) < 300
     assert not ta.duplicated(["reporter", "partner", "product"]).any()
     assert (ta.reporter != ta.partner).all() and np.all(ta.value > 0)
+
+
+def test_complexity_needs_varying_diversity(duck: Any) -> None:
+    # in the hand-made world every country has RCA >= 1 in exactly two products
+    with pytest.raises(NoData, match="same diversity"):
+        complexity(duck, "2023")
+
+
+@pytest.mark.spark
+def test_synthetic_year_on_spark(baci: Any) -> None:
+    """The same Ibis expressions on Spark: RCA, the CIS matrix and the ECI equal DuckDB's."""
+    duck_eng = baci[0]
+    spark = connect(duck_eng.store_path, engine="spark")
+    try:
+        for fn, args, kw in ((rca, ("2023",), {"reporter": "KAZ", "top": 20}),
+                             (complementarity_matrix, ("2023",), {}),
+                             (complexity, ("2023",), {"level": "HS4"})):
+            got, expected = fn(spark, *args, **kw), fn(duck_eng, *args, **kw)
+            assert _same(got.rows, expected.rows) and _same(got.sections, expected.sections)
+            assert got.query["engine"] == "spark"
+    finally:
+        spark.close()

@@ -36,6 +36,7 @@ import re
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,9 @@ def parse_span(text: str) -> DateSpan:
     m = _SPAN.match(text.strip())
     if not m:
         raise ValueError(f"{text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    if (m[2] and not 1 <= month <= 12) or (m[3] and day == 0):
+        raise ValueError(f"{text!r} is not a date")
     if day:
         d = date(year, month, day)
         return DateSpan(text.strip(), d, d)
@@ -170,7 +173,7 @@ class _Row:
             countries.append(code)
         return named, countries
 
-    def choice(self, column: str, parse: Any, cls: type, default: Any) -> Any:
+    def choice(self, column: str, parse: Any, cls: type[StrEnum], default: Any) -> Any:
         text = self.get(column)
         if text is None:
             return default

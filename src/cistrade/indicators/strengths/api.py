@@ -224,6 +224,9 @@ def complementarity(eng: Engine, exporter: Any, importer: Any, period: Any, *,
         "complementarity (Michaely) = 100 · Σ_k min(x_k, m_k): x the product's share of the "
         "exporter's exports, m of the importer's imports (0: no product in common, 100: the "
         "same mix)"]
+    if not index.num_rows:
+        notes.append(f"{ex.label} and {im.label} have no product in common in the table "
+                     "(or one of them has no rows there): the index is 0")
     query = {**ctx.query, "exporter": ex.label, "importer": im.label, "top": top}
     return Result("complementarity", query, rows, ctx.datasets, notes,
                   sections={"products": _product_rows(ctx, products, "export", "import")})
@@ -290,6 +293,9 @@ def similarity(eng: Engine, exporter: Any, other: Any, period: Any, *, market: A
     notes = ctx.notes + _side_note(mkt, "market") + [
         "export similarity (Finger–Kreinin) = 100 · Σ_k min(a_k, b_k), a and b the product's "
         "shares of each exporter's exports"]
+    if not index.num_rows:
+        notes.append(f"{a.label} and {b.label} export no product in common"
+                     f"{' to ' + mkt.label if mkt.countries else ''} in the table: the index is 0")
     query = {**ctx.query, "exporter": a.label, "other": b.label, "market": mkt.label, "top": top}
     return Result("similarity", query, rows, ctx.datasets, notes,
                   sections={"products": _product_rows(ctx, products, "exporter", "other")})
@@ -310,10 +316,9 @@ def complexity(eng: Engine, period: Any, *, level: Any = "HS6", source: str | No
                     "diversity": int(d), "eci": float(e)}
                    for c, d, e in zip(found.countries, found.diversity, found.eci, strict=True)),
                   key=lambda r: (-r["eci"], r["country"]))
-    products = sorted(({"product": p, "product_name": _named(ctx, p), "ubiquity": int(u),
-                        "pci": float(v)}
-                       for p, u, v in zip(found.products, found.ubiquity, found.pci, strict=True)),
-                      key=lambda r: (-r["pci"], r["product"]))
+    order = sorted(range(len(found.products)), key=lambda i: (-found.pci[i], found.products[i]))
+    products = [{"product": found.products[i], "product_name": _named(ctx, found.products[i]),
+                 "ubiquity": int(found.ubiquity[i]), "pci": float(found.pci[i])} for i in order]
     notes = ctx.notes + [
         "M = 1 where RCA ≥ 1; diversity = a country's products with M = 1, ubiquity = a "
         "product's countries; ECI and PCI as the ecomplexity package (sign: ECI rises with "

@@ -82,6 +82,9 @@ def eci_pci(edges: Any) -> Complexity:
     m = np.zeros((len(countries), len(products)))
     m[ci, pi] = 1.0
     kc, kp = m.sum(axis=1), m.sum(axis=0)
+    if kc.min() == kc.max():
+        raise NoData(f"every country has the same diversity ({int(kc[0])}): the ECI's sign, "
+                     "fixed by its correlation with diversity, is undefined")
     half = m / np.sqrt(kc)[:, None] / np.sqrt(kp)[None, :]
     sym = half @ half.T  # D_c^-1/2 M D_p^-1 M^T D_c^-1/2: symmetric, the eigenvalues of M~
     values, vectors = np.linalg.eigh(sym)
