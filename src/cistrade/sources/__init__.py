@@ -37,7 +37,8 @@ def _load(target: str) -> type[Source]:
     if target.startswith("layout:"):
         from cistrade.sources.layout.source import layout_source
 
-        return layout_source(Path(target.removeprefix("layout:")))
+        path = Path(target.removeprefix("layout:"))
+        return layout_source(path, name=path.stem)  # a registered layout is named by its file
     module, _, attr = target.partition(":")
     return getattr(importlib.import_module(module), attr)
 
@@ -74,7 +75,9 @@ def source_names() -> list[str]:
 
 def get_source(name: str) -> type[Source]:
     if name.startswith("layout:"):
-        return _load(f"layout:{_layouts.layout_argument(name.removeprefix('layout:'))}")
+        from cistrade.sources.layout.source import layout_source
+
+        return layout_source(_layouts.layout_argument(name.removeprefix("layout:")))
     target = _registry().get(name)
     if target is None:
         raise InputError(f"unknown source {name!r}; known: {', '.join(source_names())}")

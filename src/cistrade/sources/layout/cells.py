@@ -191,8 +191,11 @@ class Figure:
     printed: Any
 
 
-def figure(value: Any, nulls: frozenset[str]) -> Figure:
-    """The number in a value cell; ``number`` None for a null token (``-``, ``…``, empty)."""
+def figure(value: Any, nulls: frozenset[str], comma: bool = False) -> Figure:
+    """The number in a value cell; ``number`` None for a null token (``-``, ``…``, empty).
+    ``comma``: the decimal mark is a comma (``1 234,5`` and ``1.234,5`` are 1234.5)."""
+    if comma and type(value) is str:
+        value = value.replace(".", "").replace(",", ".") if "," in value else value.replace(".", "")
     if type(value) is str:  # the common case first (a CSV cell): one float() when it is a number
         try:
             number = float(value)

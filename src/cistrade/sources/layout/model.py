@@ -106,6 +106,9 @@ class FileSpec(_Table):
     )
     encoding: str | None = Field(None, description="csv: the text encoding (default UTF-8, BOM or not).")
     delimiter: str = Field(",", min_length=1, max_length=1, description="csv: the cell separator.")
+    decimal: Literal[".", ","] = Field(
+        ".", description="The decimal mark in text cells; with ',' a point or space groups thousands."
+    )
     require_final_newline: bool = Field(
         True, description="csv: a file whose last line has no line end is read as truncated."
     )
@@ -237,6 +240,18 @@ class Check(_Table):
         "rounding", description="'rounding' (half a unit of each printed digit) or a number in file units."
     )
 
+    @field_validator("total")
+    @classmethod
+    def _total(cls, value: str) -> str:
+        return _area(value, kinds=("world", "group")).code
+
+    @field_validator("parts")
+    @classmethod
+    def _parts(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, str):
+            return value
+        return [_area(code, kinds=("world", "group")).code for code in value]
+
 
 class VintageSpec(_Table):
     """How one file's vintage is told from its content (never from the file's time)."""
@@ -311,15 +326,6 @@ class Layout(_Table):
     def _names(cls, value: dict[str, str]) -> dict[str, str]:
         return {label: _area(code, key=label).code for label, code in value.items()}
 
-    @field_validator("checks")
-    @classmethod
-    def _checks(cls, value: list[Check]) -> list[Check]:
-        for check in value:
-            _area(check.total, kinds=("world", "group"), key="total")
-            for code in check.parts if isinstance(check.parts, list) else []:
-                _area(code, kinds=("world", "group"), key="parts")
-        return value
-
 
 def _area(code: str, *, kinds: tuple[str, ...] | None = None, key: str | None = None) -> Any:
     from cistrade.reference.countries import registry
@@ -356,6 +362,9 @@ _ALL_KEYS = sorted(
 )
 
 
+_MEMBER = re.compile(r"^[a-z-]+\[.*\]$|^(float|int|str|bool|list|dict|none)$")
+
+
 def _path(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for i, item in enumerate(loc):
@@ -363,7 +372,7 @@ def _path(loc: tuple[Any, ...]) -> str:
             continue  # the discriminated union's tag
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
-        elif item != "[key]":
+        elif item != "[key]" and not _MEMBER.match(str(item)):  # a union's member
             parts.append(str(item))
     return ".".join(parts)
 
@@ -376,14 +385,35 @@ def _message(error: dict[str, Any]) -> str:
         close = difflib.get_close_matches(key, _ALL_KEYS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"{_path(loc[:-1]) or 'top level'}: unknown key {key!r}{hint}"
-    if kind == "missing":
-        return f"{_path(loc)}: missing (required)"
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx", {})
+        key = str(ctx.get("discriminator", "kind")).strip("'")
+        return f"{_path(loc)}.{key}: {ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}"
     if loc and loc[-1] == "[key]":
         return f"{_path(loc)}: {str(loc[-2])!r} is not allowed here ({error['msg'].lower()})"
     message = str(error["msg"]).removeprefix("Value error, ")
     shown = error.get("input")
     found = f" (found {shown!r})" if not isinstance(shown, dict | list) and kind != "value_error" else ""
     return f"{_path(loc) or 'top level'}: {message}{found}"
+
+
+def _messages(errors: list[dict[str, Any]]) -> list[str]:
+    """One message per bad key: unknown keys first, then the missing ones (one message per
+    table), then the rest, a union's alternatives merged ("… or …")."""
+    missing: dict[str, list[str]] = {}
+    merged: dict[str, list[str]] = {}
+    for error in errors:
+        if error["type"] == "missing":
+            missing.setdefault(_path(tuple(error["loc"])[:-1]), []).append(str(error["loc"][-1]))
+            continue
+        text = _message(error)
+        where, _, what = text.partition(": ")
+        merged.setdefault(where, []).append(what)
+    out = [f"{k}: {' or '.join(v)}" for k, v in merged.items() if "unknown key" in v[0]]
+    out += [f"{f'{k}: ' if k else ''}missing required key{'s' if len(v) > 1 else ''} {', '.join(v)}"
+            for k, v in missing.items()]
+    out += [f"{k}: {' or '.join(v)}" for k, v in merged.items() if "unknown key" not in v[0]]
+    return out
 
 
 def parse_layout(text: str, *, file: str, default_name: str | None = None) -> Layout:
@@ -395,7 +425,7 @@ def parse_layout(text: str, *, file: str, default_name: str | None = None) -> La
     try:
         layout = Layout.model_validate(data)
     except ValidationError as exc:
-        messages = [_message(e) for e in exc.errors(include_url=False)]
+        messages = _messages(exc.errors(include_url=False))
         more = f" (and {len(messages) - 1} more: {'; '.join(messages[1:4])})" if len(messages) > 1 else ""
         raise InputError(f"{messages[0]}{more}", file=file) from None
     if layout.name is None and default_name is not None:

@@ -487,11 +487,11 @@ def _left_out(t: _Table, label: str, labels: list[str], numbers: bool) -> str | 
 def _figures(t: _Table, r: int) -> list[Figure]:
     out = []
     cells = t.sheet.grid.rows[r - 1]
-    nulls = t.read.nulls
+    nulls, comma = t.read.nulls, t.read.layout.file.decimal == ","
     for target in t.targets:
         cell = cells[target.col - 1] if target.col <= len(cells) else ""
         try:
-            out.append(figure(cell, nulls))
+            out.append(figure(cell, nulls, comma))
         except NotANumber:
             raise InputError(f"not a number: {cell!r}", **t.sheet.where(r, target.col)) from None
     for c in t.cols.unheaded:

@@ -74,13 +74,13 @@ class Sheet:
     def ref(self, row: int, col: int) -> str:
         return format_row_ref(sheet=self.name, row=self.line(row), col=self.column(col))
 
-    def reads(self, rows: range, limit: int = 3) -> str:
+    def reads(self, rows: range, limit: int = 4) -> str:
         """What the first non-empty rows of a range read, for 'expected … found' messages."""
         shown = []
         for r in rows:
             text = " | ".join(clean(v) for v in self.grid.row_values(r) if clean(v))
             if text:
-                shown.append(f"row {self.line(r)} reads {text[:80]!r}")
+                shown.append(f"row {self.line(r)} reads {text[:60]!r}")
             if len(shown) == limit:
                 break
         return "; ".join(shown) if shown else "the rows are empty"
