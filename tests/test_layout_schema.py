@@ -96,7 +96,7 @@ def test_an_invalid_layout_names_the_file_and_the_key(old: str, new: str, messag
 
 def test_an_empty_layout_lists_the_keys_it_needs() -> None:
     assert _error("") == ("layouts/x.toml: missing required keys title, reporter, publisher, file, header, "
-                          "shape, partner")
+                          "shape, partner, unit")
 
 
 def test_not_toml() -> None:

@@ -148,7 +148,7 @@ class ValueColumn(_Table):
     """A long table's value column, with what its figures are."""
 
     column: ColumnRef
-    flow: Flow | None = Field(None, description="Default: from the layout's [flow] table.")
+    flow: Flow | None = Field(None, description="Default: from the layout's flow table.")
     basis: PartnerBasis | None = Field(None, description="Default: from the layout's basis table.")
     valuation: Valuation | None = Field(None, description="Default: from the layout's valuation table.")
 
@@ -282,7 +282,7 @@ class Layout(_Table):
     header: Header
     shape: Annotated[WideShape | LongShape, Field(discriminator="kind")]
     partner: PartnerSpec
-    unit: UnitSpec = UnitSpec()
+    unit: UnitSpec = Field(description="Required: a table's unit is never assumed.")
     flow: FlowSpec = FlowSpec()
     valuation: dict[Flow, Valuation] = Field({}, description="Per flow; default 'unknown'.")
     basis: dict[Flow, PartnerBasis] = Field({}, description="Per flow; default 'unknown'.")

@@ -244,10 +244,12 @@ def _sheet_flow(read: FileRead, sheet: Sheet, title: str) -> Flow:
                              f"({', '.join(f.value for f in flows)}); give the flow: -o flow=…",
                              **sheet.where())
     said = "; ".join(f"{place} {text!r} ({', '.join(f'{f.value}: {p!r}' for f, p in patterns.items())})"
-                     for place, patterns, text in places if patterns) or "the layout gives no flow"
+                     for place, patterns, text in places if patterns)
+    found = f"{said} matches none" if said else "the layout gives no flow (flow.fixed, or patterns for " \
+        "the headings, sheet, title or file name)"
     raise InputError(
-        f"nothing says whether this file holds exports or imports: {said} matches none; "
-        "give the flow (-o flow=export or -o flow=import) or rename the file",
+        f"nothing says whether this file holds exports or imports: {found}; "
+        "give the flow (-o flow=export or -o flow=import)" + (" or rename the file" if said else ""),
         **sheet.where(),
     )
 

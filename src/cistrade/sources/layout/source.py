@@ -209,8 +209,8 @@ def _supports(layout: Layout) -> Supports:
 
 
 @functools.cache
-def _source_class(path: Path, stamp: tuple[int, int]) -> type[LayoutSource]:
-    layout = load_layout(path)
+def _source_class(path: Path, stamp: tuple[int, int], given: Path) -> type[LayoutSource]:
+    layout = load_layout(given)  # errors name the file as the user gave it
     attrs = {
         "name": layout.name,
         "title": layout.title,
@@ -231,12 +231,13 @@ def _source_class(path: Path, stamp: tuple[int, int]) -> type[LayoutSource]:
 def layout_source(path: Path, *, name: str | None = None) -> type[LayoutSource]:
     """The source class of a layout file (cached until the file changes). ``name``: the name
     it is registered under, which the layout's own ``name`` must not contradict."""
-    path = Path(path).resolve()
+    given = Path(path)
+    path = given.resolve()
     try:
         stat = path.stat()
     except OSError as exc:
-        raise InputError(f"cannot read the layout: {exc.strerror}", file=str(path)) from None
-    cls = _source_class(path, (stat.st_mtime_ns, stat.st_size))
+        raise InputError(f"cannot read the layout: {exc.strerror}", file=str(given)) from None
+    cls = _source_class(path, (stat.st_mtime_ns, stat.st_size), given)
     if name is not None and cls.name != name:
         raise InputError(f"the layout names itself {cls.name!r}; a registered layout's name is its "
                          f"file's name ({name!r}): rename one of them", file=str(path))
