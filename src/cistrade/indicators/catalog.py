@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from cistrade.indicators.preference import freq_name, source_rank
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     import ibis.expr.types as ir
 
     from cistrade.indicators.engine import Engine
@@ -103,7 +105,7 @@ class Catalog:
         return sum(len(v) for v in self.by_reporter.values())
 
 
-def _cache_file(eng: Engine, version: tuple[Any, ...]):  # noqa: ANN202 - Path | None
+def _cache_file(eng: Engine, version: tuple[Any, ...]) -> Path | None:
     if eng.store_path is None:
         return None
     from cistrade.paths import cache_dir
@@ -163,7 +165,8 @@ def _pylist(column: Any) -> list[Any]:
     import pyarrow as pa
 
     if not pa.types.is_date32(column.type):
-        return column.to_pylist()
+        values: list[Any] = column.to_pylist()
+        return values
     days = column.cast(pa.int32()).to_pylist()
     made = {d: date.fromordinal(_EPOCH + d) for d in set(days) if d is not None}
     return [made.get(d) for d in days]

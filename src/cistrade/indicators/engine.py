@@ -151,7 +151,7 @@ class Engine:
         return self.snapshot().has_rates
 
     def source_of(self, dataset_id: str) -> str:
-        return self.datasets[dataset_id]["source"]
+        return str(self.datasets[dataset_id]["source"])
 
     def catalog(self) -> Catalog:
         """What the store covers, by reporter, source, flow, frequency and period (cached)."""
@@ -181,8 +181,8 @@ class Engine:
         """
         relation = getattr(self.backend, "_to_duckdb_relation", None)
         if relation is not None:
-            return relation(expr).to_arrow_table()  # type: ignore[no-any-return]
-        return self.backend.to_pyarrow(expr)  # type: ignore[no-any-return]
+            return relation(expr).to_arrow_table()
+        return self.backend.to_pyarrow(expr)
 
     def prepare(self, key: Hashable, make: Callable[[], tuple[ir.Table, Answer[X]]]
                 ) -> Prepared[X]:
@@ -217,7 +217,8 @@ class Engine:
         return self.to_arrow(prepared.expr)
 
     def rows(self, expr: ir.Table) -> list[dict[str, Any]]:
-        return self.to_arrow(expr).to_pylist()
+        rows: list[dict[str, Any]] = self.to_arrow(expr).to_pylist()
+        return rows
 
     def sql(self, expr: ir.Table) -> str:
         """The SQL the backend would run (for logs and explanations)."""

@@ -197,7 +197,8 @@ def _keys_table(plans: Sequence[Plan]) -> Any:
 
     seen = {(e.reporter, e.dataset_id, e.flow, e.freq, e.start, e.end, e.product_class, e.basis,
              bool(e.agg)) for p in plans for e in p.entries}
-    cols = list(zip(*sorted(seen), strict=True)) if seen else [[] for _ in _KEY_COLUMNS]
+    cols: list[tuple[Any, ...]] = (list(zip(*sorted(seen), strict=True)) if seen
+                                   else [() for _ in _KEY_COLUMNS])
     return ibis.memtable(
         {k: list(v) for k, v in zip(_KEY_COLUMNS, cols, strict=True)},
         schema={"reporter": "string", "dataset_id": "string", "flow": "string",

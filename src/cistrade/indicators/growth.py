@@ -99,6 +99,7 @@ def _pair(eng: Engine, r: str, rng: PeriodRange, prev: PeriodRange, flows: Seque
 def _bloc_pairs(eng: Engine, codes: Sequence[str], target: Partner, rng: PeriodRange,
                 prev: PeriodRange, flows: Sequence[str], kw: dict[str, Any]
                 ) -> tuple[list[tuple[Plan, Plan]], dict[str, NoData], set[tuple[str, str]]]:
+    assert target.bloc is not None  # a bloc partner
     cur, miss_c = choose_bloc_plans(eng, codes, target.bloc, rng, flows, **kw)
     old, miss_p = choose_bloc_plans(eng, codes, target.bloc, prev, flows, **kw)
     by_r = {c.plan.reporter: c for c in old}

@@ -236,7 +236,7 @@ def _groups(kept: list[Entry], flows: Sequence[str], units: Sequence[Unit]) -> f
 
 
 def _overlap(kept: list[Entry]) -> bool:
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[object, ...], str] = {}
     for e in kept:
         key = (e.flow, e.unit, e.agg, e.product_class)
         if seen.setdefault(key, e.dataset_id) != e.dataset_id:
