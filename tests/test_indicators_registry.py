@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from cistrade.cli import app
 from cistrade.indicators import INDICATORS, ROW_FIELDS, Result, indicator
 from cistrade.indicators.registry import CONTRACT_BEGIN, CONTRACT_END, contract_rows
-from cistrade.indicators.spec import PERIOD, REPORTER, REQUIRED, Indicator, Param
+from cistrade.indicators.spec import PERIOD, REPORTER, REQUIRED, Indicator, Param, Variant
 
 CONTRACT = ROOT / "docs" / "output-contract.md"
 
@@ -26,8 +26,8 @@ CONTRACT = ROOT / "docs" / "output-contract.md"
 def test_the_python_function_takes_the_declared_parameters(spec: Indicator) -> None:
     sig = inspect.signature(spec.function)
     names = [n for n in sig.parameters if n != "eng"]
-    assert sorted(names) == sorted(p.name for p in spec.params)
-    for p in spec.params:
+    assert sorted(names) == sorted(p.name for p in spec.all_params)
+    for p in spec.all_params:
         default = sig.parameters[p.name].default
         if p.default is REQUIRED:
             assert default is inspect.Parameter.empty, p.name
@@ -46,7 +46,7 @@ def test_every_indicator_is_a_cli_command_with_its_options() -> None:
     runner = CliRunner()
     for spec in INDICATORS:
         out = runner.invoke(app, [spec.command, "--help"], env={"COLUMNS": "200"}).output
-        for p in spec.params:
+        for p in spec.all_params:
             assert p.flags[0] in out, (spec.command, p.name)
         assert "--db" in out and "--format" in out and "--engine" in out
         assert spec.help.split()[0] in out
@@ -60,8 +60,8 @@ def test_every_indicator_is_a_route_with_its_bounds() -> None:
         op = spec_doc["paths"][f"/api/v1/{spec.command}"]["get"]
         assert op["summary"] == spec.summary
         params = {q["name"]: q for q in op["parameters"]}
-        assert set(params) == {p.name for p in spec.params}
-        for p in spec.params:
+        assert set(params) == {p.name for p in spec.all_params}
+        for p in spec.all_params:
             assert params[p.name]["required"] == p.required, (spec.name, p.name)
     top = spec_doc["paths"]["/api/v1/share"]["get"]["parameters"]
     schema = next(q for q in top if q["name"] == "top")["schema"]
@@ -88,17 +88,25 @@ def test_the_contract_document_holds_the_declarations() -> None:
 # -- a new indicator costs its declaration -------------------------------------------------------
 
 
-def _echo(eng: Any, reporter: str, period: str, *, factor: float = 2.0) -> Result:
-    """A toy indicator: no data read, its parameters echoed back as one row."""
-    return Result("echo", {"reporter": reporter, "period": period, "factor": factor},
-                  [{"reporter": reporter, "value": factor}], notes=["an echo"])
+def _echo(eng: Any, reporter: str, period: str, *, factor: float = 2.0, louder: bool = False,
+          times: int = 2) -> Result:
+    """A toy indicator: no data read, its parameters echoed back as one row; its variant
+    ``louder`` adds a field."""
+    row: dict[str, Any] = {"reporter": reporter, "value": factor}
+    if louder:
+        row["loud"] = factor * times
+    return Result("echo", {"reporter": reporter, "period": period, "factor": factor,
+                           "louder": louder}, [row], notes=["an echo"])
 
 
 ECHO = Indicator(
     name="echo", summary="Echo", help="Echo the parameters.",
     params=(REPORTER, PERIOD, Param("factor", float, 2.0, help="A factor.", bounds={"gt": 0})),
     fields=("reporter", "value"), columns=("reporter", "value"), function=_echo,
-    table=lambda b: b, contract="`reporter`, `value`.")
+    table=lambda b: b, contract="`reporter`, `value`.",
+    variants=(Variant("louder", "the factor times a number",
+                      (Param("times", int, 2, help="How many times.", bounds={"ge": 1}),),
+                      ("loud",)),))
 
 
 def test_a_declared_indicator_gets_its_command_and_route(tmp_path: Path,
@@ -120,7 +128,10 @@ def test_a_declared_indicator_gets_its_command_and_route(tmp_path: Path,
     assert out.exit_code == 0, out.output
     doc = json.loads(out.stdout)
     assert doc["query"] == {"indicator": "echo", "reporter": "KAZ", "period": "2023",
-                            "factor": 3.0}
+                            "factor": 3.0, "louder": False}
+    out = CliRunner().invoke(toy, ["echo", "-r", "KAZ", "-p", "2023", "--louder", "--times", "4",
+                                   "--db", str(db), "--format", "json"])
+    assert json.loads(out.stdout)["rows"] == [{"reporter": "KAZ", "value": 2.0, "loud": 8.0}]
 
     application = FastAPI()
     router = APIRouter()
@@ -145,3 +156,15 @@ def test_a_declared_indicator_gets_its_command_and_route(tmp_path: Path,
     got = get(application, "/echo", reporter="KAZ", period="2023")
     assert got.status_code == 200 and got.json()["rows"] == [{"reporter": "KAZ", "value": 2.0}]
     assert get(application, "/echo", reporter="KAZ", period="2023", factor=-1).status_code == 422
+    loud = get(application, "/echo", reporter="KAZ", period="2023", louder="true", times=3)
+    assert loud.json()["rows"][0]["loud"] == 6.0
+    assert get(application, "/echo", reporter="KAZ", period="2023", times=0).status_code == 422
+    assert "With `--louder` (the factor times a number): also `loud`." in _contract_of(ECHO)
+
+
+def _contract_of(spec: Indicator) -> str:
+    import cistrade.indicators.registry as registry
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(registry, "INDICATORS", (spec,))
+        return registry.contract_rows()

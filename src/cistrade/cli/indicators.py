@@ -148,7 +148,7 @@ def indicator_command(spec: Indicator) -> Callable[..., None]:
         run_indicator(spec, db, _plain(engine), fmt, **{k: _plain(v) for k, v in kw.items()})
 
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [*(_option(p) for p in spec.params), *_COMMON])
+        [*(_option(p) for p in spec.all_params), *_COMMON])
     run.__name__ = f"{spec.name}_cmd"
     run.__doc__ = spec.help
     return run

@@ -107,13 +107,18 @@ class Param:
 
 @dataclass(frozen=True)
 class Variant:
-    """Another way to compute an indicator, asked for by a flag (``--estimate``): its own
-    parameters and the row fields it adds to the indicator's."""
+    """Another way to compute an indicator, asked for by a flag: ``--estimate`` on the CLI,
+    ``estimate=true`` over HTTP, ``estimate=True`` in Python (the indicator's function takes
+    the flag and the variant's own parameters as keywords); the row fields it adds."""
 
     name: str
     help: str
     params: tuple[Param, ...] = ()
     fields: tuple[str, ...] = ()
+
+    @property
+    def flag(self) -> Param:
+        return Param(self.name, bool, False, help=self.help)
 
 
 @dataclass(frozen=True)
@@ -138,8 +143,14 @@ class Indicator:
         """The CLI command and the route: ``bloc-share``."""
         return self.name.replace("_", "-")
 
+    @property
+    def all_params(self) -> tuple[Param, ...]:
+        """The parameters, then each variant's flag and its own parameters: what the
+        function, the CLI command and the route take."""
+        return (*self.params, *(p for v in self.variants for p in (v.flag, *v.params)))
+
     def param(self, name: str) -> Param:
-        for p in self.params:
+        for p in self.all_params:
             if p.name == name:
                 return p
         raise KeyError(name)

@@ -132,7 +132,7 @@ def indicator_route(spec: Indicator) -> Callable[..., Any]:
     request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                 annotation=Request)
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [request, *(_query(p) for p in spec.params)])
+        [request, *(_query(p) for p in spec.all_params)])
     endpoint.__name__ = spec.name
     return endpoint
 
