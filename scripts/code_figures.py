@@ -65,7 +65,7 @@ def imports(root: Path) -> tuple[dict[str, set[str]], int, dict[str, set[str]]]:
             for t in targets:
                 while t not in mods and "." in t:
                     t = t.rsplit(".", 1)[0]
-                if t == mod:
+                if t == mod or mod.startswith(t + "."):  # a package is initialised first
                     continue
                 if in_func:
                     n_inner += 1

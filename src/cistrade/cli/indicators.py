@@ -86,14 +86,19 @@ def print_result(result: Any, fmt: Format | str) -> None:
     emit(doc["rows"], fmt, columns=columns, title=_title(doc), formatters=_formatters(columns))
     for note in doc["notes"]:
         out.print(f"· {note}", highlight=False, markup=False)
-    shown = doc["datasets"][:SHOWN_DATASETS]
+    _print_datasets(doc["datasets"])
+
+
+def _print_datasets(datasets: list[dict[str, Any]]) -> None:
+    """The first datasets behind a table, then how many more (JSON lists them all)."""
+    shown = datasets[:SHOWN_DATASETS]
     for d in shown:
         label = " (SYNTHETIC)" if d.get("synthetic") else ""
         out.print(f"  source: {d['source']} {d['file']} vintage {d['vintage']} [{d['id']}]{label}",
                   highlight=False, markup=False)
-    if len(doc["datasets"]) > len(shown):
-        sources = sorted({d["source"] for d in doc["datasets"][len(shown):]})
-        out.print(f"  … and {len(doc['datasets']) - len(shown)} more datasets "
+    if len(datasets) > len(shown):
+        sources = sorted({d["source"] for d in datasets[len(shown):]})
+        out.print(f"  … and {len(datasets) - len(shown)} more datasets "
                   f"({', '.join(sources)}; --format json lists them all)", highlight=False,
                   markup=False)
 

@@ -145,6 +145,28 @@ def _refusal(the_bloc: Bloc, r: str, rng: PeriodRange, plan: Plan, members: tupl
                    "candidates": [c.describe() for c in cands]})
 
 
+def _members_listed(eng: Engine, reporters: Sequence[str], cands: dict[str, list[Plan]],
+                    members: tuple[str, ...]
+                    ) -> tuple[list[str], dict[tuple[str, str, str], set[str]]]:
+    """The members each candidate lists: needed where a table is partial; for one reporter
+    also to name the members a complete table leaves out."""
+    need = list(reporters) if len(reporters) == 1 else [
+        r for r, ps in cands.items() if any(not p.complete_listing for p in ps)]
+    return need, (_listed(eng, need, members) if need else {})
+
+
+def _first_choice(r: str, cands: list[Plan], code: str | None, members: tuple[str, ...],
+                  listed: dict[tuple[str, str, str], set[str]] | None) -> BlocChoice | None:
+    """The first candidate that gives the bloc's figure (``listed``: the members each
+    reporter, source and frequency lists; None where not needed)."""
+    for plan in cands:
+        got = listed.get((r, plan.source, plan.freq), set()) if listed is not None else None
+        choice = _decide(plan, code, members, got)
+        if choice:
+            return choice
+    return None
+
+
 def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Bloc, rng: PeriodRange,
                       flows: Sequence[str], *, basis: str | None = None,
                       source: str | None = None, freqs: Sequence[str] = "MQCA",
@@ -152,27 +174,16 @@ def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Bloc, rng
     """For each reporter, the first candidate that can give the bloc's figure."""
     check_source(eng, source)
     all_members = tuple(the_bloc.members(during=rng))
-    cands: dict[str, list[Plan]] = {}
-    misses: dict[str, list[Any]] = {}
-    for r in reporters:
-        misses[r] = []
-        cands[r] = list(candidates(eng.catalog(), r, rng, flows, basis=basis, source=source,
-                                   freqs=freqs, misses=misses[r]))
-    # the members each candidate lists: needed where a table is partial; for one reporter
-    # also to name the members a complete table leaves out
-    need = list(reporters) if len(reporters) == 1 else [
-        r for r, ps in cands.items() if any(not p.complete_listing for p in ps)]
-    listed = _listed(eng, need, all_members) if need else {}
+    misses: dict[str, list[Any]] = {r: [] for r in reporters}
+    cands = {r: list(candidates(eng.catalog(), r, rng, flows, basis=basis, source=source,
+                                freqs=freqs, misses=misses[r])) for r in reporters}
+    need, listed = _members_listed(eng, reporters, cands, all_members)
     chosen: list[BlocChoice] = []
     missing: dict[str, NoData] = {}
     for r in reporters:
         members = tuple(m for m in all_members if m != r)
-        choice = None
-        for plan in cands[r]:
-            got = listed.get((r, plan.source, plan.freq), set()) if r in need else None
-            choice = _decide(plan, the_bloc.group_code, members, got)
-            if choice:
-                break
+        choice = _first_choice(r, cands[r], the_bloc.group_code, members,
+                               listed if r in need else None)
         if choice:
             chosen.append(choice)
         elif cands[r]:
@@ -208,18 +219,27 @@ def bloc_table(b: ir.Table, flows: Sequence[str], members: Sequence[str],
     return j.mutate(members_value=member_value.sum().over(whole))
 
 
+def _bloc_value(choice: BlocChoice, raw: list[JSONDict], code: str, group: JSONDict | None,
+                flows: tuple[str, ...]) -> tuple[float, dict[str, float]] | None:
+    """The bloc's value and its flows: the group row's, or the members' sum (None: the group
+    row the choice relies on is absent)."""
+    if choice.method == GROUP:
+        if group is None:
+            return None
+        return group["value"], {f: group[f] for f in flows}
+    members = [r for r in raw if r["partner"] != code]
+    value = members[0]["members_value"] if members else 0.0
+    return value, {f: sum(r[f] for r in members) for f in flows}
+
+
 def _bloc_row(choice: BlocChoice, raw: list[dict[str, Any]], code: str, label: str,
               flows: tuple[str, ...]) -> dict[str, Any] | None:
     group = next((r for r in raw if r["partner"] == code), None)
     any_row = group or (raw[0] if raw else None)
-    if choice.method == GROUP:
-        if group is None:
-            return None
-        value, parts = group["value"], {f: group[f] for f in flows}
-    else:
-        members = [r for r in raw if r["partner"] != code]
-        value = members[0]["members_value"] if members else 0.0
-        parts = {f: sum(r[f] for r in members) for f in flows}
+    found = _bloc_value(choice, raw, code, group, flows)
+    if found is None:
+        return None
+    value, parts = found
     total = any_row["total"] if any_row else None
     return {"partner": code, "partner_name": label, "value": value, **parts,
             "share": value / total if total else None, "total": total}

@@ -195,6 +195,24 @@ def _span(entries: list[Entry], freq: str) -> tuple[str, str]:
     return f"{first:%Y-%m}", f"{last:%Y-%m}"
 
 
+def _source_summary(source: str, es: list[Entry]) -> dict[str, Any]:
+    """One source's holdings for a reporter: datasets, span per frequency, flows, bases …"""
+    by_freq: dict[str, list[Entry]] = defaultdict(list)
+    for e in es:
+        by_freq[e.freq].append(e)
+    freqs = {freq_name(f): dict(zip(("first", "last"), _span(by_freq[f], f), strict=True))
+             for f in "MQCA" if by_freq.get(f)}
+
+    def distinct(field: str) -> list[Any]:
+        return sorted({getattr(e, field) for e in es})
+
+    return {"source": source, "datasets": distinct("dataset_id"), "freqs": freqs,
+            "first": min(e.start for e in es).isoformat(),
+            "last": max(e.end for e in es).isoformat(),
+            "flows": distinct("flow"), "bases": distinct("basis"),
+            "currencies": distinct("currency"), "aggregates": [a for a in distinct("agg") if a]}
+
+
 def availability(eng: Engine, reporter: str) -> dict[str, Any]:
     """What the store holds for a reporter, by source (preferred first) and frequency."""
     from cistrade.indicators.args import area_code
@@ -205,25 +223,8 @@ def availability(eng: Engine, reporter: str) -> dict[str, Any]:
     by_source: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_source[e.source].append(e)
-    sources = []
-    for source in sorted(by_source, key=source_rank):
-        es = by_source[source]
-        freqs = {}
-        for f in "MQCA":
-            fe = [e for e in es if e.freq == f]
-            if fe:
-                freqs[freq_name(f)] = dict(zip(("first", "last"), _span(fe, f), strict=True))
-        sources.append({
-            "source": source,
-            "datasets": sorted({e.dataset_id for e in es}),
-            "freqs": freqs,
-            "first": min(e.start for e in es).isoformat(),
-            "last": max(e.end for e in es).isoformat(),
-            "flows": sorted({e.flow for e in es}),
-            "bases": sorted({e.basis for e in es}),
-            "currencies": sorted({e.currency for e in es}),
-            "aggregates": sorted({e.agg for e in es if e.agg}),
-        })
+    sources = [_source_summary(source, by_source[source])
+               for source in sorted(by_source, key=source_rank)]
     found: dict[str, Any] = {"reporter": code, "sources": sources}
     if not sources:
         found["reporters_with_data"] = eng.catalog().reporters()

@@ -8,6 +8,8 @@ column in the publisher's file), value — using the selections the result recor
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError
@@ -72,9 +74,7 @@ def evidence(eng: Engine, result: Result, row: int | dict[str, Any] = 0, *,
     terms = [f for s in sels if (f := _selection_filter(t, s, _flows(row, result))) is not None]
     if not terms:
         return []
-    pred = terms[0]
-    for term in terms[1:]:
-        pred = pred | term
+    pred = functools.reduce(operator.or_, terms)
     partner = _partner_filter(t, row, result)
     if partner is not None:
         pred = pred & partner

@@ -171,8 +171,19 @@ def _target_values(b: ir.Table, flows: Sequence[str], target: Partner, keys: lis
         g = x.group_by(keys if is_world else [*keys, "partner"])
         g = g.aggregate(**_side_sums(x, flows))
         return g.mutate(partner=ibis.literal("WLD")) if is_world else g
+    return _bloc_values(b, flows, target, keys, grouped, world)
+
+
+def _bloc_values(b: ir.Table, flows: Sequence[str], target: Partner, keys: list[str],
+                 grouped: set[tuple[str, str]], world: bool) -> ir.Table:
+    """Both sides' values for a bloc: the members' sum, or the publisher's group row on the
+    sides ``grouped`` names."""
+    import ibis
+
+    assert target.bloc is not None
     code = target.code or f"G:{target.bloc.id}"
-    j = bloc_table(b, flows, target.members or [], target.code if grouped else None, by, world)
+    j = bloc_table(b, flows, target.members or [], target.code if grouped else None,
+                   [*keys, "side"], world)
     is_group = ibis.literal(False)
     for reporter, side in grouped:
         is_group = is_group | ((j.reporter == reporter) & (j.side == side))

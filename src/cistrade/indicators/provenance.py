@@ -81,20 +81,26 @@ def coverage_of(plan: Plan, covered: float | None = None) -> dict[str, Any]:
 COMPLETE_COVERAGE = 0.995
 
 
+def _plan_text(plan: Plan, totals: bool) -> str:
+    """How one plan chose its rows: source, frequency, bases, product level, its total."""
+    parts = [f"{plan.source} {freq_name(plan.freq)} data for {plan.rng}"]
+    parts += [basis_text(p.flow, p.basis) for p in plan.parts]
+    level = {p.product_class for p in plan.parts}
+    if level != {"TOTAL"}:
+        parts.append("summed over the products of " + ", ".join(sorted(level)))
+    if plan.overlap:
+        parts.append("overlapping datasets: the newest vintage of each figure kept")
+    text = "; ".join(parts)
+    if totals:
+        text += "; total = " + "; ".join(_total_text(plan, f) for f in plan.flows)
+    return text
+
+
 def plan_notes(plans: Sequence[Plan], *, totals: bool = False) -> list[str]:
     """One note per distinct way rows were chosen (a batch over reporters shares them)."""
     notes: list[str] = []
     for plan in plans:
-        parts = [f"{plan.source} {freq_name(plan.freq)} data for {plan.rng}"]
-        parts += [basis_text(p.flow, p.basis) for p in plan.parts]
-        level = {p.product_class for p in plan.parts}
-        if level != {"TOTAL"}:
-            parts.append("summed over the products of " + ", ".join(sorted(level)))
-        if plan.overlap:
-            parts.append("overlapping datasets: the newest vintage of each figure kept")
-        text = "; ".join(parts)
-        if totals:
-            text += "; total = " + "; ".join(_total_text(plan, f) for f in plan.flows)
+        text = _plan_text(plan, totals)
         note = f"{plan.reporter}: {text}" if len(plans) <= 3 else text
         if note not in notes:
             notes.append(note)
