@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, out
-from cistrade.indicators.engine import EngineName
+from cistrade.indicators.engine import EngineName, connect
 from cistrade.indicators.registry import INDICATORS
 from cistrade.indicators.spec import Indicator, Param
 
@@ -113,9 +113,7 @@ def _columns(kind: str, rows: list[dict[str, Any]]) -> list[str]:
 def run_indicator(spec: Indicator, db: Path | None, engine: str, fmt: Format,
                   **kwargs: Any) -> None:
     """Open the store, run one indicator (its declared function), print it."""
-    from cistrade import indicators
-
-    eng = indicators.connect(db, engine=str(engine))
+    eng = connect(db, engine=str(engine))
     try:
         result = spec.function(eng, **kwargs)
     finally:

@@ -19,6 +19,7 @@ from cistrade.model import Period, PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.reference.blocs import Bloc
+    from cistrade.reference.countries import Registry
 
 __all__ = [
     "ALL",
@@ -43,6 +44,13 @@ __all__ = [
 
 ALL = "*"
 
+
+def _registry() -> Registry:
+    # imported at the first look-up, not with this module: the CLI starts without it
+    from cistrade.reference.countries import registry
+
+    return registry()
+
 #: a reporter argument: a name or code, ``"*"`` (every reporter with data), or several
 Reporters = str | list[str] | tuple[str, ...] | set[str] | frozenset[str]
 #: a period argument: ``2024``, ``2024-Q3``, ``2024-09``, ``2024-01..2024-09`` or parsed
@@ -53,19 +61,15 @@ FlowLike = TradeFlow | str
 
 def area_code(name_or_code: str | int) -> str:
     """The registry code of a country, pseudo-area or group row."""
-    from cistrade.reference.countries import registry
-
     if isinstance(name_or_code, str) and name_or_code.strip() == "":
         raise InputError("no country given")
-    return registry().lookup(name_or_code).code
+    return _registry().lookup(name_or_code).code
 
 
 @functools.lru_cache(maxsize=4096)
 def area_name(code: str) -> str:
-    from cistrade.reference.countries import registry
-
     try:
-        return registry().get(code).name_en
+        return _registry().get(code).name_en
     except (KeyError, UnknownCountry, InputError):
         return code
 
@@ -73,18 +77,14 @@ def area_name(code: str) -> str:
 @functools.cache
 def rankable_codes() -> frozenset[str]:
     """Codes of the areas ranked as partners: countries, current or historical."""
-    from cistrade.reference.countries import registry
-
-    return frozenset(a.code for a in registry() if a.rankable)
+    return frozenset(a.code for a in _registry() if a.rankable)
 
 
 @functools.cache
 def unranked_codes() -> frozenset[str]:
     """Codes never ranked: World, pseudo-areas, group rows (a short list; every stored code
     is a registry code, so a partner is ranked exactly when it is not one of these)."""
-    from cistrade.reference.countries import registry
-
-    return frozenset(a.code for a in registry() if not a.rankable)
+    return frozenset(a.code for a in _registry() if not a.rankable)
 
 
 def period_range(period: PeriodLike | None) -> PeriodRange:
@@ -161,7 +161,7 @@ class Partner:
 
 def resolve_bloc(name: str | Bloc) -> Bloc:
     """A bloc by name or code (``CIS``, ``СНГ``, ``G:CIS``); :class:`UnknownBloc` otherwise."""
-    from cistrade.reference.blocs import bloc
+    from cistrade.reference.blocs import bloc  # at first use: the CLI starts without it
 
     return bloc(name)
 

@@ -20,7 +20,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cistrade.indicators.args import area_code
 from cistrade.indicators.preference import freq_name, source_rank
+from cistrade.paths import cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -108,8 +110,6 @@ class Catalog:
 def _cache_file(eng: Engine, version: tuple[Any, ...]) -> Path | None:
     if eng.store_path is None:
         return None
-    from cistrade.paths import cache_dir
-
     key = hashlib.sha1(repr((str(eng.store_path.resolve()), version)).encode()).hexdigest()[:16]
     return cache_dir() / "catalog" / f"{key}.arrow"
 
@@ -215,8 +215,6 @@ def _source_summary(source: str, es: list[Entry]) -> dict[str, Any]:
 
 def availability(eng: Engine, reporter: str) -> dict[str, Any]:
     """What the store holds for a reporter, by source (preferred first) and frequency."""
-    from cistrade.indicators.args import area_code
-
     code = area_code(reporter)
     eng.refresh()
     entries = eng.catalog().entries(code)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from cistrade.errors import InputError, StoreError
 from cistrade.indicators import prepared as disk
+from cistrade.indicators.catalog import load_catalog
 from cistrade.indicators.prepared import Prepared
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -155,8 +156,6 @@ class Engine:
 
     def catalog(self) -> Catalog:
         """What the store covers, by reporter, source, flow, frequency and period (cached)."""
-        from cistrade.indicators.catalog import load_catalog
-
         snap = self.snapshot()
         if self._catalog is None:
             self._catalog = load_catalog(self, snap.version)
@@ -257,7 +256,7 @@ def _open_duckdb(db: str | Path | None, store: Store | None
     if store is not None:
         path = None if str(store.path) == ":memory:" else Path(store.path)
         return store.con, path, False
-    from cistrade.store import default_db_path
+    from cistrade.store import default_db_path  # the store imports DuckDB and Arrow
 
     path = Path(db) if db is not None else default_db_path()
     if not path.exists():
@@ -285,7 +284,7 @@ def connect(db: str | Path | None = None, *, engine: str = "duckdb",
     con, path, owns = _open_duckdb(db, store)
     try:
         if engine == "spark":
-            from cistrade.indicators.spark import spark_backend
+            from cistrade.indicators.spark import spark_backend  # Spark: an optional extra
 
             eng = Engine("spark", None, con, path, owns_meta=owns, static=True)
             eng.backend = spark_backend(eng)

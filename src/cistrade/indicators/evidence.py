@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError
 from cistrade.indicators.result import Result
+from cistrade.model import PeriodRange
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
@@ -43,8 +44,6 @@ def _flows(row: dict[str, Any], result: Result) -> list[str]:
 
 
 def _selection_filter(t: Any, sel: dict[str, Any], flows: list[str]) -> Any:
-    from cistrade.model import PeriodRange
-
     rng = PeriodRange.parse(sel["period"])
     terms = None
     for flow in flows:

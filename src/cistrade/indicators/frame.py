@@ -280,7 +280,7 @@ def _units(plans: Sequence[Plan]) -> set[tuple[date, date]]:
 
 def _rate_table(eng: Engine, currencies: Sequence[str], target: str,
                 units: set[tuple[date, date]]) -> list[dict[str, Any]]:
-    from cistrade.rates import rate_stats
+    from cistrade.rates import rate_stats  # only where currencies differ; imports Arrow
 
     found = []
     for cur in currencies:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from cistrade.indicators.result import Result
 from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from cistrade.indicators.engine import Engine
-    from cistrade.indicators.result import Result
 
 __all__ = ["Param", "Indicator", "Variant", "Answer", "RowBuilder", "ImportBasis", "By",
            "REQUIRED", "MAX_TOP", "DEFAULT_CIF_FOB", "JSONDict", "answer", "result",
@@ -226,8 +226,6 @@ def answer(eng: Engine, key: tuple[Any, ...],
 def result(name: str, found: Answer[Any], table: pa.Table, *,
            query: JSONDict | None = None, notes: list[str] | None = None) -> Result:
     """The :class:`Result` of a prepared answer (rows built from ``table`` on first use)."""
-    from cistrade.indicators.result import Result
-
     return Result(name, dict(found.query) if query is None else query,
                   datasets=found.datasets,
                   notes=list(found.notes) if notes is None else notes,

@@ -24,9 +24,14 @@ from pydantic import BaseModel, Field
 
 from cistrade.contract import jsonable
 from cistrade.errors import InputError
+from cistrade.indicators.catalog import availability as availability_of
 from cistrade.indicators.registry import INDICATORS
 from cistrade.indicators.series import bloc_series, mutual_matrix
+from cistrade.indicators.share import share
 from cistrade.indicators.spec import MAX_TOP, REPORTER, Indicator, Param
+from cistrade.reference.blocs import bloc as get_bloc
+from cistrade.reference.blocs import blocs as all_blocs
+from cistrade.reference.countries import registry
 
 __all__ = ["router", "MAX_ROWS", "MAX_TOP", "MAX_CHECK_BYTES"]
 
@@ -160,10 +165,8 @@ async def matrix(request: Request, period: PeriodQ, bloc: Annotated[str, Query(m
 
 @router.get("/availability/{reporter}", summary="What the store holds for a reporter")
 async def availability(request: Request, reporter: str) -> Response:
-    from cistrade.indicators import availability as avail
-
     def compute(eng: Any) -> dict[str, Any]:
-        found = avail(eng, reporter)
+        found = availability_of(eng, reporter)
         return {"query": {"indicator": "availability", "reporter": reporter},
                 "rows": found.get("sources", []), "reporter": found.get("reporter")}
 
@@ -192,8 +195,6 @@ def countries(q: Annotated[str, Query(min_length=1, max_length=80)],
                                             "looking one area up")] = False) -> Response:
     """The area ``q`` names (404 ``UnknownCountry`` with close matches when none), or with
     ``search=true`` the closest areas, each with its ``score`` (0–100)."""
-    from cistrade.reference.countries import registry
-
     reg = registry()
     if search:
         rows = [{**_area_row(a), "score": round(score, 1)} for a, score in reg.search(q, limit=limit)]
@@ -205,8 +206,6 @@ def countries(q: Annotated[str, Query(min_length=1, max_length=80)],
 
 @router.get("/countries/{code}", summary="One area of the registry")
 def country(code: str) -> Response:
-    from cistrade.reference.countries import registry
-
     area = registry().lookup(code)
     return Response(_dumps({"query": {"code": code}, "rows": [_area_row(area)]}),
                     media_type="application/json")
@@ -214,8 +213,6 @@ def country(code: str) -> Response:
 
 @router.get("/blocs", summary="The blocs the registry knows")
 def blocs() -> Response:
-    from cistrade.reference.blocs import blocs as all_blocs
-
     rows = [{"id": b.id, "name_en": b.name_en, "name_ru": b.name_ru, "members_today": b.members()}
             for b in all_blocs()]
     return Response(_dumps({"query": {}, "rows": rows}), media_type="application/json")
@@ -223,8 +220,6 @@ def blocs() -> Response:
 
 @router.get("/blocs/{bloc_id}", summary="A bloc's membership intervals and members on a day")
 def bloc(bloc_id: str, on: date | None = None) -> Response:
-    from cistrade.reference.blocs import bloc as get_bloc
-
     when = on or date.today()
     b = get_bloc(bloc_id)
     rows = [{"code": m.member, "status": m.status, "start": m.start, "end": m.end, "source": m.source}
@@ -235,7 +230,7 @@ def bloc(bloc_id: str, on: date | None = None) -> Response:
 
 
 def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
-    from cistrade.claims import claims_from_data, extract_claims
+    from cistrade.claims import claims_from_data, extract_claims  # patterns load with a /check
 
     if (body.text is None) == (body.claims is None):
         raise InputError('give either "text" or "claims"')
@@ -252,7 +247,7 @@ def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
 
 @router.post("/check", summary="Check the trade claims of a text, or structured claims")
 async def check(request: Request, body: CheckRequest) -> Response:
-    from cistrade.claims import Verifier
+    from cistrade.claims import Verifier  # the claims load with the first /check
 
     pool = request.app.state.pool
     claims, query = await pool.submit(lambda: _claims(body))
@@ -271,16 +266,14 @@ async def chart(request: Request, kind: Literal["share", "bloc-share", "matrix"]
           reporter: Annotated[str | None, Query(max_length=80)] = None,
           bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
           top: Annotated[int, Query(ge=1, le=40)] = 15) -> Response:
-    from cistrade.report import charts
+    from cistrade.report import charts  # Altair: loaded with the first chart
 
     if kind != "matrix" and not reporter:
         raise InputError(f"the {kind} chart needs a reporter")
 
     def compute(eng: Any) -> dict[str, Any]:
-        from cistrade.indicators import share as share_ind
-
         if kind == "share":
-            return charts.share_bars(share_ind(eng, reporter, period, flow).to_dict(), top=top,
+            return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
                                      titled=False)
         if kind == "bloc-share":
             return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
