@@ -131,3 +131,21 @@ def test_layers_import_downwards_only() -> None:
     upward = sorted(f"{m} → {t}" for m, targets in import_graph().items() for t in targets
                     if _layer(t) > _layer(m))
     assert not upward, "imports against the layers: " + ", ".join(upward)
+
+
+def test_the_architecture_note_names_every_part_and_only_real_ones() -> None:
+    """docs/architecture.md is the picture as the code is: every top-level module and package
+    has its line there, every indicator step's module too, and every path it names exists."""
+    import re
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:[a-z_]+/)*[a-z_]+(?:\.py|/))", text))
+    missing = sorted(p for p in named if not (PACKAGE / p).exists() and not (ROOT / p).exists())
+    assert not missing, f"docs/architecture.md names what does not exist: {missing}"
+    parts = sorted(p.name + ("/" if p.is_dir() else "") for p in PACKAGE.iterdir()
+                   if p.name not in ("__init__.py", "__main__.py", "__pycache__", "layouts")
+                   and (p.suffix == ".py" or (p / "__init__.py").exists()))
+    parts += [f"indicators/{p.name}" for p in (PACKAGE / "indicators").glob("*.py")
+              if p.name != "__init__.py"]
+    unnamed = [p for p in parts if f"`{p}" not in text]
+    assert not unnamed, f"not in docs/architecture.md: {unnamed}"
