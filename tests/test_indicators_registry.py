@@ -78,8 +78,8 @@ def test_the_contract_document_holds_the_declarations() -> None:
     text = CONTRACT.read_text(encoding="utf-8")
     block = text[text.index(CONTRACT_BEGIN):text.index(CONTRACT_END) + len(CONTRACT_END)] + "\n"
     assert block == contract_rows(), (
-        "docs/output-contract.md is out of date with the indicators' declarations; rewrite "
-        "the block between its markers with cistrade.indicators.registry.contract_rows()")
+        "docs/output-contract.md is out of date with the indicators' declarations; run "
+        "python -c 'from cistrade.indicators.registry import write_contract; write_contract()'")
     for spec in INDICATORS:
         for f in spec.fields:
             assert f"`{f}`" in spec.contract, (spec.name, f)

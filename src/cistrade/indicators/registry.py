@@ -10,6 +10,7 @@ so). A new indicator is one module declaring its ``SPEC`` and one line here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 
 from cistrade.errors import InputError
@@ -21,8 +22,8 @@ from cistrade.indicators.roles import SPEC as ROLES
 from cistrade.indicators.share import SPEC as SHARE
 from cistrade.indicators.spec import Indicator
 
-__all__ = ["INDICATORS", "ROW_FIELDS", "indicator", "contract_rows", "CONTRACT_BEGIN",
-           "CONTRACT_END"]
+__all__ = ["INDICATORS", "ROW_FIELDS", "indicator", "contract_rows", "write_contract",
+           "CONTRACT_BEGIN", "CONTRACT_END"]
 
 #: every indicator, in the order the CLI's help and the documentation list them
 INDICATORS: tuple[Indicator, ...] = (SHARE, BLOC_SHARE, GROWTH, ROLES, BALANCE, MIRROR)
@@ -54,3 +55,16 @@ def contract_rows() -> str:
         parts.append(f"### `cistrade {ind.command}` (`{ind.name}`)\n\n{ind.contract}{variants}")
     parts.append(CONTRACT_END)
     return "\n\n".join(parts) + "\n"
+
+
+def write_contract(path: str | Path = "docs/output-contract.md") -> bool:
+    """Rewrite the block between the markers of the output contract's document from the
+    declarations (run from the repository root after changing an indicator's fields or
+    contract text); whether it changed."""
+    doc = Path(path)
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(CONTRACT_BEGIN), text.index(CONTRACT_END) + len(CONTRACT_END) + 1
+    new = text[:start] + contract_rows() + text[end:]
+    if new != text:
+        doc.write_text(new, encoding="utf-8")
+    return new != text
