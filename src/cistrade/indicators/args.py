@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from cistrade.errors import InputError, UnknownBloc, UnknownCountry
-from cistrade.model import Period, PeriodRange, TradeFlow
+from cistrade.model import Flow, Period, PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.reference.blocs import Bloc
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ALL",
+    "BOTH_FLOWS",
     "area_code",
     "area_name",
     "rankable_codes",
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 ALL = "*"
+#: the stored flows turnover adds up (as the ``flows`` table holds them)
+BOTH_FLOWS = (Flow.EXPORT.value, Flow.IMPORT.value)
 
 
 def _registry() -> Registry:
@@ -106,7 +109,7 @@ def trade_flow(flow: FlowLike) -> TradeFlow:
 
 def flows_of(flow: TradeFlow) -> tuple[str, ...]:
     """The stored flows an indicator flow adds up (re-exports are never added in)."""
-    return ("export", "import") if flow is TradeFlow.TURNOVER else (flow.value,)
+    return BOTH_FLOWS if flow is TradeFlow.TURNOVER else (flow.value,)
 
 
 def is_batch(reporter: Reporters) -> bool:

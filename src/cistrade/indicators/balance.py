@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from cistrade.indicators.args import (
     ALL,
+    BOTH_FLOWS,
     PeriodLike,
     Reporters,
     area_code,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["balance", "balance_table", "SPEC"]
 
-FLOWS = ("export", "import")
+FLOWS = BOTH_FLOWS
 BALANCE_NOTE = "balance = exports − imports (positive: a surplus); WLD is the total"
 
 

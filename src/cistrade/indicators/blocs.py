@@ -70,7 +70,7 @@ from cistrade.indicators.spec import (
     run_echo,
     with_rates,
 )
-from cistrade.model import PeriodRange
+from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -302,7 +302,7 @@ def _build(choices: list[BlocChoice], the_bloc: Bloc, common: JSONDict,
 
 
 def bloc_share(eng: Engine, reporter: Reporters, bloc: str, period: PeriodLike,
-               flow: FlowLike = "turnover", *, basis: str | None = None,
+               flow: FlowLike = TradeFlow.TURNOVER, *, basis: str | None = None,
                source: str | None = None) -> Result:
     """A bloc's share of a reporter's trade, with each member's contribution (module doc)."""
     eng.refresh()

@@ -13,8 +13,9 @@ import operator
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError
+from cistrade.indicators.args import BOTH_FLOWS
 from cistrade.indicators.result import Result
-from cistrade.model import PeriodRange
+from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
@@ -40,7 +41,7 @@ def _partner_filter(t: Any, row: dict[str, Any], result: Result) -> Any:
 
 def _flows(row: dict[str, Any], result: Result) -> list[str]:
     flow = row.get("flow") or result.query.get("flow")
-    return ["export", "import"] if flow in (None, "turnover") else [flow]
+    return list(BOTH_FLOWS) if flow in (None, TradeFlow.TURNOVER) else [flow]
 
 
 def _selection_filter(t: Any, sel: dict[str, Any], flows: list[str]) -> Any:

@@ -63,7 +63,7 @@ from cistrade.indicators.spec import (
     run_echo,
     with_rates,
 )
-from cistrade.model import Freq, Period, PeriodRange
+from cistrade.model import Freq, Period, PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -253,7 +253,7 @@ def _bloc_notes(target: Partner, rng: PeriodRange, grouped: set[tuple[str, str]]
 
 
 def growth(eng: Engine, reporter: Reporters, period: PeriodLike, partner: str | None = None,
-           flow: FlowLike = "turnover", *, by: By | str | None = None, basis: str | None = None,
+           flow: FlowLike = TradeFlow.TURNOVER, *, by: By | str | None = None, basis: str | None = None,
            source: str | None = None) -> Result:
     """Growth of a reporter's trade with a partner, a bloc or the world, year on year.
 

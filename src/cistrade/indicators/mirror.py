@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cistrade.errors import InputError, NoData
 from cistrade.indicators.args import (
     ALL,
+    BOTH_FLOWS,
     PeriodLike,
     Reporters,
     area_code,
@@ -54,7 +55,7 @@ from cistrade.indicators.spec import (
     run_echo,
     with_rates,
 )
-from cistrade.model import PeriodRange
+from cistrade.model import Flow, PeriodRange
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -67,7 +68,7 @@ __all__ = ["mirror", "CIF_FOB", "reported_values", "mirror_values", "mirror_tabl
            "flow_plans", "partner_plans", "MirrorData", "mirror_data", "SPEC"]
 
 CIF_FOB = DEFAULT_CIF_FOB
-FLOWS = ("export", "import")
+FLOWS = BOTH_FLOWS
 _COLUMNS = ("export_reported", "import_reported", "export_mirror_raw", "export_mirror",
             "import_mirror_raw", "import_mirror")
 
@@ -76,8 +77,8 @@ def reported_values(b: ir.Table) -> ir.Table:
     """Per reporter and partner: ``export_reported``/``import_reported`` (null: no row)."""
     p = b.filter(~b["aggregate"])
     return p.group_by(["reporter", "partner"]).aggregate(
-        export_reported=p.value.sum(where=p.flow == "export"),
-        import_reported=p.value.sum(where=p.flow == "import"),
+        export_reported=p.value.sum(where=p.flow == Flow.EXPORT.value),
+        import_reported=p.value.sum(where=p.flow == Flow.IMPORT.value),
     )
 
 
@@ -87,7 +88,7 @@ def mirror_values(b: ir.Table, cif_fob: float) -> ir.Table:
     import ibis
 
     p = b.filter(~b["aggregate"])
-    their_import, their_export = p.flow == "import", p.flow == "export"
+    their_import, their_export = p.flow == Flow.IMPORT.value, p.flow == Flow.EXPORT.value
     down = ibis.cases((p.valuation == "FOB", 1.0), else_=1.0 / cif_fob)
     up = ibis.cases((p.valuation == "CIF", 1.0), else_=cif_fob)
     p = p.mutate(_x=p.value * down, _m=p.value * up)
@@ -114,7 +115,7 @@ def with_basis(table: pa.Table) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    for flow in ("export", "import"):
+    for flow in BOTH_FLOWS:
         rep, mir = table[f"{flow}_reported"], table[f"{flow}_mirror"]
         basis = pc.if_else(pc.is_valid(rep), pa.scalar("reported"),
                            pc.if_else(pc.is_valid(mir), pa.scalar("mirror"),

@@ -16,7 +16,7 @@ from dataclasses import replace as replace_param
 from typing import TYPE_CHECKING
 
 from cistrade.errors import NoData
-from cistrade.indicators.args import PeriodLike, area_name, period_range, resolve_bloc
+from cistrade.indicators.args import BOTH_FLOWS, PeriodLike, area_name, period_range, resolve_bloc
 from cistrade.indicators.measures import with_rank
 from cistrade.indicators.mirror import (
     CIF_FOB,
@@ -67,7 +67,7 @@ class Members:
     mirrored: list[str]
     data: MirrorData
 
-FLOWS = ("export", "import")
+FLOWS = BOTH_FLOWS
 
 
 def member_flows(rep: ir.Table | None, mir: ir.Table | None, mirrored: list[str],

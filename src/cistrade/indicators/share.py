@@ -62,7 +62,7 @@ from cistrade.indicators.spec import (
     run_echo,
     with_rates,
 )
-from cistrade.model import PeriodRange
+from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -210,7 +210,7 @@ def _coverage_notes(coverage: dict[str, JSONDict]) -> list[str]:
     return notes
 
 
-def share(eng: Engine, reporter: Reporters, period: PeriodLike, flow: FlowLike = "turnover", *,
+def share(eng: Engine, reporter: Reporters, period: PeriodLike, flow: FlowLike = TradeFlow.TURNOVER, *,
           basis: str | None = None, top: int | None = None, partner: str | None = None,
           source: str | None = None) -> Result:
     """Every partner's value, share of the reporter's total and rank (see module doc).
