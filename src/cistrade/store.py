@@ -1,13 +1,19 @@
 """The store: an embedded DuckDB file with the canonical ``flows`` table and provenance.
 
 Tables
-  ``flows``     canonical rows (:data:`cistrade.schema.FLOW_SCHEMA`)
+  ``flows``     the canonical rows (:data:`cistrade.schema.FLOW_SCHEMA`): a view joining
+                ``flow_rows`` (what varies per row) and ``segments`` (what a dataset's rows
+                share), see :mod:`cistrade.schema`
   ``datasets``  one row per ingested file: id, source, series, vintage, file name, sha256,
                 ingested-at, retrieved-at, URL, licence, synthetic, row count, notes (JSON)
   ``areas``     the country registry's codes and kinds, for SQL joins
   ``superseded`` which rows of which dataset a newer vintage replaced, and by whom
   ``coverage``  the flows grouped by reporter, dataset, flow, period, basis … (what the store
                 covers; indicators choose their rows from it), kept by every ingest
+  ``store_info`` the layout version (:data:`cistrade.schema.SCHEMA_VERSION`)
+
+A store written by an earlier release (one wide ``flows`` table) reads as it is; opening it
+for writing upgrades it in place, in one transaction (:meth:`Store._upgrade`).
 
 Ingest (:meth:`Store.ingest`) is all or nothing: every file of one call is staged, checked
 and written in one transaction, so a file that fails half-way leaves the store exactly as
@@ -31,7 +37,22 @@ import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
-from cistrade.schema import COVERAGE_DDL, DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY, coverage_select
+from cistrade.rowref import split_row_ref_sql
+from cistrade.schema import (
+    COVERAGE_DDL,
+    DATA_COLUMNS,
+    FLOW_ROWS_DDL,
+    FLOWS_VIEW,
+    NATURAL_KEY,
+    ROW_FIELDS,
+    SCHEMA_VERSION,
+    SEG_BITS,
+    SEGMENT_FIELDS,
+    SEGMENTS_DDL,
+    coverage_select,
+    seg_range,
+    seg_sql,
+)
 from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
 from cistrade.validate import validate_stage
 
@@ -162,16 +183,79 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
 
     def _create(self) -> None:
-        self.con.execute(f"CREATE TABLE IF NOT EXISTS flows (\n    {DUCKDB_FLOWS_DDL}\n)")
+        self._upgrade()
         self.con.execute(DATASETS_DDL)
         self.con.execute(SUPERSEDED_DDL)
-        has_coverage = self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'coverage' AND schema_name = 'main'"
-        ).fetchall()[0][0]
-        if not has_coverage:  # a new store, or one written before the table existed
+        if not self._has("coverage"):  # a new store, or one written before the table existed
             self.con.execute(COVERAGE_DDL)
             self.con.execute(f"INSERT INTO coverage {coverage_select()}")
         self._refresh_areas()
+
+    def _has(self, name: str, kind: str = "table") -> bool:
+        catalog = "duckdb_tables()" if kind == "table" else "duckdb_views()"
+        return bool(self.con.execute(
+            f"SELECT count(*) FROM {catalog} WHERE {kind}_name = ? AND schema_name = 'main' "
+            "AND NOT temporary", [name]).fetchall()[0][0])
+
+    def _upgrade(self) -> None:
+        """Create the layout, or convert a store of the wide layout (``flows`` a table) in
+        place: its rows split into ``flow_rows`` and ``segments`` (each dataset a number, in
+        the order of the datasets' ids), the same ``flows`` read back, in one transaction."""
+        if self._has("flows", "view"):
+            return
+        wide = self._has("flows")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(FLOW_ROWS_DDL)
+            self.con.execute(SEGMENTS_DDL)
+            if wide:
+                self._convert_wide()
+            self.con.execute(FLOWS_VIEW)
+            self.con.execute("CREATE OR REPLACE TABLE store_info (key VARCHAR, value VARCHAR)")
+            self.con.execute("INSERT INTO store_info VALUES ('layout', ?)", [str(SCHEMA_VERSION)])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if wide:
+            self.con.execute("CHECKPOINT")  # give the wide table's space back now
+            log.info("upgraded %s to the segmented layout", self.path)
+
+    def _convert_wide(self) -> None:
+        log.info("upgrading %s: the flows table becomes flow_rows and segments", self.path)
+        self.con.execute("ALTER TABLE flows RENAME TO _flows_wide")
+        self.con.execute(
+            "CREATE TEMP TABLE _numbers AS SELECT dataset_id, row_number() OVER "
+            "(ORDER BY dataset_id) AS number FROM (SELECT DISTINCT dataset_id FROM _flows_wide)")
+        self._split_wide("(SELECT f.*, n.number FROM _flows_wide f JOIN _numbers n USING (dataset_id))",
+                         "number")
+        self.con.execute("DROP TABLE _numbers")
+        self.con.execute("DROP TABLE _flows_wide")
+
+    def _split_wide(self, source: str, number: str) -> None:
+        """Write rows of the canonical columns (``source``: a relation with them and
+        ``number``, the dataset's) into ``segments`` and ``flow_rows``."""
+        head, line, tail = split_row_ref_sql("row_ref")
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _split AS
+                SELECT *, {seg_sql(number)} AS seg FROM (
+                    SELECT * EXCLUDE (row_ref), {head} AS ref_head, {line} AS line,
+                           {tail} AS ref_tail FROM {source})""")
+        fields = ", ".join(("seg", "dataset_id", *SEGMENT_FIELDS, "ref_head", "ref_tail"))
+        self._check_segments(f"(SELECT DISTINCT {fields} FROM _split)")
+        self.con.execute(f"INSERT INTO segments SELECT DISTINCT {fields} FROM _split")
+        self.con.execute(
+            f"INSERT INTO flow_rows SELECT seg, {', '.join(ROW_FIELDS)}, line FROM _split")
+        self.con.execute("DROP TABLE _split")
+
+    def _check_segments(self, relation: str) -> None:
+        """Two different segments with one id (a hash collision in its low bits: about one in
+        10^12 pairs) would mix their rows: stop rather than store them."""
+        clash = self.con.execute(
+            f"SELECT seg FROM {relation} GROUP BY seg HAVING count(*) > 1 LIMIT 1").fetchall()
+        if clash:
+            raise StoreError(f"two segments share the id {clash[0][0]}: this file cannot be "
+                             "stored in this store as it is (please report it)")
 
     def _refresh_areas(self) -> None:
         """The registry's codes as a table (lists bound as parameters: building an Arrow table
@@ -244,7 +328,8 @@ class Store:
         return out
 
     def count(self) -> int:
-        return self.con.execute("SELECT count(*) FROM flows").fetchone()[0]
+        table = "flow_rows" if self._has("flow_rows") else "flows"
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def close(self) -> None:
         self.con.close()
@@ -341,70 +426,111 @@ class Store:
             result.retrieved_at = result.retrieved_at or side.get("retrieved_at")
         dataset_id = f"{name}-{digest[:12]}"
         fr = FileReport(str(path), name, dataset_id, "ingested")
-        # a table already in memory is checked in a small temporary table first (cheap per
-        # file); a large or streamed file goes straight into flows, checked there (one pass)
-        small = isinstance(result.data, pa.Table) and result.after_load is None
-        target = "_small" if small else "flows"
-        self._load(result.data, path, dataset_id, target)
-        if result.after_load is not None:
-            result.after_load(self.con, dataset_id)
-        fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
-            self.con, path, dataset_id, type(source).on_duplicate, target=target
-        )
-        fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
-            type(source).vintage_scope, result, dataset_id, target
-        )
+        number = self._next_number()
+        self._load(result.data, path, dataset_id, number)
+        lo, hi = seg_range(number)
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS {_canonical(lo, hi)}")
+        try:
+            if result.after_load is not None:
+                result.after_load(self.con, dataset_id)
+            fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
+                self.con, path, type(source).on_duplicate)
+            fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
+                type(source).vintage_scope, result, dataset_id)
+        finally:
+            self.con.execute("DROP VIEW IF EXISTS _stage")
         fr.rows = self.con.execute(
-            f"SELECT count(*) FROM {target} WHERE dataset_id = ?", [dataset_id]
-        ).fetchone()[0]
-        if small:
-            self.con.execute("INSERT INTO flows SELECT * FROM _small")
-            self.con.execute("DROP TABLE _small")
+            f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
         self._record(source, path, digest, dataset_id, result, fr, meta)
         return fr
 
+    def _next_number(self) -> int:
+        """A number no dataset's segments use yet (segments stay when their rows go)."""
+        return self.con.execute(
+            f"SELECT coalesce(max(seg >> {SEG_BITS}), 0)::BIGINT + 1 FROM segments").fetchall()[0][0]
+
     def _load(
-        self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str, target: str
+        self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str,
+        number: int,
     ) -> None:
-        """Write the rows into ``target`` (``flows`` or a temporary table); checks run afterwards."""
-        cols = ", ".join(DATA_COLUMNS)
-        if target == "flows":
-            insert = f"INSERT INTO flows SELECT ? AS dataset_id, {cols}"
-        else:
-            insert = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT ? AS dataset_id, {cols}"
+        """Write the rows as dataset ``number``'s (checks run afterwards)."""
         if isinstance(data, SqlData):
-            self._run_select(data, insert, path, dataset_id)
-            if data.finished is not None and not data.finished(self.con):
-                if data.fallback is None:
-                    raise InputError("the file could not be read to its end", file=str(path))
-                self.con.execute(f"DELETE FROM {target} WHERE dataset_id = ?", [dataset_id])
-                self._run_select(data.fallback, insert, path, dataset_id)
+            self._load_sql(data, path, dataset_id, number)
             return
         missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
         if missing:
             raise InputError(f"the reader produced no column(s) {missing}", file=str(path))
         self.con.register("_incoming", data)
         try:
-            self.con.execute(f"{insert} FROM _incoming", [dataset_id])
+            self.con.execute(f"{_WIDE} FROM _incoming", [dataset_id])
         except duckdb.Error as exc:
             raise _duck_error(exc, path) from exc
         finally:
             self.con.unregister("_incoming")
+        self._split_wide(f"(SELECT *, {number} AS number FROM _wide)", "number")
+        self.con.execute("DROP TABLE _wide")
 
-    def _run_select(self, data: SqlData, insert: str, path: Path, dataset_id: str) -> None:
+    def _load_sql(self, data: SqlData, path: Path, dataset_id: str, number: int) -> None:
+        """A reader's SELECT: straight into ``flow_rows`` when it names its segments, else
+        through a table of canonical rows; its fallback when its fast path gave up."""
+        narrow = data.segments is not None
+        if narrow:
+            cols = ", ".join((*ROW_FIELDS, "line"))
+            insert, params = (f"INSERT INTO flow_rows SELECT {seg_sql(str(number), _NO_REF)} AS seg, "
+                              f"{cols}"), list(data.params)
+        else:
+            insert, params = _WIDE, [dataset_id, *data.params]
+        self._run_select(data, insert, path, params)
+        if data.finished is not None and not data.finished(self.con):
+            if data.fallback is None:
+                raise InputError("the file could not be read to its end", file=str(path))
+            if narrow:
+                lo, hi = seg_range(number)
+                self.con.execute(f"DELETE FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}")
+            self._load_sql(data.fallback, path, dataset_id, number)
+            return
+        if narrow:
+            self._add_segments(data.segments(self.con), dataset_id, number)
+        else:
+            self._split_wide(f"(SELECT *, {number} AS number FROM _wide)", "number")
+            self.con.execute("DROP TABLE _wide")
+
+    def _add_segments(self, candidates: str, dataset_id: str, number: int) -> None:
+        """Record the segments the new rows use, from the reader's candidates."""
+        lo, hi = seg_range(number)
+        fields = ", ".join(f"{f}::{t} AS {f}" for f, t in _SEGMENT_TYPES.items())
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _cands AS
+                SELECT DISTINCT {seg_sql(str(number), _NO_REF)} AS seg, ?::VARCHAR AS dataset_id,
+                       * EXCLUDE (ref_head, ref_tail), '' AS ref_head, '' AS ref_tail
+                FROM (SELECT {fields}, '' AS ref_head, '' AS ref_tail FROM ({candidates}))""",
+            [dataset_id])
+        self._check_segments("_cands")
+        self.con.execute(
+            f"""INSERT INTO segments SELECT * FROM _cands WHERE seg IN (
+                    SELECT DISTINCT seg FROM flow_rows WHERE seg BETWEEN {lo} AND {hi})""")
+        orphans = self.con.execute(
+            f"""SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}
+                AND seg NOT IN (SELECT seg FROM _cands)""").fetchall()[0][0]
+        self.con.execute("DROP TABLE _cands")
+        if orphans:
+            raise StoreError(f"{orphans} row(s) fall in no segment the reader named (a bug "
+                             "in the reader: please report it)")
+
+    def _run_select(self, data: SqlData, insert: str, path: Path, params: list[Any]) -> None:
         if data.prepare is not None:
             data.prepare(self.con)
         try:
-            self.con.execute(f"{insert} FROM ({data.sql})", [dataset_id, *data.params])
+            self.con.execute(f"{insert} FROM ({data.sql})", params)
         except duckdb.Error as exc:
             if data.finished is not None:
                 data.finished(self.con)  # let go of a registered stream
             raise _duck_error(exc, path) from exc
 
-    def _apply_vintage(
-        self, scope: Sequence[str], result: ReadResult, dataset_id: str, target: str = "flows"
-    ) -> tuple[int, int]:
-        """Drop new rows a newer vintage covers; delete older rows the new ones cover."""
+    def _apply_vintage(self, scope: Sequence[str], result: ReadResult, dataset_id: str
+                       ) -> tuple[int, int]:
+        """Drop new rows (``_stage``) a newer vintage covers; delete older rows the new ones
+        cover."""
         scope = list(scope) or list(NATURAL_KEY)
         on = " AND ".join(f"o.{c} = n.{c}" for c in scope)
         newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
@@ -422,23 +548,24 @@ class Store:
         met = self.con.execute(
             f"""SELECT o.dataset_id, count(*) FROM flows o
                 WHERE o.dataset_id IN (SELECT dataset_id FROM datasets WHERE series = ?)
-                  AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})
+                  AND EXISTS (SELECT 1 FROM _stage n WHERE {on})
                 GROUP BY o.dataset_id""",
-            [result.series, dataset_id],
+            [result.series],
         ).fetchall()
         dropped = 0
         if any(vintages[d] > result.vintage for d, _ in met):  # files ingested out of order
             dropped = self.con.execute(
-                f"""DELETE FROM {target} n WHERE n.dataset_id = ? AND EXISTS (
-                        SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
-                [dataset_id, *args],
+                f"""DELETE FROM flow_rows WHERE rowid IN (SELECT n._rid FROM _stage n WHERE EXISTS (
+                        SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on}))""",
+                args,
             ).fetchall()[0][0]
         per_dataset = [(d, n) for d, n in met if vintages[d] <= result.vintage]
         if per_dataset:
             self.con.execute(
-                f"""DELETE FROM flows o WHERE o.dataset_id IN ({older})
-                    AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})""",
-                [*args, dataset_id],
+                f"""DELETE FROM flow_rows WHERE rowid IN (
+                        SELECT o._rid FROM ({_canonical()}) o WHERE o.dataset_id IN ({older})
+                        AND EXISTS (SELECT 1 FROM _stage n WHERE {on}))""",
+                args,
             )
             self.con.executemany(
                 "INSERT INTO superseded VALUES (?, ?, ?)",
@@ -495,6 +622,33 @@ class Store:
                 json.dumps(notes, ensure_ascii=False, default=str),
             ],
         )
+
+
+#: the canonical rows of a reader, before they are split into segments and rows
+_WIDE = f"CREATE OR REPLACE TEMP TABLE _wide AS SELECT ?::VARCHAR AS dataset_id, {', '.join(DATA_COLUMNS)}"
+#: a reader's SELECT on the narrow path gives line numbers alone (row_ref ``row=N``)
+_NO_REF = {"ref_head": "''", "ref_tail": "''"}
+_SEGMENT_TYPES = {"freq": "VARCHAR", "product_class": "VARCHAR", "currency": "VARCHAR",
+                  "valuation": "VARCHAR", "partner_basis": "VARCHAR", "quantity_unit": "VARCHAR",
+                  "estimated": "BOOLEAN", "aggregate": "BOOLEAN"}
+
+
+def _canonical(lo: int | None = None, hi: int | None = None) -> str:
+    """SELECT of the canonical rows with ``_rid`` (the row's id in ``flow_rows``, to delete
+    it by), of the segment ids ``lo``..``hi`` (one dataset) or of every row."""
+    from cistrade.rowref import row_ref_sql
+    from cistrade.schema import FLOW_SCHEMA
+
+    cols = []
+    for f in FLOW_SCHEMA:
+        if f.name == "row_ref":
+            cols.append(f"{row_ref_sql('s.ref_head', 'r.line', 's.ref_tail')} AS row_ref")
+        else:
+            cols.append(f"{'r' if f.name in ROW_FIELDS else 's'}.{f.name}")
+    where = (f" WHERE r.seg BETWEEN {lo} AND {hi} AND s.seg BETWEEN {lo} AND {hi}"
+             if lo is not None else "")
+    return (f"SELECT r.rowid AS _rid, {', '.join(cols)} "
+            f"FROM flow_rows r JOIN segments s ON r.seg = s.seg{where}")
 
 
 def _sql_text(text: str) -> str:

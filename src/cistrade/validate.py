@@ -1,9 +1,9 @@
 """Checks every staged row before it reaches the store, whatever the source.
 
-Runs inside the ingest transaction on the rows just written under the new dataset id
-(the ``_stage`` view); the first problem
-raises :class:`InputError` naming the file and the row (from ``row_ref``), so the
-transaction rolls back and the store is left as it was.
+Runs inside the ingest transaction on the rows just written under the new dataset id (the
+store's ``_stage`` view: the canonical columns and ``_rid``, the row's id in ``flow_rows``);
+the first problem raises :class:`InputError` naming the file and the row (from ``row_ref``),
+so the transaction rolls back and the store is left as it was.
 """
 
 from __future__ import annotations
@@ -13,35 +13,10 @@ from typing import Any
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
+from cistrade.rowref import format_row_ref, parse_row_ref
 from cistrade.schema import NATURAL_KEY
 
 __all__ = ["validate_stage", "parse_row_ref", "format_row_ref"]
-
-
-def format_row_ref(*, sheet: str | None = None, row: int | None = None, col: str | None = None) -> str:
-    """``sheet=2023;row=14;col=D`` (parts left out when unknown)."""
-    parts = []
-    if sheet is not None:
-        parts.append(f"sheet={sheet}")
-    if row is not None:
-        parts.append(f"row={row}")
-    if col is not None:
-        parts.append(f"col={col}")
-    return ";".join(parts)
-
-
-def parse_row_ref(ref: str | None) -> dict[str, Any]:
-    """The parts of a row_ref as keyword arguments for :class:`InputError`."""
-    out: dict[str, Any] = {}
-    for part in (ref or "").split(";"):
-        key, _, value = part.partition("=")
-        if key == "sheet":
-            out["sheet"] = value
-        elif key == "row" and value.isdigit():
-            out["row"] = int(value)
-        elif key == "col":
-            out["column"] = value
-    return out
 
 
 def _values(enum: type) -> str:
@@ -121,7 +96,7 @@ def _check_codes(con: Any, path: Path) -> None:
             raise UnknownCountry(str(code), suggestions, file=str(path), **parse_row_ref(ref))
 
 
-def _duplicates(con: Any, path: Path, dataset_id: str, mode: str, target: str) -> tuple[int, int]:
+def _duplicates(con: Any, path: Path, mode: str, table: str) -> tuple[int, int]:
     """Called when some key hashes repeat (equal keys always share a hash, so none repeating
     means no duplicate; a collision only costs this query)."""
     key = ", ".join(NATURAL_KEY)
@@ -145,42 +120,26 @@ def _duplicates(con: Any, path: Path, dataset_id: str, mode: str, target: str) -
             **parse_row_ref(ref),
         )
     con.execute(
-        f"""DELETE FROM {target} WHERE dataset_id = ? AND rowid NOT IN (
-                SELECT max(rowid) FROM {target} WHERE dataset_id = ? GROUP BY {key})""",
-        [dataset_id, dataset_id],
+        f"""DELETE FROM {table} WHERE rowid IN (SELECT _rid FROM _stage WHERE _rid NOT IN (
+                SELECT max(_rid) FROM _stage GROUP BY {key}))"""
     )
     return int(extra), int(conflicts)
 
 
-def validate_stage(
-    con: Any, path: Path, dataset_id: str, on_duplicate: str = "error", *, target: str = "flows"
-) -> tuple[int, int]:
-    """Raise on the first bad row of ``dataset_id``.
+def validate_stage(con: Any, path: Path, on_duplicate: str = "error", *,
+                   table: str = "flow_rows") -> tuple[int, int]:
+    """Raise on the first bad row of the ``_stage`` view (the new dataset's rows, which the
+    store defines); duplicates to collapse are deleted from ``table`` by ``_rid``.
 
     Returns (duplicate rows removed, keys whose duplicates had different values).
     """
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM {_table(target)} WHERE dataset_id = "
-        + _quote(dataset_id)
-    )
-    try:
-        total, bad_row, unknown_code, repeated = _summary(con)
-        if total == 0:
-            raise InputError("the file holds no data rows", file=str(path))
-        if bad_row:
-            _check_rows(con, path)
-        if unknown_code:
-            _check_codes(con, path)
-        if not repeated:
-            return 0, 0
-        return _duplicates(con, path, dataset_id, on_duplicate, _table(target))
-    finally:
-        con.execute("DROP VIEW IF EXISTS _stage")
-
-
-def _table(target: str) -> str:
-    return "main.flows" if target == "flows" else target
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    total, bad_row, unknown_code, repeated = _summary(con)
+    if total == 0:
+        raise InputError("the file holds no data rows", file=str(path))
+    if bad_row:
+        _check_rows(con, path)
+    if unknown_code:
+        _check_codes(con, path)
+    if not repeated:
+        return 0, 0
+    return _duplicates(con, path, on_duplicate, table)

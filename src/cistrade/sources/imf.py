@@ -48,7 +48,7 @@ from cistrade.reference.countries import registry
 from cistrade.schema import DATA_COLUMNS
 from cistrade.sources import imf_formats as fmt
 from cistrade.sources.base import ReadResult, Skipped, Source, Supports, sniff_text
-from cistrade.validate import format_row_ref
+from cistrade.rowref import format_row_ref
 
 __all__ = ["ImfSource", "INDICATORS", "AREA_CODES", "decide_scale"]
 

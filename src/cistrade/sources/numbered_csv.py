@@ -52,11 +52,15 @@ class NumberedCsv:
         self.name = f"_numbered_csv_{next(_names)}"
         self.error: str | None = None
         self.rows = 0
+        #: columns whose distinct values are collected while the rows stream (:attr:`distinct`)
+        self.track: list[str] = []
+        self.distinct: dict[str, set[Any]] = {}
 
     def register(self, con: Any) -> None:
         """Register the stream on ``con`` under :attr:`name` (a table for one scan)."""
         self.error = None
         self.rows = 0
+        self.distinct = {c: set() for c in self.track}
         con.register(self.name, self._reader())
 
     def finished(self, con: Any) -> bool:
@@ -80,6 +84,7 @@ class NumberedCsv:
 
     def _batches(self, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
         import numpy as np
+        import pyarrow.compute as pc
 
         try:
             reader = pcsv.open_csv(
@@ -100,8 +105,11 @@ class NumberedCsv:
                 self.error = f"columns {reader.schema.names}, expected {list(self.types)}"
                 return
             line = 2  # the header is line 1
+            tracked = [(self.distinct[c], reader.schema.names.index(c)) for c in self.track]
             for batch in reader:
                 n = batch.num_rows
+                for seen, i in tracked:  # a few distinct values per block: cheap
+                    seen.update(pc.unique(batch.column(i)).to_pylist())
                 # from the buffer: pa.array() would import pandas (0.2 s) to check its input
                 numbers = pa.Array.from_buffers(
                     pa.int64(), n, [None, pa.py_buffer(np.arange(line, line + n, dtype=np.int64))])
