@@ -152,9 +152,13 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
-        self._configure()
-        if not read_only:
-            self._create()
+        try:
+            self._configure()
+            if not read_only:
+                self._create()
+        except BaseException:
+            self.con.close()  # a failed upgrade leaves the file as it was, and free
+            raise
         self._ibis = None
 
     def _configure(self) -> None:

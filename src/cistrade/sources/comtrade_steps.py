@@ -12,11 +12,11 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.reference.countries import registry
+from cistrade.rowref import format_row_ref, line_ref_sql
 from cistrade.schema import DATA_COLUMNS
 from cistrade.sources import comtrade_layouts as layouts
 from cistrade.sources.base import Skipped
 from cistrade.sources.comtrade_codes import resolve
-from cistrade.rowref import format_row_ref, line_ref_sql
 
 __all__ = ["CLASSIFICATIONS", "typed_sql", "check_numbers", "check_periods", "skip_rows",
            "map_areas", "deduplicate", "breakdowns", "canonical"]

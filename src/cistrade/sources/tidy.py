@@ -37,10 +37,10 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Freq
+from cistrade.rowref import line_ref_sql, parse_row_ref
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
 from cistrade.sources.numbered_csv import NumberedCsv
 from cistrade.sources.transcode import binary_kind, is_utf8, remove, text_encoding, utf8_copy
-from cistrade.rowref import line_ref_sql, parse_row_ref
 
 __all__ = ["TidySource", "DEFAULTS", "REQUIRED"]
 
