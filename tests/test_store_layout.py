@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import shared
+
 from cistrade.errors import StoreError
 from cistrade.indicators import connect, share
 from cistrade.rowref import format_row_ref, parse_row_ref, row_ref_sql, split_row_ref_sql
