@@ -434,6 +434,10 @@ class Store:
         self._load(result.data, path, dataset_id, number)
         lo, hi = seg_range(number)
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS {_canonical(lo, hi)}")
+        self.con.execute("CREATE OR REPLACE TEMP VIEW _stage_rows AS SELECT rowid AS _rid, * "
+                         f"FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}")
+        self.con.execute("CREATE OR REPLACE TEMP VIEW _stage_segs AS SELECT * FROM segments "
+                         f"WHERE seg BETWEEN {lo} AND {hi}")
         try:
             if result.after_load is not None:
                 result.after_load(self.con, dataset_id)
@@ -442,7 +446,8 @@ class Store:
             fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
                 type(source).vintage_scope, result, dataset_id)
         finally:
-            self.con.execute("DROP VIEW IF EXISTS _stage")
+            for view in ("_stage", "_stage_rows", "_stage_segs"):
+                self.con.execute(f"DROP VIEW IF EXISTS {view}")
         fr.rows = self.con.execute(
             f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
         self._record(source, path, digest, dataset_id, result, fr, meta)

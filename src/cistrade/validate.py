@@ -1,7 +1,8 @@
 """Checks every staged row before it reaches the store, whatever the source.
 
 Runs inside the ingest transaction on the rows just written under the new dataset id (the
-store's ``_stage`` view: the canonical columns and ``_rid``, the row's id in ``flow_rows``);
+store's ``_stage`` view: the canonical columns and ``_rid``, the row's id in ``flow_rows``;
+``_stage_rows`` and ``_stage_segs``: the same rows' ``flow_rows`` and ``segments``);
 the first problem raises :class:`InputError` naming the file and the row (from ``row_ref``),
 so the transaction rolls back and the store is left as it was.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
 from cistrade.rowref import format_row_ref, parse_row_ref
-from cistrade.schema import NATURAL_KEY
+from cistrade.schema import NATURAL_KEY, SEGMENT_FIELDS
 
 __all__ = ["validate_stage", "parse_row_ref", "format_row_ref"]
 
@@ -43,18 +44,62 @@ _CHECKS: list[tuple[str, str]] = [
 
 _ANY_BAD = " OR ".join(f"({cond})" for cond, _ in _CHECKS)
 
+#: the same checks, split by where the fields are stored (:mod:`cistrade.schema`): the
+#: segment fields are checked once per segment, not once per row
+_ROW_BAD = " OR ".join(f"({c})" for c in (
+    "reporter IS NULL OR reporter = ''", "partner IS NULL OR partner = ''",
+    "period_start IS NULL OR period_end IS NULL", "value IS NULL", "NOT isfinite(value)",
+    "value < 0", f"flow IS NULL OR flow NOT IN ({_values(Flow)})",
+    "period_end < period_start", "product IS NULL"))
+_SEG_BAD = " OR ".join(f"({c})" for c in (
+    f"freq IS NULL OR freq NOT IN ({_values(Freq)})",
+    f"valuation IS NULL OR valuation NOT IN ({_values(Valuation)})",
+    f"partner_basis IS NULL OR partner_basis NOT IN ({_values(PartnerBasis)})",
+    "currency IS NULL OR length(currency) <> 3", "product_class IS NULL",
+    "estimated IS NULL OR aggregate IS NULL"))
+#: the natural key's fields kept in the segment
+_SEG_KEY = [k for k in NATURAL_KEY if k in SEGMENT_FIELDS]
+_ROW_KEY = [k for k in NATURAL_KEY if k not in SEGMENT_FIELDS]
+#: above this many segments sharing their key fields, the key is hashed over the joined rows
+_MAX_KEY_CASES = 64
+
+
+def _key_hash(con: Any) -> tuple[str, str]:
+    """(relation, hash SQL) for counting distinct natural keys: over the rows alone, the
+    segment standing for its key fields (segments that share them mapped to one), unless too
+    many share them."""
+    pairs = con.execute(
+        f"""SELECT seg, min(seg) OVER (PARTITION BY {', '.join(_SEG_KEY)}) FROM _stage_segs"""
+    ).fetchall()
+    mapped = [(a, b) for a, b in pairs if a != b]
+    if len(mapped) > _MAX_KEY_CASES:
+        return "_stage", f"hash({', '.join(NATURAL_KEY)})"
+    kseg = ("seg" if not mapped else
+            "CASE seg " + " ".join(f"WHEN {a} THEN {b}" for a, b in mapped) + " ELSE seg END")
+    return "_stage_rows", f"hash({', '.join(_ROW_KEY)}, {kseg})"
+
 
 def _summary(con: Any) -> tuple[int, bool, bool, int]:
-    """One scan for the usual, clean file: (rows, a bad row?, an unknown code?, repeated key
-    hashes). Only what it finds is looked at again, row by row."""
-    key = ", ".join(NATURAL_KEY)
-    codes = "SELECT DISTINCT reporter AS c FROM _stage UNION SELECT DISTINCT partner FROM _stage"
-    return con.execute(
-        f"""SELECT count(*), coalesce(bool_or({_ANY_BAD}), false),
+    """One scan of the rows for the usual, clean file: (rows, a bad row?, an unknown code?,
+    repeated key hashes); the segment fields are checked on the segments. Only what it finds
+    is looked at again, row by row."""
+    codes = ("SELECT DISTINCT reporter AS c FROM _stage_rows "
+             "UNION SELECT DISTINCT partner FROM _stage_rows")
+    bad_segment = con.execute(
+        f"SELECT coalesce(bool_or({_SEG_BAD}), false) FROM _stage_segs").fetchall()[0][0]
+    keyed, key = _key_hash(con)
+    if keyed == "_stage":
+        repeated = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM _stage").fetchall()
+        repeat_sql = str(repeated[0][0])
+    else:
+        repeat_sql = f"count(*) - count(DISTINCT {key})"
+    total, bad_row, unknown, repeats = con.execute(
+        f"""SELECT count(*), coalesce(bool_or({_ROW_BAD}), false),
                    (SELECT count(*) FROM ({codes}) WHERE c NOT IN (SELECT code FROM areas)) > 0,
-                   count(*) - count(DISTINCT hash({key}))
-            FROM _stage"""
+                   {repeat_sql}
+            FROM _stage_rows"""
     ).fetchall()[0]
+    return total, bad_row or bad_segment, unknown, repeats
 
 
 def _check_rows(con: Any, path: Path) -> None:
