@@ -9,9 +9,11 @@ import duckdb
 import pytest
 from conftest import shared
 
+from cistrade import segments
 from cistrade.errors import StoreError
 from cistrade.indicators import connect, share
 from cistrade.rowref import format_row_ref, parse_row_ref, row_ref_sql, split_row_ref_sql
+from cistrade.segments import check_segments
 from cistrade.sources import get_source
 from cistrade.store import Store
 
@@ -72,7 +74,7 @@ def test_baci_rows_share_two_segments(mem_store: Store) -> None:
 def test_clashing_segment_ids_stop_the_ingest(mem_store: Store) -> None:
     mem_store.con.execute("CREATE TEMP TABLE _c AS SELECT * FROM (VALUES (1, 'a'), (1, 'b')) v(seg, x)")
     with pytest.raises(StoreError, match="share the id"):
-        mem_store._check_segments("_c")
+        check_segments(mem_store.con, "_c")
 
 
 def _build(path: Path) -> None:
@@ -137,10 +139,10 @@ def test_a_failed_upgrade_leaves_the_wide_store(tmp_path: Path, monkeypatch: pyt
     _build(narrow)
     _write_wide(narrow, wide)
 
-    def broken(self: Store, source: str, number: str) -> None:
+    def broken(con: object, source: str, number: str = "number") -> None:
         raise StoreError("disk full (for the test)")
 
-    monkeypatch.setattr(Store, "_split_wide", broken)
+    monkeypatch.setattr(segments, "split_wide", broken)
     with pytest.raises(StoreError, match="disk full"):
         Store(wide)
     monkeypatch.undo()

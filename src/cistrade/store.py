@@ -37,21 +37,25 @@ import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
-from cistrade.rowref import split_row_ref_sql
+from cistrade.ingest_batch import _Batch, _Item
 from cistrade.schema import (
     COVERAGE_DDL,
     DATA_COLUMNS,
-    FLOW_ROWS_DDL,
-    FLOWS_VIEW,
     NATURAL_KEY,
     ROW_FIELDS,
-    SCHEMA_VERSION,
-    SEG_BITS,
-    SEGMENT_FIELDS,
-    SEGMENTS_DDL,
     coverage_select,
     seg_range,
     seg_sql,
+)
+from cistrade.segments import (
+    NO_REF,
+    add_segments,
+    canonical,
+    drop_stage_views,
+    next_number,
+    split_wide,
+    stage_views,
+    upgrade,
 )
 from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
 from cistrade.validate import validate_stage
@@ -187,7 +191,7 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
 
     def _create(self) -> None:
-        self._upgrade()
+        upgrade(self.con, self.path)
         self.con.execute(DATASETS_DDL)
         self.con.execute(SUPERSEDED_DDL)
         if not self._has("coverage"):  # a new store, or one written before the table existed
@@ -200,66 +204,6 @@ class Store:
         return bool(self.con.execute(
             f"SELECT count(*) FROM {catalog} WHERE {kind}_name = ? AND schema_name = 'main' "
             "AND NOT temporary", [name]).fetchall()[0][0])
-
-    def _upgrade(self) -> None:
-        """Create the layout, or convert a store of the wide layout (``flows`` a table) in
-        place: its rows split into ``flow_rows`` and ``segments`` (each dataset a number, in
-        the order of the datasets' ids), the same ``flows`` read back, in one transaction."""
-        if self._has("flows", "view"):
-            return
-        wide = self._has("flows")
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.execute(FLOW_ROWS_DDL)
-            self.con.execute(SEGMENTS_DDL)
-            if wide:
-                self._convert_wide()
-            self.con.execute(FLOWS_VIEW)
-            self.con.execute("CREATE OR REPLACE TABLE store_info (key VARCHAR, value VARCHAR)")
-            self.con.execute("INSERT INTO store_info VALUES ('layout', ?)", [str(SCHEMA_VERSION)])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        if wide:
-            self.con.execute("CHECKPOINT")  # give the wide table's space back now
-            log.info("upgraded %s to the segmented layout", self.path)
-
-    def _convert_wide(self) -> None:
-        log.info("upgrading %s: the flows table becomes flow_rows and segments", self.path)
-        self.con.execute("ALTER TABLE flows RENAME TO _flows_wide")
-        self.con.execute(
-            "CREATE TEMP TABLE _numbers AS SELECT dataset_id, row_number() OVER "
-            "(ORDER BY dataset_id) AS number FROM (SELECT DISTINCT dataset_id FROM _flows_wide)")
-        self._split_wide("(SELECT f.*, n.number FROM _flows_wide f JOIN _numbers n USING (dataset_id))",
-                         "number")
-        self.con.execute("DROP TABLE _numbers")
-        self.con.execute("DROP TABLE _flows_wide")
-
-    def _split_wide(self, source: str, number: str) -> None:
-        """Write rows of the canonical columns (``source``: a relation with them and
-        ``number``, the dataset's) into ``segments`` and ``flow_rows``."""
-        head, line, tail = split_row_ref_sql("row_ref")
-        self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _split AS
-                SELECT *, {seg_sql(number)} AS seg FROM (
-                    SELECT * EXCLUDE (row_ref), {head} AS ref_head, {line} AS line,
-                           {tail} AS ref_tail FROM {source})""")
-        fields = ", ".join(("seg", "dataset_id", *SEGMENT_FIELDS, "ref_head", "ref_tail"))
-        self._check_segments(f"(SELECT DISTINCT {fields} FROM _split)")
-        self.con.execute(f"INSERT INTO segments SELECT DISTINCT {fields} FROM _split")
-        self.con.execute(
-            f"INSERT INTO flow_rows SELECT seg, {', '.join(ROW_FIELDS)}, line FROM _split")
-        self.con.execute("DROP TABLE _split")
-
-    def _check_segments(self, relation: str) -> None:
-        """Two different segments with one id (a hash collision in its low bits: about one in
-        10^12 pairs) would mix their rows: stop rather than store them."""
-        clash = self.con.execute(
-            f"SELECT seg FROM {relation} GROUP BY seg HAVING count(*) > 1 LIMIT 1").fetchall()
-        if clash:
-            raise StoreError(f"two segments share the id {clash[0][0]}: this file cannot be "
-                             "stored in this store as it is (please report it)")
 
     def _refresh_areas(self) -> None:
         """The registry's codes as a table (lists bound as parameters: building an Arrow table
@@ -368,7 +312,11 @@ class Store:
     ) -> IngestReport:
         """Ingest (source, path, read) items in one transaction: all of them or none.
 
-        Fetchers pass ``meta`` (``url``, ``notes``, ``virtual`` for results with no file).
+        Files read into memory (every publisher's workbook and small CSV) are written, checked
+        and counted together, in batches (:class:`_Batch`): a few statements for many files;
+        a large file (a reader's SELECT, or a reader with an ``after_load`` step) alone. The
+        vintage rules still apply file by file, in the order given. Fetchers pass ``meta``
+        (``url``, ``notes``, ``virtual`` for results with no file).
         """
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
@@ -376,10 +324,25 @@ class Store:
         notify = progress or (lambda event, info: None)
         self.con.execute("BEGIN TRANSACTION")
         try:
+            batch = _Batch(self, notify)
+            self._number = next_number(self.con)
             for source, path, read in items:
                 notify("file", {"path": str(path)})
-                report.files.append(self._ingest_one(source, path, read, meta or {}))
-                notify("done", {"path": str(path), "report": report.files[-1]})
+                try:
+                    item = self._read_item(source, path, read, meta or {}, batch)
+                except CistradeError:
+                    batch.flush()  # an error in an earlier file is the one to report
+                    raise
+                report.files.append(item.report)
+                if item.result is None:  # unchanged
+                    notify("done", {"path": str(path), "report": item.report})
+                elif batch.takes(item):
+                    batch.add(item)
+                else:
+                    batch.flush()
+                    self._ingest_one(item)
+                    notify("done", {"path": str(path), "report": item.report})
+            batch.flush()
             self._update_coverage([f.dataset_id for f in report.files if f.status == "ingested"])
             self.con.execute("COMMIT")
         except BaseException:
@@ -403,18 +366,21 @@ class Store:
         self.con.execute(f"DELETE FROM coverage {where}")
         self.con.execute(f"INSERT INTO coverage {coverage_select(where)}")
 
-    def _ingest_one(
-        self, source: Source, path: Path, read: Callable[[], ReadResult], meta: dict[str, Any]
-    ) -> FileReport:
+    def _read_item(self, source: Source, path: Path, read: Callable[[], ReadResult],
+                   meta: dict[str, Any], batch: _Batch) -> _Item:
+        """The file read (or found unchanged: the same bytes already stored for its source,
+        or earlier in this call), with its dataset id and number."""
         name = type(source).name
         if not path.exists() and not meta.get("virtual"):
             raise InputError("no such file", file=str(path))
         digest = meta.get("sha256") or sha256_of(path)
-        known = self.con.execute(
+        known = batch.pending.get((name, digest)) or self.con.execute(
             "SELECT dataset_id FROM datasets WHERE source = ? AND sha256 = ?", [name, digest]
-        ).fetchone()
+        ).fetchall()
         if known:
-            return FileReport(str(path), name, known[0], "unchanged")
+            dataset_id = known if isinstance(known, str) else known[0][0]
+            return _Item(source, path, digest, meta, FileReport(str(path), name, dataset_id,
+                                                                "unchanged"))
         try:
             result = read()
         except InputError as exc:
@@ -429,34 +395,30 @@ class Store:
             result.url = result.url or side.get("url")
             result.retrieved_at = result.retrieved_at or side.get("retrieved_at")
         dataset_id = f"{name}-{digest[:12]}"
-        fr = FileReport(str(path), name, dataset_id, "ingested")
-        number = self._next_number()
-        self._load(result.data, path, dataset_id, number)
-        lo, hi = seg_range(number)
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW _stage AS {_canonical(lo, hi)}")
-        self.con.execute("CREATE OR REPLACE TEMP VIEW _stage_rows AS SELECT rowid AS _rid, * "
-                         f"FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}")
-        self.con.execute("CREATE OR REPLACE TEMP VIEW _stage_segs AS SELECT * FROM segments "
-                         f"WHERE seg BETWEEN {lo} AND {hi}")
+        self._number += 1
+        return _Item(source, path, digest, meta, FileReport(str(path), name, dataset_id,
+                                                            "ingested"),
+                     result, self._number - 1)
+
+    def _ingest_one(self, item: _Item) -> None:
+        """A file on its own: written, then checked and its vintage applied."""
+        fr, result = item.report, item.result
+        assert result is not None and fr.dataset_id is not None
+        self._load(result.data, item.path, fr.dataset_id, item.number)
+        lo, hi = seg_range(item.number)
+        stage_views(self.con, lo, hi)
         try:
             if result.after_load is not None:
-                result.after_load(self.con, dataset_id)
+                result.after_load(self.con, fr.dataset_id)
             fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
-                self.con, path, type(source).on_duplicate)
+                self.con, item.path, type(item.source).on_duplicate)
             fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
-                type(source).vintage_scope, result, dataset_id)
+                type(item.source).vintage_scope, result, fr.dataset_id)
         finally:
-            for view in ("_stage", "_stage_rows", "_stage_segs"):
-                self.con.execute(f"DROP VIEW IF EXISTS {view}")
+            drop_stage_views(self.con)
         fr.rows = self.con.execute(
             f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
-        self._record(source, path, digest, dataset_id, result, fr, meta)
-        return fr
-
-    def _next_number(self) -> int:
-        """A number no dataset's segments use yet (segments stay when their rows go)."""
-        return self.con.execute(
-            f"SELECT coalesce(max(seg >> {SEG_BITS}), 0)::BIGINT + 1 FROM segments").fetchall()[0][0]
+        self._record(item)
 
     def _load(
         self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str,
@@ -466,18 +428,24 @@ class Store:
         if isinstance(data, SqlData):
             self._load_sql(data, path, dataset_id, number)
             return
+        self._stage_wide(data, path, dataset_id, number)
+        split_wide(self.con, "_wide")
+        self.con.execute("DROP TABLE _wide")
+
+    def _stage_wide(self, data: pa.Table | pa.RecordBatchReader, path: Path, dataset_id: str,
+                    number: int, *, append: bool = False) -> None:
+        """A reader's rows into the temporary table ``_wide`` of canonical columns."""
         missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
         if missing:
             raise InputError(f"the reader produced no column(s) {missing}", file=str(path))
         self.con.register("_incoming", data)
         try:
-            self.con.execute(f"{_WIDE} FROM _incoming", [dataset_id])
+            self.con.execute(f"{_WIDE_APPEND if append else _WIDE} FROM _incoming",
+                             [dataset_id, number])
         except duckdb.Error as exc:
             raise _duck_error(exc, path) from exc
         finally:
             self.con.unregister("_incoming")
-        self._split_wide(f"(SELECT *, {number} AS number FROM _wide)", "number")
-        self.con.execute("DROP TABLE _wide")
 
     def _load_sql(self, data: SqlData, path: Path, dataset_id: str, number: int) -> None:
         """A reader's SELECT: straight into ``flow_rows`` when it names its segments, else
@@ -485,10 +453,10 @@ class Store:
         narrow = data.segments is not None
         if narrow:
             cols = ", ".join((*ROW_FIELDS, "line"))
-            insert, params = (f"INSERT INTO flow_rows SELECT {seg_sql(str(number), _NO_REF)} AS seg, "
+            insert, params = (f"INSERT INTO flow_rows SELECT {seg_sql(str(number), NO_REF)} AS seg, "
                               f"{cols}"), list(data.params)
         else:
-            insert, params = _WIDE, [dataset_id, *data.params]
+            insert, params = _WIDE, [dataset_id, number, *data.params]
         self._run_select(data, insert, path, params)
         if data.finished is not None and not data.finished(self.con):
             if data.fallback is None:
@@ -499,32 +467,10 @@ class Store:
             self._load_sql(data.fallback, path, dataset_id, number)
             return
         if narrow:
-            self._add_segments(data.segments(self.con), dataset_id, number)
+            add_segments(self.con, data.segments(self.con), dataset_id, number)
         else:
-            self._split_wide(f"(SELECT *, {number} AS number FROM _wide)", "number")
+            split_wide(self.con, "_wide")
             self.con.execute("DROP TABLE _wide")
-
-    def _add_segments(self, candidates: str, dataset_id: str, number: int) -> None:
-        """Record the segments the new rows use, from the reader's candidates."""
-        lo, hi = seg_range(number)
-        fields = ", ".join(f"{f}::{t} AS {f}" for f, t in _SEGMENT_TYPES.items())
-        self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _cands AS
-                SELECT DISTINCT {seg_sql(str(number), _NO_REF)} AS seg, ?::VARCHAR AS dataset_id,
-                       * EXCLUDE (ref_head, ref_tail), '' AS ref_head, '' AS ref_tail
-                FROM (SELECT {fields}, '' AS ref_head, '' AS ref_tail FROM ({candidates}))""",
-            [dataset_id])
-        self._check_segments("_cands")
-        self.con.execute(
-            f"""INSERT INTO segments SELECT * FROM _cands WHERE seg IN (
-                    SELECT DISTINCT seg FROM flow_rows WHERE seg BETWEEN {lo} AND {hi})""")
-        orphans = self.con.execute(
-            f"""SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}
-                AND seg NOT IN (SELECT seg FROM _cands)""").fetchall()[0][0]
-        self.con.execute("DROP TABLE _cands")
-        if orphans:
-            raise StoreError(f"{orphans} row(s) fall in no segment the reader named (a bug "
-                             "in the reader: please report it)")
 
     def _run_select(self, data: SqlData, insert: str, path: Path, params: list[Any]) -> None:
         if data.prepare is not None:
@@ -572,7 +518,7 @@ class Store:
         if per_dataset:
             self.con.execute(
                 f"""DELETE FROM flow_rows WHERE rowid IN (
-                        SELECT o._rid FROM ({_canonical()}) o WHERE o.dataset_id IN ({older})
+                        SELECT o._rid FROM ({canonical()}) o WHERE o.dataset_id IN ({older})
                         AND EXISTS (SELECT 1 FROM _stage n WHERE {on}))""",
                 args,
             )
@@ -582,16 +528,11 @@ class Store:
             )
         return dropped, sum(n for _, n in per_dataset)
 
-    def _record(
-        self,
-        source: Source,
-        path: Path,
-        digest: str,
-        dataset_id: str,
-        result: ReadResult,
-        fr: FileReport,
-        meta: dict[str, Any],
-    ) -> None:
+    def _record(self, item: _Item) -> None:
+        source, path, digest, meta = item.source, item.path, item.digest, item.meta
+        fr, result = item.report, item.result
+        assert result is not None
+        dataset_id = fr.dataset_id
         cls = type(source)
         fr.warnings = list(result.warnings) + result.check_warnings()
         fr.notes = list(result.notes)
@@ -633,31 +574,10 @@ class Store:
         )
 
 
-#: the canonical rows of a reader, before they are split into segments and rows
-_WIDE = f"CREATE OR REPLACE TEMP TABLE _wide AS SELECT ?::VARCHAR AS dataset_id, {', '.join(DATA_COLUMNS)}"
-#: a reader's SELECT on the narrow path gives line numbers alone (row_ref ``row=N``)
-_NO_REF = {"ref_head": "''", "ref_tail": "''"}
-_SEGMENT_TYPES = {"freq": "VARCHAR", "product_class": "VARCHAR", "currency": "VARCHAR",
-                  "valuation": "VARCHAR", "partner_basis": "VARCHAR", "quantity_unit": "VARCHAR",
-                  "estimated": "BOOLEAN", "aggregate": "BOOLEAN"}
-
-
-def _canonical(lo: int | None = None, hi: int | None = None) -> str:
-    """SELECT of the canonical rows with ``_rid`` (the row's id in ``flow_rows``, to delete
-    it by), of the segment ids ``lo``..``hi`` (one dataset) or of every row."""
-    from cistrade.rowref import row_ref_sql
-    from cistrade.schema import FLOW_SCHEMA
-
-    cols = []
-    for f in FLOW_SCHEMA:
-        if f.name == "row_ref":
-            cols.append(f"{row_ref_sql('s.ref_head', 'r.line', 's.ref_tail')} AS row_ref")
-        else:
-            cols.append(f"{'r' if f.name in ROW_FIELDS else 's'}.{f.name}")
-    where = (f" WHERE r.seg BETWEEN {lo} AND {hi} AND s.seg BETWEEN {lo} AND {hi}"
-             if lo is not None else "")
-    return (f"SELECT r.rowid AS _rid, {', '.join(cols)} "
-            f"FROM flow_rows r JOIN segments s ON r.seg = s.seg{where}")
+#: a reader's canonical rows, before they are split into segments and rows
+_WIDE = ("CREATE OR REPLACE TEMP TABLE _wide AS SELECT ?::VARCHAR AS dataset_id, "
+         f"?::BIGINT AS number, {', '.join(DATA_COLUMNS)}")
+_WIDE_APPEND = f"INSERT INTO _wide SELECT ?, ?, {', '.join(DATA_COLUMNS)}"
 
 
 def _sql_text(text: str) -> str:

@@ -15,9 +15,9 @@ from typing import Any
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
 from cistrade.rowref import format_row_ref, parse_row_ref
-from cistrade.schema import NATURAL_KEY, SEGMENT_FIELDS
+from cistrade.schema import NATURAL_KEY, SEG_BITS, SEGMENT_FIELDS
 
-__all__ = ["validate_stage", "parse_row_ref", "format_row_ref"]
+__all__ = ["validate_stage", "run_summaries", "parse_row_ref", "format_row_ref"]
 
 
 def _values(enum: type) -> str:
@@ -100,6 +100,28 @@ def _summary(con: Any) -> tuple[int, bool, bool, int]:
             FROM _stage_rows"""
     ).fetchall()[0]
     return total, bad_row or bad_segment, unknown, repeats
+
+
+def run_summaries(con: Any) -> dict[int, tuple[int, bool]]:
+    """:func:`_summary` for many datasets at once (the ``_run`` views): per dataset number,
+    (rows, whether anything is to be looked at row by row)."""
+    n = f"seg >> {SEG_BITS}"
+    flagged = {r[0] for r in con.execute(
+        f"SELECT DISTINCT {n} FROM _run_segs WHERE {_SEG_BAD}").fetchall()}
+    flagged |= {r[0] for r in con.execute(
+        f"""SELECT DISTINCT n FROM (SELECT {n} AS n, reporter AS c FROM _run_rows
+                                   UNION SELECT {n}, partner FROM _run_rows)
+            WHERE c NOT IN (SELECT code FROM areas)""").fetchall()}
+    # segments of one dataset sharing the key fields count as one in the key
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _kseg AS SELECT seg, min(seg) OVER
+                    (PARTITION BY {n}, {', '.join(_SEG_KEY)}) AS kseg FROM _run_segs""")
+    rows = con.execute(
+        f"""SELECT r.{n} AS n, count(*), coalesce(bool_or({_ROW_BAD}), false),
+                   count(*) - count(DISTINCT hash({', '.join(_ROW_KEY)}, k.kseg))
+            FROM _run_rows r JOIN _kseg k USING (seg) GROUP BY n""").fetchall()
+    con.execute("DROP TABLE _kseg")
+    return {num: (total, bool(bad or repeated or num in flagged))
+            for num, total, bad, repeated in rows}
 
 
 def _check_rows(con: Any, path: Path) -> None:
