@@ -37,11 +37,10 @@ import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
-from cistrade.ingest_batch import _Batch, _Item
+from cistrade.ingest_batch import _Batch, _Item, apply_vintages
 from cistrade.schema import (
     COVERAGE_DDL,
     DATA_COLUMNS,
-    NATURAL_KEY,
     ROW_FIELDS,
     coverage_select,
     seg_range,
@@ -50,7 +49,6 @@ from cistrade.schema import (
 from cistrade.segments import (
     NO_REF,
     add_segments,
-    canonical,
     drop_stage_views,
     next_number,
     split_wide,
@@ -374,12 +372,9 @@ class Store:
         if not path.exists() and not meta.get("virtual"):
             raise InputError("no such file", file=str(path))
         digest = meta.get("sha256") or sha256_of(path)
-        known = batch.pending.get((name, digest)) or self.con.execute(
-            "SELECT dataset_id FROM datasets WHERE source = ? AND sha256 = ?", [name, digest]
-        ).fetchall()
+        known = batch.pending.get((name, digest))
         if known:
-            dataset_id = known if isinstance(known, str) else known[0][0]
-            return _Item(source, path, digest, meta, FileReport(str(path), name, dataset_id,
+            return _Item(source, path, digest, meta, FileReport(str(path), name, known,
                                                                 "unchanged"))
         try:
             result = read()
@@ -396,9 +391,10 @@ class Store:
             result.retrieved_at = result.retrieved_at or side.get("retrieved_at")
         dataset_id = f"{name}-{digest[:12]}"
         self._number += 1
-        return _Item(source, path, digest, meta, FileReport(str(path), name, dataset_id,
-                                                            "ingested"),
-                     result, self._number - 1)
+        item = _Item(source, path, digest, meta, FileReport(str(path), name, dataset_id,
+                                                            "ingested"), result, self._number - 1)
+        batch.taken(item)
+        return item
 
     def _ingest_one(self, item: _Item) -> None:
         """A file on its own: written, then checked and its vintage applied."""
@@ -412,10 +408,9 @@ class Store:
                 result.after_load(self.con, fr.dataset_id)
             fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
                 self.con, item.path, type(item.source).on_duplicate)
-            fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
-                type(item.source).vintage_scope, result, fr.dataset_id)
         finally:
             drop_stage_views(self.con)
+        apply_vintages(self.con, [item])
         fr.rows = self.con.execute(
             f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
         self._record(item)
@@ -481,52 +476,6 @@ class Store:
             if data.finished is not None:
                 data.finished(self.con)  # let go of a registered stream
             raise _duck_error(exc, path) from exc
-
-    def _apply_vintage(self, scope: Sequence[str], result: ReadResult, dataset_id: str
-                       ) -> tuple[int, int]:
-        """Drop new rows (``_stage``) a newer vintage covers; delete older rows the new ones
-        cover."""
-        scope = list(scope) or list(NATURAL_KEY)
-        on = " AND ".join(f"o.{c} = n.{c}" for c in scope)
-        newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
-        older = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage <= ?"
-        args = [result.series, result.vintage]
-        vintages = dict(self.con.execute(
-            "SELECT dataset_id, vintage FROM datasets WHERE series = ?", [result.series]
-        ).fetchall())
-        if not vintages:
-            return 0, 0
-        # one query for both directions: in a series each key is held by one dataset at most
-        # (every ingest keeps it so), so the datasets the new rows meet are either newer (the
-        # new rows covered are dropped) or older (their rows are superseded), never both for
-        # one key
-        met = self.con.execute(
-            f"""SELECT o.dataset_id, count(*) FROM flows o
-                WHERE o.dataset_id IN (SELECT dataset_id FROM datasets WHERE series = ?)
-                  AND EXISTS (SELECT 1 FROM _stage n WHERE {on})
-                GROUP BY o.dataset_id""",
-            [result.series],
-        ).fetchall()
-        dropped = 0
-        if any(vintages[d] > result.vintage for d, _ in met):  # files ingested out of order
-            dropped = self.con.execute(
-                f"""DELETE FROM flow_rows WHERE rowid IN (SELECT n._rid FROM _stage n WHERE EXISTS (
-                        SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on}))""",
-                args,
-            ).fetchall()[0][0]
-        per_dataset = [(d, n) for d, n in met if vintages[d] <= result.vintage]
-        if per_dataset:
-            self.con.execute(
-                f"""DELETE FROM flow_rows WHERE rowid IN (
-                        SELECT o._rid FROM ({canonical()}) o WHERE o.dataset_id IN ({older})
-                        AND EXISTS (SELECT 1 FROM _stage n WHERE {on}))""",
-                args,
-            )
-            self.con.executemany(
-                "INSERT INTO superseded VALUES (?, ?, ?)",
-                [[old, dataset_id, n] for old, n in per_dataset],
-            )
-        return dropped, sum(n for _, n in per_dataset)
 
     def _record(self, item: _Item) -> None:
         source, path, digest, meta = item.source, item.path, item.digest, item.meta
