@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
-from cistrade.schema import DATA_COLUMNS, seg_range
+from cistrade.schema import DATA_COLUMNS, FLOW_SCHEMA, seg_range
 from cistrade.segments import drop_stage_views, split_wide, stage_views
 from cistrade.validate import run_summaries, validate_stage
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from cistrade.store import FileReport, Store
 
 __all__: list[str] = []
+
+#: the canonical columns a reader gives, every one nullable (the checks name what is missing)
+_CANONICAL = pa.schema([f.with_nullable(True) for f in FLOW_SCHEMA if f.name != "dataset_id"])
 
 
 @dataclass
@@ -87,8 +90,10 @@ class _Batch:
         if not items:
             return
         con = self.store.con
-        for start in range(0, len(items), self.PER_STATEMENT):
-            self._stage(items[start:start + self.PER_STATEMENT], append=start > 0)
+        self._check_columns(items)
+        if not self._stage_arrow(items):
+            for start in range(0, len(items), self.PER_STATEMENT):
+                self._stage(items[start:start + self.PER_STATEMENT], append=start > 0)
         split_wide(con, "_wide")
         con.execute("DROP TABLE _wide")
         stage_views(con, seg_range(items[0].number)[0], seg_range(items[-1].number)[1], "_run")
@@ -109,8 +114,48 @@ class _Batch:
         apply_vintages(con, items)
         for item in items:
             item.report.rows -= item.report.dropped_rows
-            self.store._record(item)
+        self.store._record(items)
+        for item in items:
             self.notify("done", {"path": str(item.path), "report": item.report})
+
+    @staticmethod
+    def _check_columns(items: list[_Item]) -> None:
+        for item in items:
+            assert item.result is not None
+            missing = [c for c in DATA_COLUMNS if c not in item.result.data.schema.names]
+            if missing:
+                from cistrade.errors import InputError
+
+                raise InputError(f"the reader produced no column(s) {missing}", file=str(item.path))
+
+    def _stage_arrow(self, items: list[_Item]) -> bool:
+        """The files' rows into ``_wide`` as one Arrow table (False when some table's types
+        do not cast to the canonical ones: then DuckDB casts, file by file if it must)."""
+        import numpy as np
+
+        tables = []
+        try:
+            for item in items:
+                assert item.result is not None
+                table = item.result.data.select(DATA_COLUMNS).cast(_CANONICAL)
+                n = table.num_rows
+                # from the buffer: pa.array() would import pandas to check its input
+                numbers = pa.Array.from_buffers(
+                    pa.int64(), n, [None, pa.py_buffer(np.full(n, item.number, dtype=np.int64))])
+                tables.append(table.append_column("number", numbers))
+            big = pa.concat_tables(tables)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            return False
+        con, first = self.store.con, items[0].number
+        con.register("_incoming", big)
+        try:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE _wide AS
+                    SELECT ($1)[number - {first} + 1] AS dataset_id, * FROM _incoming""",
+                [[i.report.dataset_id for i in items]])
+        finally:
+            con.unregister("_incoming")
+        return True
 
     def _stage(self, items: list[_Item], *, append: bool) -> None:
         """The files' rows into ``_wide`` (one statement; file by file when DuckDB refuses
@@ -121,11 +166,6 @@ class _Batch:
         for k, item in enumerate(items):
             assert item.result is not None
             data = item.result.data
-            missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
-            if missing:
-                from cistrade.errors import InputError
-
-                raise InputError(f"the reader produced no column(s) {missing}", file=str(item.path))
             name = f"_incoming_{k}"
             con.register(name, data)
             names.append(name)

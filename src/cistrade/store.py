@@ -413,7 +413,7 @@ class Store:
         apply_vintages(self.con, [item])
         fr.rows = self.con.execute(
             f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
-        self._record(item)
+        self._record([item])
 
     def _load(
         self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str,
@@ -477,7 +477,18 @@ class Store:
                 data.finished(self.con)  # let go of a registered stream
             raise _duck_error(exc, path) from exc
 
-    def _record(self, item: _Item) -> None:
+    def _record(self, items: Sequence[_Item]) -> None:
+        """The datasets' rows (one statement for all of them)."""
+        rows = [self._dataset_row(item) for item in items]
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        self.con.execute(
+            "INSERT INTO datasets SELECT " + ", ".join(
+                f"unnest(${i + 1})" for i in range(len(columns))),
+            [list(c) for c in columns])
+
+    def _dataset_row(self, item: _Item) -> list[Any]:
         source, path, digest, meta = item.source, item.path, item.digest, item.meta
         fr, result = item.report, item.result
         assert result is not None
@@ -500,27 +511,24 @@ class Store:
             **meta.get("notes", {}),
         }
         size = path.stat().st_size if path.exists() else None
-        self.con.execute(
-            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                dataset_id,
-                cls.name,
-                result.series,
-                result.vintage,
-                result.title or cls.title,
-                meta.get("file_name", path.name),
-                str(path.resolve()) if path.exists() else str(path),
-                digest,
-                size,
-                datetime.now(UTC).replace(tzinfo=None),
-                result.retrieved_at,
-                result.url or meta.get("url") or cls.url,
-                result.licence or cls.licence,
-                result.synthetic,
-                fr.rows,
-                json.dumps(notes, ensure_ascii=False, default=str),
-            ],
-        )
+        return [
+            dataset_id,
+            cls.name,
+            result.series,
+            result.vintage,
+            result.title or cls.title,
+            meta.get("file_name", path.name),
+            str(path.resolve()) if path.exists() else str(path),
+            digest,
+            size,
+            datetime.now(UTC).replace(tzinfo=None),
+            result.retrieved_at,
+            result.url or meta.get("url") or cls.url,
+            result.licence or cls.licence,
+            result.synthetic,
+            fr.rows,
+            json.dumps(notes, ensure_ascii=False, default=str),
+        ]
 
 
 #: a reader's canonical rows, before they are split into segments and rows
