@@ -11,9 +11,10 @@ Tables
   ``coverage``  the flows grouped by reporter, dataset, flow, period, basis … (what the store
                 covers; indicators choose their rows from it), kept by every ingest
   ``store_info`` the layout version (:data:`cistrade.schema.SCHEMA_VERSION`)
+  ``agenda_*``  the cooperation agenda register and its files (:mod:`cistrade.agenda.tables`)
 
 A store written by an earlier release (one wide ``flows`` table) reads as it is; opening it
-for writing upgrades it in place, in one transaction (:meth:`Store._upgrade`).
+for writing upgrades it in place, in one transaction (:func:`cistrade.segments.upgrade`).
 
 Ingest (:meth:`Store.ingest`) is all or nothing: every file of one call is staged, checked
 and written in one transaction, so a file that fails half-way leaves the store exactly as
@@ -196,6 +197,9 @@ class Store:
             self.con.execute(COVERAGE_DDL)
             self.con.execute(f"INSERT INTO coverage {coverage_select()}")
         self._refresh_areas()
+        from cistrade.agenda.tables import create_tables  # the agenda register's own tables
+
+        create_tables(self.con)
 
     def _has(self, name: str, kind: str = "table") -> bool:
         catalog = "duckdb_tables()" if kind == "table" else "duckdb_views()"
