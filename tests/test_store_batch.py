@@ -7,8 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
-
 from conftest import shared
+
 from cistrade.errors import InputError
 from cistrade.sources import get_source
 from cistrade.store import Store
