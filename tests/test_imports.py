@@ -112,7 +112,7 @@ LAYERS = [
     {"cistrade.reference"},
     {"cistrade.sources", "cistrade.validate", "cistrade.rates", "cistrade.fetch",
      "cistrade.synthetic", "cistrade.synthetic_baci"},
-    {"cistrade.store", "cistrade.agenda.areas", "cistrade.agenda.register",
+    {"cistrade.store", "cistrade.segments", "cistrade.ingest_batch", "cistrade.agenda.areas", "cistrade.agenda.register",
      "cistrade.agenda.tables"},
     {"cistrade.indicators", "cistrade.agenda"},
     {"cistrade.claims"},
