@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -269,18 +268,6 @@ def test_the_registry_refuses_mutation():
     with pytest.raises(AttributeError, match="aliases.tsv"):
         registry()._names = {}  # noqa: SLF001
     assert not hasattr(registry(), "add_aliases")
-
-
-def test_load_is_fast():
-    text = (REFERENCE / "countries.tsv").read_text(encoding="utf-8")
-    best = min(_timed(lambda: Registry.from_text(text)) for _ in range(3))
-    assert best < 0.1
-
-
-def _timed(fn) -> float:  # noqa: ANN001
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 # -- publishers' files in ../shared ------------------------------------------------------------
