@@ -212,3 +212,26 @@ def test_real_extract_cis_matrix_names_every_member(extract_db: Path) -> None:
     status = {m["member"]: m["status"] for m in doc["members"]}
     assert set(status) == set(CIS) and "exports" not in status.values()
     assert any("no export rows of their own in the baci HS22 table" in n for n in doc["notes"])
+
+
+def _values(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The inline data of a layered Vega-Lite spec (its first layer's, or the top level's)."""
+    data = spec.get("data") or spec["layer"][0].get("data")
+    if "values" in data:
+        return data["values"]
+    return next(iter(spec["datasets"].values()))
+
+
+def test_dashboard_charts(api: Any) -> None:
+    bars = get(api, "/api/v1/charts/rca", reporter="KAZ", period="2023", top=8)
+    assert bars.status_code == 200, bars.text
+    values = [v for v in _values(bars.json()) if "rca" in v]
+    assert len(values) == 8 and all(v["label"].startswith(v["product"]) for v in values)
+    assert all("SYNTHETIC product" in v["name"] for v in values)  # from the nomenclature file
+    heat = get(api, "/api/v1/charts/complementarity", period="2023", bloc="CIS", level="HS4")
+    assert heat.status_code == 200, heat.text
+    spec = heat.json()
+    cells = [v for v in _values(spec) if "index" in v]
+    assert cells and all(0 <= c["index"] <= 100 for c in cells)
+    assert CIS == spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert_error(get(api, "/api/v1/charts/rca", period="2023"), 400, "InputError")
