@@ -96,6 +96,16 @@ def bloc_line(doc: dict[str, Any], *, width: Any = "container", height: int = 22
     return _config(chart).to_dict()
 
 
+def _heat(base: Any, color: Any, tooltip: list[Any], dark: str) -> Any:
+    """Coloured cells with their ``label`` written in them (white where ``dark`` holds)."""
+    import altair as alt
+
+    cells = base.mark_rect().encode(color=color, tooltip=tooltip)
+    text = base.mark_text(fontSize=10).encode(
+        text="label:N", color=alt.condition(dark, alt.value("white"), alt.value("#111827")))
+    return cells + text
+
+
 def matrix_heatmap(doc: dict[str, Any], *, width: Any = None, height: int | None = None,
                    titled: bool = True) -> dict[str, Any]:
     """Reporter × partner heatmap of each member partner's share of the reporter's trade
@@ -112,16 +122,13 @@ def matrix_heatmap(doc: dict[str, Any], *, width: Any = None, height: int | None
     base = alt.Chart(alt.Data(values=data)).encode(
         x=alt.X("partner:N", title="partner", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("reporter:N", title="reporter"))
-    cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="share", scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(format="%")),
-        tooltip=[alt.Tooltip("reporter:N"), alt.Tooltip("partner:N"),
-                 alt.Tooltip("share:Q", format=".2%"),
-                 alt.Tooltip("value_m:Q", title="value, millions", format=",.1f")])
-    text = base.mark_text(fontSize=10).encode(
-        text="label:N",
-        color=alt.condition("datum.share > 0.2", alt.value("white"), alt.value("#111827")))
-    chart = (cells + text).properties(width=width or alt.Step(34),
+    cells = _heat(base, alt.Color("share:Q", title="share", scale=alt.Scale(scheme="blues"),
+                                  legend=alt.Legend(format="%")),
+                  [alt.Tooltip("reporter:N"), alt.Tooltip("partner:N"),
+                   alt.Tooltip("share:Q", format=".2%"),
+                   alt.Tooltip("value_m:Q", title="value, millions", format=",.1f")],
+                  "datum.share > 0.2")
+    chart = cells.properties(width=width or alt.Step(34),
                                       height=height or max(60, 36 * len(reporters)))
     if titled:
         chart = chart.properties(title=alt.Title(
@@ -187,15 +194,12 @@ def complementarity_heatmap(doc: dict[str, Any], *, width: Any = None,
         x=alt.X("importer:N", title="importer", sort=members, scale=alt.Scale(domain=members),
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("exporter:N", title="exporter", sort=members, scale=alt.Scale(domain=members)))
-    cells = base.mark_rect().encode(
-        color=alt.Color("index:Q", title="index", scale=alt.Scale(scheme="greens",
-                                                                  domain=[0, 100])),
-        tooltip=[alt.Tooltip("exporter:N"), alt.Tooltip("importer:N"),
-                 alt.Tooltip("index:Q", format=".1f"), alt.Tooltip("products:Q")])
-    text = base.mark_text(fontSize=10).encode(
-        text="label:N",
-        color=alt.condition("datum.index > 50", alt.value("white"), alt.value("#111827")))
-    chart = (cells + text).properties(width=width or alt.Step(30),
+    cells = _heat(base, alt.Color("index:Q", title="index",
+                                  scale=alt.Scale(scheme="greens", domain=[0, 100])),
+                  [alt.Tooltip("exporter:N"), alt.Tooltip("importer:N"),
+                   alt.Tooltip("index:Q", format=".1f"), alt.Tooltip("products:Q")],
+                  "datum.index > 50")
+    chart = cells.properties(width=width or alt.Step(30),
                                       height=height or max(60, 30 * len(members)))
     if titled:
         chart = chart.properties(title=alt.Title(

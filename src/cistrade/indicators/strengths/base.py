@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cistrade.model import PeriodRange
 
 __all__ = ["World", "answered", "finish", "names_of", "side_of", "side_note", "members",
-           "MemberStatus", "LEVEL", "PRODUCT_CLASS", "STRENGTHS_SOURCE", "Level"]
+           "MemberStatus", "EXPORTER", "LEVEL", "PRODUCT_CLASS", "STRENGTHS_SOURCE", "Level"]
 
 # -- the parameters the strengths indicators share --------------------------------------------
 
@@ -52,6 +52,8 @@ LEVEL = Param("level", Level, Level.HS6, help="Product level: HS2, HS4 or HS6 (H
 PRODUCT_CLASS = Param("product_class", str | None, None, help="Use this product classification "
                       "only (HS22, HS17 …); default: the newest HS revision covering the period.",
                       bounds={"max_length": 16})
+EXPORTER = Param("exporter", str, help="The exporting country or bloc.", short="-x",
+                 bounds={"min_length": 1, "max_length": 80})
 STRENGTHS_SOURCE = Param("source", str | None, None, help="Use this product-level source only "
                          "(baci, comtrade, tidy …); default: the documented preference.",
                          bounds={"max_length": 40})

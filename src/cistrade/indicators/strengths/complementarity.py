@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cistrade.indicators.args import period_range
 from cistrade.indicators.spec import PERIOD, TOP, Indicator, Param
 from cistrade.indicators.strengths.base import (
+    EXPORTER,
     LEVEL,
     PRODUCT_CLASS,
     STRENGTHS_SOURCE,
@@ -83,8 +84,7 @@ SPEC = Indicator(
     help="Trade complementarity (Michaely): how well an exporter's exports fit an importer's\n"
          "imports (either may be a bloc; the importer WLD is the world), and the products\n"
          "contributing most.",
-    params=(Param("exporter", str, help="The exporting country or bloc.", short="-x",
-                  bounds={"min_length": 1, "max_length": 80}),
+    params=(EXPORTER,
             Param("importer", str, help="The importing country or bloc; WLD for the world.",
                   short="-m", bounds={"min_length": 1, "max_length": 80}),
             PERIOD, LEVEL,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cistrade.indicators.args import period_range
 from cistrade.indicators.spec import PERIOD, TOP, Indicator, Param
 from cistrade.indicators.strengths.base import (
+    EXPORTER,
     LEVEL,
     PRODUCT_CLASS,
     STRENGTHS_SOURCE,
@@ -66,8 +67,7 @@ SPEC = Indicator(
     summary="Export similarity (Finger–Kreinin) of two exporters",
     help="Export similarity (Finger–Kreinin) of two exporters, in one market or the world:\n"
          "how much they compete in the same products.",
-    params=(Param("exporter", str, help="One exporting country or bloc.", short="-x",
-                  bounds={"min_length": 1, "max_length": 80}),
+    params=(replace(EXPORTER, help="One exporting country or bloc."),
             Param("other", str, help="The other exporting country or bloc.", short="-o",
                   bounds={"min_length": 1, "max_length": 80}),
             PERIOD,
