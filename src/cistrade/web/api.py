@@ -29,6 +29,9 @@ from cistrade.indicators.registry import INDICATORS
 from cistrade.indicators.series import bloc_series, mutual_matrix
 from cistrade.indicators.share import share
 from cistrade.indicators.spec import MAX_TOP, REPORTER, Indicator, Param
+from cistrade.indicators.strengths.base import LEVEL, Level
+from cistrade.indicators.strengths.matrix import complementarity_matrix
+from cistrade.indicators.strengths.profile import strengths
 from cistrade.reference.blocs import bloc as get_bloc
 from cistrade.reference.blocs import blocs as all_blocs
 from cistrade.reference.countries import registry
@@ -261,22 +264,37 @@ async def check(request: Request, body: CheckRequest) -> Response:
                     media_type="application/json")
 
 
-@router.get("/charts/{kind}", summary="A dashboard chart as a Vega-Lite spec (data inline)")
-async def chart(request: Request, kind: Literal["share", "bloc-share", "matrix"], period: PeriodQ,
-          reporter: Annotated[str | None, Query(max_length=80)] = None,
-          bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
-          top: Annotated[int, Query(ge=1, le=40)] = 15) -> Response:
+ChartKind = Literal["share", "bloc-share", "matrix", "rca", "complementarity"]
+#: the charts drawn for a bloc (no reporter needed)
+_BLOC_CHARTS = ("matrix", "complementarity")
+
+
+def _chart(kind: str, eng: Any, reporter: Any, period: str, bloc: str, flow: str, top: int,
+           level: Level) -> dict[str, Any]:
     from cistrade.report import charts  # Altair: loaded with the first chart
 
-    if kind != "matrix" and not reporter:
+    if kind == "share":
+        return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
+                                 titled=False)
+    if kind == "bloc-share":
+        return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
+    if kind == "rca":
+        doc = strengths(eng, reporter, period, level=level.value, top=top).to_dict()
+        return charts.rca_bars(doc, top=top, titled=False)
+    if kind == "complementarity":
+        doc = complementarity_matrix(eng, period, bloc=bloc, level=level.value).to_dict()
+        return charts.complementarity_heatmap(doc, titled=False)
+    return charts.matrix_heatmap(mutual_matrix(eng, bloc, period, flow), titled=False)
+
+
+@router.get("/charts/{kind}", summary="A dashboard chart as a Vega-Lite spec (data inline)")
+async def chart(request: Request, kind: ChartKind, period: PeriodQ,
+          reporter: Annotated[str | None, Query(max_length=80)] = None,
+          bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
+          top: Annotated[int, Query(ge=1, le=40)] = 15,
+          level: Annotated[Level, Query(description=LEVEL.help)] = Level.HS6) -> Response:
+    if kind not in _BLOC_CHARTS and not reporter:
         raise InputError(f"the {kind} chart needs a reporter")
-
-    def compute(eng: Any) -> dict[str, Any]:
-        if kind == "share":
-            return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
-                                     titled=False)
-        if kind == "bloc-share":
-            return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
-        return charts.matrix_heatmap(mutual_matrix(eng, bloc, period, flow), titled=False)
-
-    return await _answer(request, ("chart", kind, reporter, bloc, period, flow, top), compute)
+    key = ("chart", kind, reporter, bloc, period, flow, top, level.value)
+    return await _answer(request, key, lambda eng: _chart(kind, eng, reporter, period, bloc,
+                                                          flow, top, level))
