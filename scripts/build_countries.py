@@ -89,6 +89,52 @@ OTHER_AREAS = [
      530, None, "2010-10-09", None),
     ("XNK", "historical", "Nagorno-Karabakh", "Нагорный Карабах", None, None, None, None,
      "2023-12-31", None),
+    # Areas of Comtrade's and BACI's reference tables (partnerAreas, Reporters.json, BACI's
+    # country_codes_V*.csv) that are no current country: former reporting areas (territory
+    # different from any area of today, until the year Comtrade gives) and small territories
+    # Comtrade keeps apart. ISO 3166-3 codes where ISO had one, else user-assigned X codes.
+    ("XBL", "historical", "Belgium-Luxembourg (...1998)", "Бельгия-Люксембург (до 1998 г.)", None,
+     None, 58, None, "1998-12-31", None),
+    ("XSD", "historical", "Sudan (...2011)", "Судан (до 2011 г.)", None, None, 736, None,
+     "2011-12-31", None),
+    ("XET", "historical", "Ethiopia (...1992)", "Эфиопия (до 1992 г.)", None, None, 230, None,
+     "1992-12-31", None),
+    ("XPK", "historical", "East and West Pakistan (...1971)", "Восточный и Западный Пакистан",
+     None, None, 588, None, "1971-12-31", None),
+    ("XZA", "historical", "Southern African Customs Union (...1999)",
+     "Южноафриканский таможенный союз (до 1999 г.)", None, None, 711, None, "1999-12-31", None),
+    ("VDR", "historical", "Dem. Rep. of Vietnam (...1974)", "ДРВ (до 1974 г.)", None, None, 866,
+     None, "1974-12-31", None),
+    ("YMD", "historical", "Dem. Yemen (...1990)", "НДРЙ (до 1990 г.)", None, None, 720, None,
+     "1990-12-31", None),
+    ("PCI", "historical", "Pacific Islands (Trust Territory, ...1991)",
+     "Подопечная территория Тихоокеанские острова", None, None, 582, "1964-01-01", "1991-12-31",
+     None),
+    ("PCZ", "historical", "Panama Canal Zone (...1977)", "Зона Панамского канала", None, None, 592,
+     None, "1977-12-31", None),
+    ("XPM", "historical", "Peninsula Malaysia (...1963)", "Малайя (до 1963 г.)", None, None, 459,
+     None, "1963-12-31", None),
+    ("XRN", "historical", "Rhodesia and Nyasaland (...1964)", "Федерация Родезии и Ньясаленда",
+     None, None, 717, None, "1964-12-31", None),
+    ("XSH", "historical", "Sabah (...1963)", "Сабах (до 1963 г.)", None, None, 461, None,
+     "1963-12-31", None),
+    ("XSW", "historical", "Sarawak (...1963)", "Саравак (до 1963 г.)", None, None, 457, None,
+     "1963-12-31", None),
+    ("XTK", "historical", "Tanganyika (...1964)", "Танганьика", None, None, 835, None,
+     "1964-12-31", None),
+    ("XZP", "historical", "Zanzibar and Pemba (...1964)", "Занзибар и Пемба", None, None, 836, None,
+     "1964-12-31", None),
+    ("XRI", "historical", "Ryukyu Islands (...1972)", "Острова Рюкю (до 1972 г.)", None, None, 647,
+     None, "1972-12-31", None),
+    ("XSM", "historical", "Sikkim (...1974)", "Сикким (до 1974 г.)", None, None, 698, None,
+     "1974-12-31", None),
+    ("PUS", "country", "US Miscellaneous Pacific Islands", "Прочие тихоокеанские острова США", None,
+     None, 849, None, None, None),
+    ("MID", "country", "Midway Islands", "Острова Мидуэй", None, None, 488, None, None, None),
+    ("WAK", "country", "Wake Island", "Остров Уэйк", None, None, 872, None, None, None),
+    ("ATB", "country", "British Antarctic Territory", "Британская антарктическая территория", None,
+     None, 80, None, None, None),
+    ("NTZ", "country", "Neutral Zone", "Нейтральная зона", None, None, 536, None, None, None),
     ("WLD", "world", "World", "Мир", None, 1, 0, None, None, None),
     ("XNS", "pseudo", "Areas not elsewhere specified", "Страны, не указанные", None, None, 899,
      None, None, None),
@@ -116,6 +162,7 @@ OTHER_AREAS = [
     ("G:EA", "group", "Euro area", "Еврозона", None, None, None, None, None, "EA"),
     ("G:EA20", "group", "Euro area - 20 countries (from 2023)", "Еврозона-20", None, None, None,
      None, None, "EA20"),
+    ("G:ASEAN", "group", "ASEAN", "АСЕАН", None, None, 975, None, None, None),
     ("G:EUROPE", "group", "Europe", "Европа", None, None, None, None, None, None),
     ("G:ASIA", "group", "Asia", "Азия", None, None, None, None, None, None),
     ("G:AFRICA", "group", "Africa", "Африка", None, None, None, None, None, None),
@@ -267,11 +314,13 @@ def assemble() -> dict[str, dict]:
 
 
 def to_area(a: dict) -> Area:
-    seen = {normalise(a["name_en"]), normalise(a["name_ru"])}
+    # spellings that differ only in marks ("Kosovo*", "Czech Rep.") are all kept: a query's
+    # marks must be among its area's spellings' (Registry._check_marks)
+    seen = {a["name_en"].casefold(), a["name_ru"].casefold()}
     aliases = []
     for alias in a["aliases"]:
-        key = normalise(alias)
-        if key and key not in seen:
+        key = alias.casefold().strip()
+        if normalise(alias) and key not in seen:
             seen.add(key)
             aliases.append(alias)
     return Area(

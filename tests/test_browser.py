@@ -46,6 +46,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     reason = _browser_missing()
+    if reason and os.environ.get("CI"):  # CI must run the browser test, never skip it
+        pytest.fail(f"CI is set and the browser test cannot run: {reason}", pytrace=False)
     if reason:
         pytest.skip(reason)
     from cistrade.sources import detect

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from cistrade.cli import app
@@ -90,9 +91,27 @@ def test_countries_lookup_and_search():
     result = runner.invoke(app, ["countries", "Киргизия", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["rows"][0]["code"] == "KGZ"
-    fuzzy = runner.invoke(app, ["countries", "Kazakstan", "--format", "json"])
+    typo = runner.invoke(app, ["countries", "Kazakstan", "--format", "json"])
+    assert typo.exit_code == 1 and "unknown country 'Kazakstan'; did you mean Kazakhstan?" in typo.stderr
+    fuzzy = runner.invoke(app, ["countries", "Kazakstan", "--search", "--format", "json"])
     assert fuzzy.exit_code == 0
-    assert "KAZ" in [r["code"] for r in json.loads(fuzzy.stdout)["rows"]]
+    rows = json.loads(fuzzy.stdout)["rows"]
+    assert rows[0]["code"] == "KAZ" and rows[0]["score"] >= 90
+    assert all(0 <= r["score"] <= 100 for r in rows)
+
+
+@pytest.mark.parametrize("name", ["Atlantis", "Narnia", "Xyzzy"])
+def test_an_unknown_country_fails_without_unrelated_matches(name: str):
+    """#12: `countries Atlantis` listed ten unrelated countries and exited 0."""
+    result = runner.invoke(app, ["countries", name])
+    assert result.exit_code == 1, result.output
+    assert f"unknown country {name!r}; no country's name is close to it" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_name_with_characters_no_name_has_is_unknown():
+    result = runner.invoke(app, ["countries", "Россия'; --"])
+    assert result.exit_code == 1 and "characters no name of Russia has: ';'" in result.stderr
 
 
 def test_blocs_on_a_date():

@@ -187,9 +187,23 @@ def test_case_and_spacing_do_not_matter(area: Area, pick: int, upper: bool, gap:
 def test_unknown_country_suggests(typo: str, meant: str):
     with pytest.raises(UnknownCountry) as info:
         lookup(typo)
-    assert info.value.suggestions[0] == meant
-    assert 3 <= len(info.value.suggestions) <= 5
+    # only names close to the typo: not the five nearest whatever their distance (#12)
+    assert info.value.suggestions == [meant]
     assert info.value.to_dict()["detail"]["name"] == typo
+
+
+@pytest.mark.parametrize("name", ["Atlantis", "Narnia", "Wakanda", "Zubrowka"])
+def test_unknown_country_far_from_every_name_has_no_suggestions(name: str):
+    with pytest.raises(UnknownCountry) as info:
+        lookup(name)
+    assert info.value.suggestions == []
+    assert "no country's name is close to it" in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["Россия'; --", "Kazakhstan;", "Armenia !", "Китай$", "<Belarus>"])
+def test_a_query_with_marks_no_spelling_has_is_no_country(text: str):
+    with pytest.raises(UnknownCountry, match="characters no name of"):
+        lookup(text)
 
 
 def test_bad_queries():
@@ -205,9 +219,10 @@ def test_bad_queries():
 
 def test_search():
     reg = registry()
-    assert reg.search("kyrg")[0].code == "KGZ"
-    assert reg.search("Киргизия")[0].code == "KGZ"
-    assert len(reg.search("island", limit=4)) == 4
+    assert reg.search("kyrg")[0][0].code == "KGZ"
+    assert reg.search("Киргизия")[0] == (reg.get("KGZ"), 100.0)
+    hits = reg.search("island", limit=4)
+    assert len(hits) == 4 and all(50 <= score <= 100 for _a, score in hits)
     assert reg.get("g:cis").code == "G:CIS"
 
 
@@ -244,7 +259,7 @@ def test_add_aliases():
     reg.add_aliases("KGZ", ["Кыргызская Респ.", "Kyrgyzstan"])
     assert reg.lookup("кыргызская респ").code == "KGZ"
     assert reg.get("KGZ").aliases[-1] == "Кыргызская Респ."
-    assert reg.search("Кыргызская Респ")[0].code == "KGZ"
+    assert reg.search("Кыргызская Респ")[0][0].code == "KGZ"
     with pytest.raises(InputError):
         reg.add_aliases("KAZ", ["Kyrgyz Republic"])
     with pytest.raises(UnknownCountry):

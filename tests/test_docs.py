@@ -38,5 +38,14 @@ def test_readme_opens_with_the_two_setup_commands():
     blocks = re.findall(r"```bash\n(.*?)```", README, flags=re.S)
     assert blocks[0].strip() == "pip install -e . && cistrade demo"
     assert blocks[1].strip() == "pip install -e '.[test]' && python -m pytest"
+
+
+
+def test_ci_runs_the_readme_test_command_in_a_fresh_virtualenv():
+    """.ci/run reads the README's second block and evaluates it, after creating and activating
+    a new virtualenv (so nothing installed by hand can hide a missing declaration)."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert blocks[1].strip().replace("pip install", "python -m pip install -q") in ci
+    assert 'python3 -m venv "$venv"' in ci and 'source "$venv/bin/activate"' in ci
+    assert "blocks[1].strip()" in ci and 'eval "$test_command"' in ci
+    assert ci.index("-m venv") < ci.index("activate") < ci.index('eval "$test_command"')
+    assert 'export CI="${CI:-1}"' in ci

@@ -9,6 +9,7 @@
     │   └── MixedUnits                  values in different currencies or units would be added
     ├── NoData                          nothing stored for a query; says what *is* available
     ├── SourceUnavailable               a publisher's API failed (URL and status, never the key)
+    ├── MissingDependency               a part of cistrade cannot load; names the package to install
     └── StoreError                      the store cannot be opened or written
 
 Library exceptions are translated at the boundary (``raise SourceUnavailable(...) from exc``).
@@ -28,6 +29,7 @@ __all__ = [
     "MixedUnits",
     "NoData",
     "SourceUnavailable",
+    "MissingDependency",
     "StoreError",
 ]
 
@@ -100,16 +102,27 @@ class InputError(CistradeError, ValueError):
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+def _cut(text: str, limit: int = 80) -> str:
+    """A user's text as an error message quotes it: at most ``limit`` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 class UnknownCountry(InputError):
     """A country name or code the registry does not know."""
 
     status_code = 404
 
-    def __init__(self, name: str, suggestions: Sequence[str] = (), **where: Any) -> None:
+    def __init__(self, name: str, suggestions: Sequence[str] = (), *, reason: str = "",
+                 **where: Any) -> None:
         self.name = name
         self.suggestions = list(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown country {name!r}{hint}", **where)
+        if reason:
+            hint = f" ({reason})"
+        elif self.suggestions:
+            hint = f"; did you mean {', '.join(self.suggestions)}?"
+        else:
+            hint = "; no country's name is close to it"
+        super().__init__(f"unknown country {_cut(name)!r}{hint}", **where)
         self.detail["name"] = name
         self.detail["suggestions"] = self.suggestions
 
@@ -145,6 +158,17 @@ class SourceUnavailable(CistradeError):
     def __init__(self, message: str, *, url: str | None = None, status: int | None = None) -> None:
         super().__init__(message, url=url, status=status)
         self.url, self.status = url, status
+
+
+class MissingDependency(CistradeError):
+    """A part of cistrade (a reader, an engine) cannot load because a package is missing or
+    broken; the message names the package and the command that installs it."""
+
+    status_code = 500
+
+    def __init__(self, message: str, *, package: str | None = None) -> None:
+        super().__init__(message, package=package)
+        self.package = package
 
 
 class StoreError(CistradeError):

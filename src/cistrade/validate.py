@@ -117,7 +117,7 @@ def _check_codes(con: Any, path: Path) -> None:
             code, ref = bad
             from cistrade.reference.countries import registry
 
-            suggestions = [a.code for a in registry().search(str(code), limit=3)]
+            suggestions = registry().suggest(str(code), limit=3)
             raise UnknownCountry(str(code), suggestions, file=str(path), **parse_row_ref(ref))
 
 

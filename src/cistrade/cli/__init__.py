@@ -9,15 +9,12 @@ from cistrade.cli.base import app
 
 __all__ = ["app", "main"]
 
-# each module registers its commands on `app`; a module that is not there yet is skipped
+# each module registers its commands on `app`; every one of them must load (a command that
+# silently went missing would be a skip, which #12 rules out)
 _MODULES = ("core", "indicators", "claims", "fetch", "web")
 
 for _name in _MODULES:
-    try:
-        importlib.import_module(f"cistrade.cli.{_name}")
-    except ModuleNotFoundError as exc:  # only a missing command module itself is tolerated
-        if exc.name != f"cistrade.cli.{_name}":
-            raise
+    importlib.import_module(f"cistrade.cli.{_name}")
 
 
 def main() -> None:

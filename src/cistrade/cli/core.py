@@ -14,7 +14,8 @@ from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, err
 from cistrade.errors import InputError
 
 SOURCE_HELP = (
-    "Source name (tidy, ru-fts, kz-bns, uz-stat, am-armstat, eurostat, comtrade, imf, baci) "
+    "Source name (tidy, ru-fts, kz-bns, uz-stat, am-armstat, eurostat, comtrade, imf, baci, or a "
+    "third-party source; `cistrade sources` lists which are available here and why one is not) "
     "or 'auto' to detect each file's publisher from its content."
 )
 
@@ -61,24 +62,51 @@ def _progress() -> Progress:
     )
 
 
-def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any],  # noqa: ANN201
-               auto: dict[str, dict[str, Any]] | None = None):
-    """Ingest files (detecting sources with 'auto') with a progress bar; return the report.
-    ``auto``: options per source name for the files 'auto' detects."""
-    from cistrade.sources import detect, get_source
+def _detect_all(files: list[tuple[Path, bool]], skip_unknown: bool) -> list[tuple[Any, Path]]:
+    """(source class, file) for every file 'auto' recognises. Files no reader recognises are
+    an error listing each of them with its reason, unless they are readmes or publishers'
+    reference tables (passed by) or ``skip_unknown`` says to pass them by (with a warning)."""
+    from cistrade.sources import detect, is_reference_file
 
-    items = []
-    for f, explicit in _expand_marked(paths):
-        if source == "auto":
-            try:
-                cls = detect(f)
-            except InputError:
-                if explicit:
-                    raise
-                err.print(f"skipped {f}: not a trade-data format cistrade reads", highlight=False)
+    found, unknown = [], []
+    for f, explicit in files:
+        try:
+            found.append((detect(f), f))
+        except InputError as exc:
+            if explicit or not is_reference_file(f):
+                unknown.append((f, exc))
                 continue
-        else:
-            cls = get_source(source)
+            err.print(f"passed by {f}: a readme or reference table, not trade data", highlight=False)
+    if unknown and skip_unknown:
+        for f, exc in unknown:
+            err.print(f"[yellow]skipped[/] {f}: {exc.message}", highlight=False)
+    elif unknown:
+        listing = "; ".join(f"{f}: {exc.message}" for f, exc in unknown[:50])
+        more = f" (and {len(unknown) - 50} more)" if len(unknown) > 50 else ""
+        raise InputError(
+            f"{len(unknown)} file(s) in no format cistrade reads: {listing}{more}. Name the source "
+            "explicitly, move the files away, or pass --skip-unknown to ingest the others; "
+            "nothing was ingested"
+        )
+    return found
+
+
+def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any],  # noqa: ANN201
+               auto: dict[str, dict[str, Any]] | None = None, *, skip_unknown: bool = False):
+    """Ingest files (detecting sources with 'auto') with a progress bar; return the report.
+    ``auto``: options per source name for the files 'auto' detects. A store file this call
+    creates is removed again when the ingest fails (no empty store is left behind)."""
+    from cistrade.sources import get_source
+    from cistrade.store import default_db_path
+
+    files = _expand_marked(paths)
+    if source == "auto":
+        found = _detect_all(files, skip_unknown)
+    else:
+        cls = get_source(source)
+        found = [(cls, f) for f, _ in files]
+    items = []
+    for cls, f in found:
         try:
             src = cls(**options) if source != "auto" else cls(**(auto or {}).get(cls.name, {}))
         except TypeError as exc:
@@ -86,7 +114,9 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
         items.append((src, f, lambda s=src, f=f: s.read(f)))
     if not items:
         raise InputError("none of these files is in a format cistrade reads")
-    store = open_store(db, read_only=False)
+    target = Path(db or default_db_path())
+    created = not target.exists()
+    store = open_store(target, read_only=False)
     try:
         with _progress() as bar:
             task = bar.add_task("ingesting", total=len(items))
@@ -97,9 +127,20 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
                 else:
                     bar.advance(task)
 
-            return store.ingest_items(items, progress=progress), store.path
-    finally:
+            report = store.ingest_items(items, progress=progress)
+    except BaseException:
         store.close()
+        if created:
+            _remove_store(target)
+        raise
+    store.close()
+    return report, store.path
+
+
+def _remove_store(path: Path) -> None:
+    """Delete a store file (and its write-ahead log) that a failed first ingest created."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 @command("ingest")
@@ -122,6 +163,10 @@ def ingest(
         list[str] | None,
         typer.Option("--option", "-o", help="A reader option KEY=VALUE, e.g. uz-stat: -o flow=import."),
     ] = None,
+    skip_unknown: Annotated[bool, typer.Option(
+        "--skip-unknown",
+        help="auto: pass by files no reader recognises (listed on stderr) instead of failing.",
+    )] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Read publishers' files into the store, in one transaction (all files or none).
@@ -148,7 +193,8 @@ def ingest(
             raise InputError("--option needs a named source, not 'auto'")
         options.update(_parse_map(option, flag="--option"))
     # with 'auto', the tidy options go to the files it reads as tidy
-    report, path = run_ingest(source, paths, db, options, auto={"tidy": tidy})
+    report, path = run_ingest(source, paths, db, options, auto={"tidy": tidy},
+                              skip_unknown=skip_unknown)
     rows = [
         {
             "file": Path(f.path).name,
@@ -219,6 +265,25 @@ def _print_details(report: Any) -> None:
         out.print("nothing changed: every file was already in the store")
 
 
+@command("sources")
+def sources(fmt: FormatOption = Format.table) -> None:
+    """The readers cistrade knows (built-in and third-party), whether each loads here, and why
+    not; exit 1 when one cannot load."""
+    from cistrade.sources import source_status
+
+    rows = [{"name": st.name, "origin": st.origin, "available": st.available,
+             "title": st.title, "reason": st.reason, "target": st.target}
+            for st in source_status()]
+    emit(rows, fmt, columns=["name", "available", "origin", "title", "reason"]
+         if fmt is Format.table else None, title="sources")
+    broken = [r for r in rows if not r["available"]]
+    for r in broken:
+        err.print(f"source {r['name']} ({r['origin']}) cannot load: {r['reason']}", markup=False,
+                  highlight=False)
+    if broken:
+        raise typer.Exit(1)
+
+
 @command("datasets")
 def datasets(
     db: DbOption = None,
@@ -271,38 +336,26 @@ def datasets(
 @command("countries")
 def countries(
     query: Annotated[str, typer.Argument(help="A name, alias or code, in any language the registry knows.")],
-    limit: Annotated[int, typer.Option(help="How many close matches to list.")] = 10,
+    search: Annotated[bool, typer.Option(
+        "--search", help="List the closest areas with their scores (0-100) instead of looking one up.",
+    )] = False,
+    limit: Annotated[int, typer.Option(help="With --search: how many areas to list.")] = 10,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Look a country (or pseudo-area, or group row) up in the registry."""
-    from cistrade.errors import UnknownCountry
+    """Look a country (or pseudo-area, or group row) up in the registry.
+
+    An unknown name is an error (exit 1) naming the close matches, if any are close."""
     from cistrade.reference.countries import registry
 
     reg = registry()
-    try:
-        found = [reg.lookup(query)]
-    except UnknownCountry:
-        found = reg.search(query, limit=limit)
-        if not found:
-            raise
-    rows = [_area_row(a) for a in found]
-    emit(
-        rows,
-        fmt,
-        columns=[
-            "code",
-            "kind",
-            "name_en",
-            "name_ru",
-            "iso2",
-            "m49",
-            "comtrade",
-            "valid_from",
-            "valid_to",
-            "aliases",
-        ],
-        query={"query": query},
-    )
+    columns = ["code", "kind", "name_en", "name_ru", "iso2", "m49", "comtrade", "valid_from",
+               "valid_to", "aliases"]
+    if search:
+        rows = [{"score": round(score, 1), **_area_row(a)} for a, score in reg.search(query, limit=limit)]
+        columns = ["score", *columns]
+    else:
+        rows = [_area_row(reg.lookup(query))]
+    emit(rows, fmt, columns=columns, query={"query": query, "search": search})
 
 
 def _area_row(a: Any) -> dict[str, Any]:

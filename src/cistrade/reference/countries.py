@@ -64,6 +64,17 @@ SCHEMES = ("code", "iso3", "iso2", "m49", "comtrade", "name")
 COLUMNS = ("code", "kind", "name_en", "name_ru", "iso2", "m49", "comtrade",
            "valid_from", "valid_to", "bloc", "aliases")
 ALIAS_SEP = "|"
+#: the least score (rapidfuzz ratio, 0–100) of a name suggested for an unknown one: typos
+#: ("Kazakstan" 95, "Molodva" 86, "Киргизстан" 80) pass, unrelated names ("Atlantis" →
+#: Albania 67, "Narnia" → Armenia 77) do not
+SUGGEST_SCORE = 80.0
+#: suggestions stay within this many points of the best one ("Republic of Corea": South
+#: Korea 93, not Cuba 83)
+SUGGEST_WINDOW = 8.0
+#: marks any name may carry ("Korea, Rep.", "Côte d'Ivoire", "Guinea-Bissau", "Bonaire (BES)");
+#: any other mark in a query must be in one of the area's own spellings (Eurostat's labels
+#: of France carry ';' and '>')
+NAME_MARKS = frozenset(".,'‘’ʼ´`\"“”«»-–—()&/")
 
 
 @dataclass(frozen=True)
@@ -171,8 +182,21 @@ class Registry:
         for each in (scheme,) if scheme else ("code", "iso2", "m49", "comtrade", "name"):
             codes = self._find(each, text)
             if codes:
-                return self._choose(codes, on)
+                return self._check_marks(text, self._choose(codes, on))
         raise UnknownCountry(text, self.suggest(text))
+
+    def _check_marks(self, text: str, area: Area) -> Area:
+        """``area``, unless ``text`` has a mark (punctuation, symbol) that none of its
+        spellings has: names are compared without marks, so "Россия'; --" would otherwise
+        be Russia, and a query that is not a name must never become a country."""
+        marks = {ch for ch in text if not (ch.isalnum() or ch.isspace())}
+        if not marks:
+            return area
+        odd = sorted(marks - NAME_MARKS - {ch for name in (*area.names, area.code) for ch in name})
+        if odd:
+            raise UnknownCountry(text, (), reason="characters no name of "
+                                 f"{area.name_en} has: " + " ".join(repr(ch) for ch in odd))
+        return area
 
     def _find(self, scheme: str, text: str) -> list[str]:
         if scheme in ("code", "iso3"):
@@ -214,7 +238,11 @@ class Registry:
     def _fuzzy_keys(self) -> list[str]:
         return list(self._names)
 
-    def _fuzzy(self, text: str, limit: int, cutoff: float, partial: bool = False) -> list[Area]:
+    def scored(self, text: str, limit: int = 10, cutoff: float = 50.0, *, partial: bool = False
+               ) -> list[tuple[Area, float]]:
+        """Areas whose names are closest to ``text``, each with its best score (0–100,
+        rapidfuzz's ``ratio`` of the normalised names, or ``WRatio`` with ``partial`` for
+        searching by a part of a name), best first."""
         from rapidfuzz import fuzz, process  # imported on first use: keeps registry() fast
 
         key = normalise(text)
@@ -223,26 +251,32 @@ class Registry:
         scorer = fuzz.WRatio if partial else fuzz.ratio
         hits = process.extract(key, self._fuzzy_keys, scorer=scorer, limit=limit * 8,
                                score_cutoff=cutoff)
-        found: dict[str, Area] = {}
-        for name_key, _score, _i in hits:
+        found: dict[str, tuple[Area, float]] = {}
+        for name_key, score, _i in hits:
             for code in self._names[name_key]:
-                found.setdefault(code, self._areas[code])
-        return list(found.values())[:limit]
+                if code not in found or found[code][1] < score:
+                    found[code] = (self._areas[code], float(score))
+        return sorted(found.values(), key=lambda hit: -hit[1])[:limit]
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:
-        """Names of the areas closest to ``text`` (for error messages)."""
-        return [a.name_en for a in self._fuzzy(text, limit, cutoff=60)]
+        """Names of the areas close enough to ``text`` to be what was meant (for error
+        messages): a score of at least :data:`SUGGEST_SCORE` and within
+        :data:`SUGGEST_WINDOW` of the best. Empty when nothing is that close ("Atlantis")."""
+        hits = self.scored(text, limit, cutoff=SUGGEST_SCORE)
+        best = hits[0][1] if hits else 0.0
+        return [a.name_en for a, score in hits if score >= best - SUGGEST_WINDOW]
 
-    def search(self, query: str, limit: int = 10) -> list[Area]:
-        """Areas matching ``query``: the exact match first, then the closest names."""
-        found: dict[str, Area] = {}
+    def search(self, query: str, limit: int = 10) -> list[tuple[Area, float]]:
+        """Areas matching ``query`` with their scores: the exact match first (score 100),
+        then names containing or resembling it (``WRatio`` of at least 50)."""
+        found: dict[str, tuple[Area, float]] = {}
         try:
             exact = self.lookup(query)
-            found[exact.code] = exact
+            found[exact.code] = (exact, 100.0)
         except UnknownCountry:
             pass
-        for area in self._fuzzy(str(query), limit, cutoff=50, partial=True):
-            found.setdefault(area.code, area)
+        for area, score in self.scored(str(query), limit, cutoff=50, partial=True):
+            found.setdefault(area.code, (area, score))
         return list(found.values())[:limit]
 
     # -- extension -------------------------------------------------------------------------

@@ -2,19 +2,42 @@
 
 Built-in sources are listed in :data:`BUILTIN`; third-party ones arrive through the
 ``cistrade.sources`` entry point group (``name = "package.module:SourceClass"``).
+
+A source that cannot load is never skipped in silence:
+
+* a **built-in** source that fails to import raises :class:`~cistrade.errors.MissingDependency`
+  at once, naming the package to install (it is a broken installation of cistrade itself);
+* a **third-party** entry point that fails is left out, logged once by name, and listed with
+  its reason by :func:`source_status` (``cistrade sources``).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+import re
+from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import PackageNotFoundError, entry_points, requires
 from pathlib import Path
 
-from cistrade.errors import InputError
+from cistrade.errors import InputError, MissingDependency
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports
 
-__all__ = ["Source", "ReadResult", "SqlData", "Supports", "get_source", "source_names", "detect"]
+__all__ = [
+    "Source",
+    "ReadResult",
+    "SqlData",
+    "Supports",
+    "SourceStatus",
+    "get_source",
+    "source_names",
+    "source_status",
+    "detect",
+    "is_reference_file",
+]
+
+log = logging.getLogger(__name__)
 
 BUILTIN: dict[str, str] = {
     "tidy": "cistrade.sources.tidy:TidySource",
@@ -28,37 +51,141 @@ BUILTIN: dict[str, str] = {
     "baci": "cistrade.sources.baci:BaciSource",
 }
 
+#: import names whose distribution is spelled differently
+_DISTRIBUTION = {"yaml": "pyyaml", "ibis": "ibis-framework", "vl_convert": "vl-convert-python"}
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """Whether one source loads here, and why not."""
+
+    name: str
+    target: str  # "package.module:Class"
+    origin: str  # "built-in" or the distribution that declares the entry point
+    available: bool
+    reason: str = ""
+    title: str = ""
+
+
+def install_hint(module: str | None) -> str:
+    """The pip command that installs the distribution providing ``module`` (as cistrade
+    declares it, with its version bound), e.g. ``pip install 'python-calamine>=0.2'``."""
+    top = (module or "").split(".")[0]
+    wanted = _norm(_DISTRIBUTION.get(top, top))
+    try:
+        declared = requires("cistrade") or []
+    except PackageNotFoundError:
+        declared = []
+    for req in declared:
+        spec = req.split(";")[0].strip()
+        name = re.split(r"[\s\[<>=!~]", spec, maxsplit=1)[0]
+        if _norm(name) == wanted:
+            return f"pip install '{spec}'"
+    return f"pip install {_DISTRIBUTION.get(top, top) or 'cistrade'}"
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
 
 def _load(target: str) -> type[Source]:
     module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
+    cls = getattr(importlib.import_module(module), attr)
+    if not (isinstance(cls, type) and issubclass(cls, Source)):
+        raise TypeError(f"{target} is not a cistrade Source class")
+    return cls
+
+
+def _load_builtin(name: str, target: str) -> type[Source]:
+    try:
+        return _load(target)
+    except ImportError as exc:
+        missing = getattr(exc, "name", None)
+        raise MissingDependency(
+            f"the built-in source {name!r} cannot load: {exc}. This installation of cistrade "
+            f"lacks a package it declares; install it with: {install_hint(missing)} "
+            "(or reinstall cistrade: pip install -e .)",
+            package=missing,
+        ) from exc
 
 
 @cache
-def _registry() -> dict[str, str]:
-    found = dict(BUILTIN)
+def _plugins() -> tuple[dict[str, tuple[str, str]], dict[str, SourceStatus]]:
+    """Third-party entry points: (name → (target, distribution)) of those that load, and
+    the status of those that do not. Each failure is logged once, by name."""
+    found: dict[str, tuple[str, str]] = {}
+    broken: dict[str, SourceStatus] = {}
     for ep in entry_points(group="cistrade.sources"):
-        found.setdefault(ep.name, ep.value)
-    return found
+        dist = getattr(ep.dist, "name", None) or "an installed package"
+        if ep.name in BUILTIN or ep.name in found:
+            continue  # cistrade's own entry point for tidy, or a name taken already
+        try:
+            _load(ep.value)
+        except Exception as exc:  # noqa: BLE001 - a third party's module may raise anything
+            reason = f"{type(exc).__name__}: {exc}"
+            log.warning("source %r (%s, from %s) cannot load and is left out: %s",
+                        ep.name, ep.value, dist, reason)
+            broken[ep.name] = SourceStatus(ep.name, ep.value, dist, False, reason)
+            continue
+        found[ep.name] = (ep.value, dist)
+    return found, broken
 
 
 def source_names() -> list[str]:
-    """Names of the sources that can be loaded here."""
-    names = []
-    for name, target in _registry().items():
+    """Names of the sources that can be used here: every built-in one (raising
+    :class:`MissingDependency` if one cannot load), then the third-party ones that load."""
+    for name, target in BUILTIN.items():
+        _load_builtin(name, target)
+    return [*BUILTIN, *_plugins()[0]]
+
+
+def source_status() -> list[SourceStatus]:
+    """Every source cistrade knows of, whether it loads here, and why not (built-in sources
+    included: this reports a broken installation instead of raising)."""
+    rows = []
+    for name, target in BUILTIN.items():
         try:
-            _load(target)
-        except (ImportError, AttributeError):
+            cls = _load_builtin(name, target)
+        except MissingDependency as exc:
+            rows.append(SourceStatus(name, target, "built-in", False, str(exc)))
             continue
-        names.append(name)
-    return names
+        rows.append(SourceStatus(name, target, "built-in", True, title=cls.title))
+    plugins, broken = _plugins()
+    for name, (target, dist) in plugins.items():
+        rows.append(SourceStatus(name, target, dist, True, title=_load(target).title))
+    return rows + list(broken.values())
 
 
 def get_source(name: str) -> type[Source]:
-    target = _registry().get(name)
-    if target is None:
-        raise InputError(f"unknown source {name!r}; known: {', '.join(source_names())}")
-    return _load(target)
+    if name in BUILTIN:
+        return _load_builtin(name, BUILTIN[name])
+    plugins, broken = _plugins()
+    if name in plugins:
+        return _load(plugins[name][0])
+    if name in broken:
+        raise MissingDependency(f"the source {name!r} ({broken[name].target}, from "
+                                f"{broken[name].origin}) cannot load: {broken[name].reason}")
+    raise InputError(f"unknown source {name!r}; known: {', '.join(source_names())}")
+
+
+#: files that travel with the data but hold none: publishers' readmes and reference tables
+#: (country and product code lists, API recordings' manifests). A folder ingest passes them
+#: by and still succeeds; any other file no reader recognises makes it fail.
+_REFERENCE_NAMES = re.compile(
+    r"""^(readme.*|licen[cs]e.*|notice.*|changelog.*|manifest\.json
+        |country_codes_v\w+\.csv|product_codes_\w+\.csv     # CEPII BACI
+        |reporters\.json|partners\.json|reporters_reference\.csv|partners_reference\.csv
+        |.*\.(md|rst|pdf|html?|docx?)
+        |\d\d-availability_\w+\.json)$                       # IMF availability queries
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_reference_file(path: Path) -> bool:
+    """True for a file that accompanies trade data but is none (a readme, a publisher's
+    country or product code table, a recorded API's manifest)."""
+    return bool(_REFERENCE_NAMES.match(path.name))
 
 
 def detect(path: Path) -> type[Source]:

@@ -1,12 +1,15 @@
 """UN Comtrade's numeric area codes (also used, almost unchanged, by CEPII's BACI).
 
 The registry (:mod:`cistrade.reference.countries`) holds one Comtrade code per area. Comtrade
-also uses codes the registry cannot hold as an area's one code: former or variant
-territories whose figures belong to a current area (58 Belgium-Luxembourg until 1998, 280
-the Federal Republic of Germany until 1990, 736 Sudan until 2011, 841 USA with Puerto Rico
-…) and regional "n.e.s." residuals (577 "Other Africa, nes", 568 "Other Europe, nes" …),
+also uses codes the registry cannot hold as an area's one code: variant territories whose
+figures belong to a current area (280 the Federal Republic of Germany until 1990, which ISO
+continues as DEU; 841 USA with Puerto Rico; 757/756 and 842/840 old and new codes …) and
+regional "n.e.s." residuals (577 "Other Africa, nes", 568 "Other Europe, nes" …),
 which all read as the pseudo-area ``XNS``. They come from Comtrade's partner reference list
-(``partnerAreas``: code, ISO alpha-3 and name); :data:`EXTRA` lists them.
+(``partnerAreas``: code, ISO alpha-3 and name); :data:`EXTRA` lists them. Former areas
+whose territory no current area has (58 Belgium-Luxembourg until 1998, 711 the Southern
+African Customs Union until 1999, 736 Sudan until 2011 …) are areas of the registry itself,
+kind ``historical``, with Comtrade's code.
 
 :func:`resolve` turns a code (with the publisher's ISO field and name when it has them) into
 a registry code: Comtrade's code first (it is what the publisher keys on), then the extras,
@@ -26,17 +29,13 @@ __all__ = ["EXTRA", "NES_CODES", "resolve", "comtrade_iso"]
 
 #: Comtrade codes of former/variant territories, read as the current area they belong to
 EXTRA: dict[int, str] = {
-    58: "BEL",  # Belgium-Luxembourg (...1998)
     250: "FRA",  # Metropolitan France
     280: "DEU",  # Fed. Rep. of Germany (...1990)
-    230: "ETH",  # Ethiopia (...1992)
     356: "IND",  # India (...1974)
     532: "ANT",  # Netherlands Antilles and Aruba (...1985)
     578: "NOR",  # Norway, excluding Svalbard and Jan Mayen
-    588: "PAK",  # East and West Pakistan (...1971)
     590: "PAN",  # Panama, excl. Canal Zone (...1977)
     658: "KNA",  # Saint Kitts, Nevis and Anguilla (...1980)
-    736: "SDN",  # Sudan (...2011)
     756: "CHE",  # Switzerland (Comtrade's current code is 757)
     840: "USA",  # United States (Comtrade's current code is 842)
     841: "USA",  # USA and Puerto Rico (...1980)

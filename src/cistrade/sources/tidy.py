@@ -39,7 +39,7 @@ from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Freq
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
 from cistrade.sources.numbered_csv import NumberedCsv
-from cistrade.sources.transcode import is_utf8, remove, text_encoding, utf8_copy
+from cistrade.sources.transcode import binary_kind, is_utf8, remove, text_encoding, utf8_copy
 from cistrade.validate import parse_row_ref
 
 __all__ = ["TidySource", "DEFAULTS", "REQUIRED"]
@@ -154,6 +154,15 @@ class TidySource(Source):
             raise InputError("the file is empty", file=str(path))
         if self._is_parquet(path, head):
             return path
+        kind = binary_kind(head)
+        if kind:  # no text encoding will make a CSV of it: say what it is instead
+            raise InputError(
+                f"this is {kind}, not a CSV or Parquet file; the tidy reader reads long tables "
+                "as CSV or Parquet. A publisher's spreadsheet: try `cistrade ingest auto FILE` "
+                "(the built-in readers know several offices' workbooks) or save the sheet as "
+                "CSV (UTF-8) and map its columns with --map",
+                file=str(path),
+            )
         encoding = text_encoding(path, head, None if is_utf8(self.encoding) else self.encoding)
         return path if encoding == "utf-8" else utf8_copy(path, encoding)
 

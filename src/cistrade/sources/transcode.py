@@ -22,7 +22,15 @@ from pathlib import Path
 from cistrade.charsets import likeliest
 from cistrade.errors import InputError
 
-__all__ = ["text_encoding", "utf8_copy", "is_utf8", "remove"]
+__all__ = ["text_encoding", "utf8_copy", "is_utf8", "remove", "binary_kind"]
+
+#: first bytes of files that are no text at all, and what to call them in an error
+_BINARY: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"),
+    (b"PK\x03\x04", "a ZIP archive"),  # .xlsx and .docx are ZIP archives too: see below
+    (b"\x1f\x8b", "a gzip file"),
+    (b"%PDF", "a PDF document"),
+)
 
 _BLOCK = 1 << 20
 _folders: list[str] = []
@@ -31,6 +39,18 @@ _folders: list[str] = []
 def is_utf8(encoding: str) -> bool:
     """``utf-8``, ``UTF8``, ``utf_8_sig`` …: read as is (a BOM is skipped either way)."""
     return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a file is when it is no text (``"an Excel workbook (.xlsx)"``, ``"a PDF
+    document"`` …), from its first bytes; None for text in any encoding (UTF-16 included)."""
+    for magic, kind in _BINARY:
+        if head.startswith(magic):
+            if magic == b"PK\x03\x04" and (b"xl/" in head or b"[Content_Types].xml" in head):
+                return "an Excel workbook (.xlsx)"
+            return kind
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return "binary data" if b"\x00" in head[:4096] and not utf16 else None
 
 
 def text_encoding(path: Path, head: bytes, requested: str | None) -> str:

@@ -204,20 +204,21 @@ def _area_row(a: Any) -> dict[str, Any]:
             "valid_to": a.valid_to, "bloc": getattr(a, "bloc", None), "aliases": list(a.aliases)[:8]}
 
 
-@router.get("/countries", summary="Search the country registry")
+@router.get("/countries", summary="Look a name up in the country registry, or search it")
 def countries(q: Annotated[str, Query(min_length=1, max_length=80)],
-              limit: Annotated[int, Query(ge=1, le=50)] = 10) -> Response:
-    from cistrade.errors import UnknownCountry
+              limit: Annotated[int, Query(ge=1, le=50)] = 10,
+              search: Annotated[bool, Query(description="List scored close matches instead of "
+                                            "looking one area up")] = False) -> Response:
+    """The area ``q`` names (404 ``UnknownCountry`` with close matches when none), or with
+    ``search=true`` the closest areas, each with its ``score`` (0–100)."""
     from cistrade.reference.countries import registry
 
     reg = registry()
-    try:
-        found = [reg.lookup(q)]
-    except UnknownCountry:
-        found = reg.search(q, limit=limit)
-        if not found:
-            raise
-    return Response(_dumps({"query": {"q": q}, "rows": [_area_row(a) for a in found]}),
+    if search:
+        rows = [{**_area_row(a), "score": round(score, 1)} for a, score in reg.search(q, limit=limit)]
+    else:
+        rows = [_area_row(reg.lookup(q))]
+    return Response(_dumps({"query": {"q": q, "search": search}, "rows": rows}),
                     media_type="application/json")
 
 
