@@ -11,7 +11,7 @@ before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cistrade.claims.entities import EntityMatcher, Mention
 from cistrade.claims.lexicon import Cue, Lexicon
@@ -24,6 +24,9 @@ _LIST_GAP = re.compile(
     r"^\s*(?:\([^()]*\))?\s*,?\s*(?:and|or|as\s+well\s+as|и|или|а\s+также)?\s*$", re.IGNORECASE)
 _AMONG = re.compile(r"\b(?:among|среди)\b", re.IGNORECASE)
 _PLACE = re.compile(r"мест|place|position", re.IGNORECASE)
+#: before a rank word: it stands as a rank on its own ("comes in second", "ranks third")
+_RANKED = re.compile(r"\b(?:comes?|came|ranks?|ranked|placed|finished|is|was|remains?|remained)"
+                     r"\s+(?:in\s+)?(?:the\s+)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"(?:\bbetween|(?<!\w)между)\s*$", re.IGNORECASE)
 
 
@@ -66,6 +69,7 @@ class Clause:
     share_word: bool = False
     up: list[int] = field(default_factory=list)
     down: list[int] = field(default_factory=list)
+    dependent_modal: bool = False  # a relative clause of a forecast ("…, which would be")
 
     def contains(self, pos: int) -> bool:
         return self.start <= pos < self.end
@@ -103,52 +107,103 @@ def _ranks(text: str, lex: Lexicon, taken: list[tuple[int, int]]) -> list[RankMa
             if any(m.start() < e and s < m.end() for s, e in spans):
                 continue
             after = text[m.end():m.end() + 40]
-            anchored = bool(lex.rank_anchor.match(after) or _PLACE.search(m.group(0)))
+            anchored = bool(lex.rank_anchor.match(after) or _PLACE.search(m.group(0))
+                            or (rank is not None and rank > 1
+                                and _RANKED.search(text, max(0, m.start() - 20), m.start())))
             if lex.plural_role.match(after) and not anchored and not _AMONG.search(after):
                 rank = None  # "the main partners were A (21.9%), B (15.8%) …": no rank each
             marks.append(RankMark(m.start(), m.end(), rank, anchored))
     return sorted(marks, key=lambda r: r.start)
 
 
+#: how much text around a mention its cue is read from, before and after
+CUE_BEFORE, CUE_AFTER = 80, 60
+_DATELINE_AT = 3  # a dateline's place stands at the very start of the sentence
+_CAPS = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ -]{2,}$")
+
+
+def _ignored(text: str, m: Mention, lex: Lexicon) -> bool:
+    """A mention that names no party to the trade: a dateline ("TASHKENT, September 4."),
+    the place of a meeting ("in Tashkent", "в Минске"), a speaker ("Russian President",
+    "премьер-министр РФ", "Ambassador … to Uzbekistan")."""
+    if m.virtual:
+        return False
+    if m.start <= _DATELINE_AT and _CAPS.match(m.text):
+        return True
+    before = text[max(0, m.start - CUE_BEFORE):m.start]
+    if m.capital and lex.place_before.search(before):
+        return True
+    return bool(lex.speaker_after.match(text, m.end) or lex.speaker_before.search(before))
+
+
+def _cue_of(text: str, m: Mention, lex: Lexicon) -> Cue:
+    if _ignored(text, m, lex):
+        return Cue.IGNORE
+    return lex.cue(text[max(0, m.start - CUE_BEFORE):m.start], text[m.end:m.end + CUE_AFTER],
+                   m.possessive)
+
+
+def _listed_cue(text: str, prev: Entity, m: Mention, cue: Cue) -> Cue:
+    """A country in a list ("for Belarus (52.7%) and Armenia") takes the role of the one
+    before it; the second of "between A and B" is the partner."""
+    if cue is not Cue.SUBJECT or m.virtual or not _LIST_GAP.match(text[prev.mention.end:m.start]):
+        return cue
+    prev_before = text[max(0, prev.mention.start - 30):prev.mention.start]
+    if prev.cue is Cue.REPORTER and _BETWEEN.search(prev_before):
+        return Cue.PARTNER
+    return prev.cue
+
+
 def _cues(text: str, mentions: list[Mention], lex: Lexicon) -> list[Entity]:
     entities: list[Entity] = []
-    for i, m in enumerate(mentions):
-        before = text[max(0, m.start - 80):m.start]
-        after = text[m.end:m.end + 60]
-        cue = lex.cue(before, after, m.possessive)
-        if i and cue is Cue.SUBJECT and not m.virtual:
-            prev = entities[-1]
-            if _LIST_GAP.match(text[prev.mention.end:m.start]):
-                cue = prev.cue
-                prev_before = text[max(0, prev.mention.start - 30):prev.mention.start]
-                if cue is Cue.REPORTER and _BETWEEN.search(prev_before):
-                    cue = Cue.PARTNER
+    for m in mentions:
+        cue = _cue_of(text, m, lex)
+        if entities:
+            cue = _listed_cue(text, entities[-1], m, cue)
         entities.append(Entity(m, cue))
     return entities
 
 
-def analyse(text: str, lex: Lexicon, matcher: EntityMatcher,
-            subject: Mention | None = None) -> list[Clause]:
-    """The clauses of one sentence. ``subject`` stands in for a pronoun opening a clause."""
-    points = [0, *_split_points(text, lex), len(text)]
-    clauses = [Clause(a, b, text[a:b], text) for a, b in zip(points, points[1:], strict=False) if b > a]
-    mentions = matcher.find(text)
+def _echoes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop a name repeated in parentheses ("the Eurasian Economic Union (EAEU)")."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.code == m.code and text[prev.end:m.start].strip() == "(" \
+                and text[m.end:m.end + 1] == ")":
+            continue
+        out.append(m)
+    return out
+
+
+def _mentions(text: str, lex: Lexicon, matcher: EntityMatcher, clauses: list[Clause],
+              subject: Mention | None, numbers: list[NumberMention],
+              antecedent: Mention | None = None) -> list[Mention]:
+    mentions = _anaphors(text, _echoes(text, matcher.find(text)), antecedent, lex)
     if subject is not None:
         mentions = _pronouns(clauses, mentions, subject, lex)
-    numbers = find_numbers(text)
     # "долларов США", "US dollars": an amount's currency is not the United States
     amounts = [(n.num_start or n.start, n.end) for n in numbers if n.kind == "amount"]
-    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in amounts)]
+    return [m for m in mentions if not any(a <= m.start < b for a, b in amounts)]
+
+
+def analyse(text: str, lex: Lexicon, matcher: EntityMatcher,
+            subject: Mention | None = None, antecedent: Mention | None = None) -> list[Clause]:
+    """The clauses of one sentence. ``subject`` stands in for a pronoun opening a clause;
+    ``antecedent`` (the paragraph's last country) for "the country", "Республики"."""
+    points = [0, *_split_points(text, lex), len(text)]
+    clauses = [Clause(a, b, text[a:b], text) for a, b in zip(points, points[1:], strict=False) if b > a]
+    numbers = find_numbers(text)
+    mentions = _mentions(text, lex, matcher, clauses, subject, numbers, antecedent)
     periods = find_periods(text)
     taken = [(n.start, n.end) for n in numbers] + [(p.start, p.end) for p in periods]
-    ranks = _ranks(text, lex, taken)
     for e in _cues(text, mentions, lex):
         _owner(clauses, e.start).entities.append(e)
     for n in numbers:
         _owner(clauses, n.num_start or n.start).numbers.append(n)
     for p in periods:
         _owner(clauses, p.start).periods.append(p)
-    for r in ranks:
+    for r in _ranks(text, lex, taken):
         _owner(clauses, r.start).ranks.append(r)
     for c in clauses:
         _words(c, lex)
@@ -161,16 +216,41 @@ def _owner(clauses: list[Clause], pos: int) -> Clause:
 
 def _pronouns(clauses: list[Clause], mentions: list[Mention], subject: Mention,
               lex: Lexicon) -> list[Mention]:
-    """A clause opening with ``It``/``Он`` gets the previous sentence's subject there."""
+    """A clause opening with ``It``/``Он`` (or "we"/"мы", the speaker's country) gets the
+    previous sentence's subject there."""
     out = list(mentions)
     for c in clauses:
-        m = lex.pronoun.match(c.text)
+        m = lex.pronoun.match(c.text) or lex.speaker.match(c.text)
         if not m:
             continue
         pos = c.start + m.start("p")
         if any(x.start <= pos < x.end for x in out):
             continue
         out.append(subject.moved(pos, c.start + m.end("p")))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _antecedent(text: str, before: list[Mention], antecedent: Mention | None,
+                lex: Lexicon) -> Mention | None:
+    """What "the country" stands for: the last country named before it in the sentence
+    that is a party (not "ahead of China"), else the paragraph's last country."""
+    for m in reversed(before):
+        if m.bloc is None and m.usable and _cue_of(text, m, lex) not in (Cue.IGNORE, Cue.SUBJECT):
+            return m
+    return antecedent
+
+
+def _anaphors(text: str, mentions: list[Mention], antecedent: Mention | None,
+              lex: Lexicon) -> list[Mention]:
+    """"The country's", "the nation", "the Republic", "Республики": the country meant."""
+    out = list(mentions)
+    for m in lex.country_anaphor.finditer(text):
+        if any(x.start <= m.start() < x.end for x in out):
+            continue
+        meant = _antecedent(text, [x for x in mentions if x.end <= m.start()], antecedent, lex)
+        if meant is not None:
+            out.append(replace(meant.moved(m.start(), m.end()), possessive=bool(
+                m.groupdict().get("s"))))
     return sorted(out, key=lambda x: x.start)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from cistrade.reference.names import normalise
 
-__all__ = ["Mention", "EntityMatcher", "matcher", "TEXT_ALIASES"]
+__all__ = ["Mention", "EntityMatcher", "matcher", "TEXT_ALIASES", "CAPITALS"]
 
 #: spellings used in statements that the registry and blocs.toml do not (yet) list
 TEXT_ALIASES: dict[str, list[str]] = {
@@ -37,6 +37,33 @@ TEXT_ALIASES: dict[str, list[str]] = {
              "Европейским союзом", "Европейском союзе", "Европейскому союзу"],
     "USA": ["US"],
     "KOR": ["South Korean", "Korean"],
+    "KAZ": ["РК", "Республики Казахстан", "Республика Казахстан"],
+    "KGZ": ["КР", "Kyrgyz Republic", "Кыргызской Республикой", "Кыргызской Республики"],
+    "UZB": ["РУз"],
+    "CHN": ["Celestial Empire", "the Celestial Empire", "Поднебесная", "Поднебесной",
+            "Поднебесную"],
+    "G:CA5": ["Central Asian nations", "Central Asian states", "Central Asian state",
+              "стран Центральной Азии", "странами Центральной Азии", "странах Центральной Азии",
+              "страны Центральной Азии", "Central Asia's"],
+}
+
+#: capitals, which statements use for their countries ("Moscow and Tashkent", "между
+#: Ереваном и Москвой"); a capital in a dateline or after "in"/"в" is a place, not a party
+CAPITALS: dict[str, list[str]] = {
+    "RUS": ["Moscow", "Москва", "Москвы", "Москве", "Москву", "Москвой"],
+    "BLR": ["Minsk", "Минск", "Минска", "Минске", "Минском", "Минску"],
+    "KAZ": ["Astana", "Nur-Sultan", "Астана", "Астаны", "Астане", "Астану", "Астаной"],
+    "UZB": ["Tashkent", "Ташкент", "Ташкента", "Ташкенте", "Ташкентом", "Ташкенту"],
+    "KGZ": ["Bishkek", "Бишкек", "Бишкека", "Бишкеке", "Бишкеком", "Бишкеку"],
+    "TJK": ["Dushanbe", "Душанбе"],
+    "ARM": ["Yerevan", "Ереван", "Еревана", "Ереване", "Ереваном", "Еревану"],
+    "AZE": ["Baku", "Баку"],
+    "TKM": ["Ashgabat", "Ашхабад", "Ашхабада", "Ашхабаде", "Ашхабадом"],
+    "MDA": ["Chisinau", "Кишинев", "Кишинёв", "Кишинева", "Кишинёва", "Кишиневом"],
+    "GEO": ["Tbilisi", "Тбилиси"],
+    "CHN": ["Beijing", "Пекин", "Пекина", "Пекине", "Пекином", "Пекину"],
+    "TUR": ["Ankara", "Анкара", "Анкары", "Анкарой"],
+    "IRN": ["Tehran", "Тегеран", "Тегерана", "Тегераном"],
 }
 
 #: stems of Russian relational adjectives (российский, российско-китайский)
@@ -95,6 +122,7 @@ class Mention:
     usable: bool = True
     possessive: bool = False
     virtual: bool = False
+    capital: bool = False  # named by its capital ("Moscow", "Ташкент")
 
     def moved(self, start: int, end: int, *, virtual: bool = True) -> Mention:
         return replace(self, start=start, end=end, virtual=virtual, possessive=False)
@@ -103,14 +131,18 @@ class Mention:
 class EntityMatcher:
     """Finds country and bloc names in text (see the module docstring)."""
 
-    def __init__(self, names: Iterable[tuple[str, str, str | None, bool]]) -> None:
-        self._index: dict[str, tuple[str, str | None, bool]] = {}
+    def __init__(self, names: Iterable[tuple[str, str, str | None, bool]],
+                 capitals: dict[str, list[str]] | None = None) -> None:
+        self._index: dict[str, tuple[str, str | None, bool, bool]] = {}
         for name, code, bloc_id, usable in names:
             key = normalise(name)
             if _PREPOSITION.match(name):  # publishers' row labels such as "со странами СНГ"
                 continue
             if key and key not in _STOP_KEYS:
-                self._index.setdefault(key, (code, bloc_id, usable))
+                self._index.setdefault(key, (code, bloc_id, usable, False))
+        for code, spellings in (capitals or {}).items():
+            for name in spellings:
+                self._index.setdefault(normalise(name), (code, None, True, True))
 
     @classmethod
     def from_reference(cls) -> EntityMatcher:
@@ -133,7 +165,7 @@ class EntityMatcher:
         for code, aliases in TEXT_ALIASES.items():
             bloc_id = group_bloc.get(code)
             names += [(a, code, bloc_id, True) for a in aliases]
-        return cls(names)
+        return cls(names, CAPITALS)
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, in order, longest names first, without overlaps."""
@@ -166,8 +198,8 @@ class EntityMatcher:
             entry = self._index.get(normalise(surface))
             if entry is None or not _capitalised(surface):
                 continue
-            code, bloc_id, usable = entry
-            return j, Mention(start, end, code, surface, bloc_id, usable)
+            code, bloc_id, usable, capital = entry
+            return j, Mention(start, end, code, surface, bloc_id, usable, capital=capital)
         return None
 
 

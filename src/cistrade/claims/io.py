@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from cistrade.charsets import GUESSES, likeliest
-from cistrade.claims.model import Claim, ClaimKind, Role, Stated
+from cistrade.claims.model import Claim, ClaimKind, Role, Scope, Stated
 from cistrade.claims.numbers import parse_stated
 from cistrade.claims.periods import find_periods
 from cistrade.errors import InputError, UnknownBloc, UnknownCountry
@@ -35,7 +35,7 @@ __all__ = ["claims_from_data", "load_claims", "read_input", "decode", "decode_te
            "looks_structured", "dump_claims", "value_text"]
 
 _FIELDS = {"text", "kind", "reporter", "partner", "bloc", "flow", "period", "value", "rank",
-           "role", "id", "lang", "note", "notes"}
+           "role", "id", "lang", "note", "notes", "mutual", "scope", "base"}
 _RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, "fourth": 4,
                "fifth": 5}
 
@@ -213,53 +213,91 @@ def _kind(item: dict[str, Any]) -> ClaimKind:
     return ClaimKind.SHARE if value is not None else ClaimKind.RANK
 
 
+def _opt(item: dict[str, Any], key: str, read: Any) -> Any:
+    value = item.get(key)
+    return None if value is None else read(value)
+
+
 def claim_from_dict(item: dict[str, Any]) -> Claim:
     """One hand-written claim (see the module docstring); raises InputError naming the field."""
     unknown = sorted(set(item) - _FIELDS)
     if unknown:
         raise InputError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}")
-    kind = _kind(item)
     claim = Claim(
-        kind=kind,
-        reporter=_area(item["reporter"], "reporter") if item.get("reporter") is not None else None,
-        partner=_area(item["partner"], "partner") if item.get("partner") is not None else None,
-        bloc=_bloc(item["bloc"]) if item.get("bloc") is not None else None,
+        kind=_kind(item),
+        reporter=_opt(item, "reporter", lambda v: _area(v, "reporter")),
+        partner=_opt(item, "partner", lambda v: _area(v, "partner")),
+        bloc=_opt(item, "bloc", _bloc),
         flow=_enum(TradeFlow, item.get("flow") or "turnover", "flow"),
         period=_period(item.get("period")),
-        stated=parse_stated(item["value"]) if item.get("value") is not None else None,
+        stated=_opt(item, "value", parse_stated),
         rank=_rank(item.get("rank")),
         role=_enum(Role, item["role"], "role") if item.get("role") else None,
         text=str(item.get("text") or ""),
         lang=item.get("lang"),
+        mutual=bool(item.get("mutual")),
+        scope=_opt(item, "scope", lambda v: _enum(Scope, v, "scope")),
+        base=_opt(item, "base", _base),
     )
     _check(claim)
     return claim
 
 
-def _check(c: Claim) -> None:
-    needs = {
-        ClaimKind.SHARE: ("reporter", "partner", "value"),
-        ClaimKind.RANK: ("reporter", "partner", "rank"),
-        ClaimKind.BLOC_SHARE: ("reporter", "bloc", "value"),
-        ClaimKind.GROWTH: ("reporter", "value"),
-        ClaimKind.ROLE: ("partner", "bloc"),
-        ClaimKind.VALUE: ("reporter", "value"),
-    }[c.kind]
-    field_of = {"value": c.stated}
+def _base(value: Any) -> PeriodRange:
+    found = _period(value)
+    if found is None:
+        raise InputError(f"base: not a period: {value!r}", column="base")
+    return found
+
+
+#: the fields each kind needs (a bloc's own trade, with ``scope``, needs the bloc instead
+#: of a reporter; a bloc ranked against countries needs no partner)
+_NEEDS = {
+    ClaimKind.SHARE: ("reporter", "partner", "value"),
+    ClaimKind.RANK: ("reporter", "partner", "rank"),
+    ClaimKind.BLOC_SHARE: ("reporter", "bloc", "value"),
+    ClaimKind.GROWTH: ("reporter", "value"),
+    ClaimKind.ROLE: ("partner", "bloc"),
+    ClaimKind.VALUE: ("reporter", "value"),
+    ClaimKind.CHANGE: ("reporter", "value"),
+}
+#: kinds whose value is an amount of money
+_AMOUNT_KINDS = (ClaimKind.VALUE, ClaimKind.CHANGE)
+
+
+def _needs(c: Claim) -> tuple[str, ...]:
+    if c.scope is not None:
+        return ("bloc", "value")
     if c.kind is ClaimKind.RANK and c.bloc is not None:  # a bloc ranked against countries
-        needs = ("reporter", "rank")
-    missing = [f for f in needs if (field_of[f] if f in field_of else getattr(c, f)) is None]
+        return ("reporter", "rank")
+    return _NEEDS[c.kind]
+
+
+def _check_fields(c: Claim) -> None:
+    have = {"value": c.stated}
+    missing = [f for f in _needs(c) if (have[f] if f in have else getattr(c, f)) is None]
     if missing:
         raise InputError(f"a {c.kind.value} claim needs {', '.join(missing)}")
-    amount = c.stated is not None and c.stated.unit is not None
-    if amount and c.stated.value < 0:
-        raise InputError(f"value: {c.stated.text!r}: an amount of trade is not negative",
+
+
+def _check_value(c: Claim) -> None:
+    stated = c.stated
+    if stated is None:
+        return
+    amount = stated.unit is not None
+    if amount and stated.value < 0 and c.kind is not ClaimKind.CHANGE:
+        raise InputError(f"value: {stated.text!r}: an amount of trade is not negative",
                          column="value")
-    if (c.kind is ClaimKind.VALUE) != amount and c.stated is not None:
-        raise InputError(f"value: {c.stated.text!r} " + (
+    if (c.kind in _AMOUNT_KINDS) != amount:
+        raise InputError(f"value: {stated.text!r} " + (
             "is not an amount of money (e.g. $27 billion, 27,1 млрд долларов)"
-            if c.kind is ClaimKind.VALUE else f"is an amount; a {c.kind.value} claim states "
+            if c.kind in _AMOUNT_KINDS else f"is an amount; a {c.kind.value} claim states "
             "a percentage (or write kind: value)"), column="value")
+
+
+def _check(c: Claim) -> None:
+    _check_fields(c)
+    _check_value(c)
     if c.kind is ClaimKind.ROLE:
         c.role = c.role or Role.SUPPLIER
         c.rank = c.rank or 1
@@ -287,22 +325,20 @@ def value_text(stated: Stated) -> str:
     return f"-{text}" if (parsed.value < 0) != (stated.value < 0) else text
 
 
+def _dumped(c: Claim) -> dict[str, Any]:
+    item: dict[str, Any] = {"text": c.text, "kind": c.kind.value}
+    item.update({k: getattr(c, k) for k in ("reporter", "partner", "bloc") if getattr(c, k)})
+    if c.flow is not TradeFlow.TURNOVER:
+        item["flow"] = c.flow.value
+    item["period"] = str(c.period) if c.period else "latest"
+    optional = {"mutual": c.mutual or None, "scope": c.scope.value if c.scope else None,
+                "base": str(c.base) if c.base else None,
+                "value": value_text(c.stated) if c.stated is not None else None,
+                "rank": c.rank, "role": c.role.value if c.role else None}
+    item.update({k: v for k, v in optional.items() if v is not None})
+    return item
+
+
 def dump_claims(claims: list[Claim]) -> list[dict[str, Any]]:
     """Claims as claim-file mappings (the inverse of :func:`claims_from_data`)."""
-    out = []
-    for c in claims:
-        item: dict[str, Any] = {"text": c.text, "kind": c.kind.value}
-        for key in ("reporter", "partner", "bloc"):
-            if getattr(c, key):
-                item[key] = getattr(c, key)
-        if c.flow is not TradeFlow.TURNOVER:
-            item["flow"] = c.flow.value
-        item["period"] = str(c.period) if c.period else "latest"
-        if c.stated is not None:
-            item["value"] = value_text(c.stated)
-        if c.rank is not None:
-            item["rank"] = c.rank
-        if c.role is not None:
-            item["role"] = c.role.value
-        out.append(item)
-    return out
+    return [_dumped(c) for c in claims]

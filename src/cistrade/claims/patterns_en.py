@@ -110,7 +110,8 @@ BLOCKERS = re.compile(
     r"\b(?:GDP|inflation|payments?|settlements?|invest\w*|population|unemployment|interest"
     r"|rates?|production|output|budget|debt|reserves|remittances|migrants?|measures|prices"
     r"|wages|tourists?|students|votes?|turnout|currency|currencies|ruble|rouble|dollar"
-    r"|yuan|tenge|economy|economies|surplus|deficit|balance)\b", _I)
+    r"|yuan|tenge|economy|economies|surplus|deficit|balance|transport|transit|road|rail\w*"
+    r"|containers?|logistics)\b", _I)
 _PRODUCTS = (r"wheat|grain|oil|gas|coal|metals?|cars|vehicles|fertili[sz]ers?|cotton|gold"
              r"|electricity|food|meat|dairy|machinery|steel|alumin(?:i)?um|copper|uranium|fruits?"
              r"|vegetables|services|weapons|arms|timber|fish|sugar|textiles")
@@ -121,11 +122,59 @@ SCOPE = re.compile(r"\b(?:within|among|inside|in)\s+(?:the\s+)?$", _I)
 AFTER_UP = re.compile(r"^\s*(?:more|higher|above|up)\b", _I)
 AFTER_DOWN = re.compile(r"^\s*(?:less|lower|below|fewer|down)\b", _I)
 
+MODAL = re.compile(
+    r"(?-i:\bmay\b)|\b(?:might|could|would|will|shall|should|expect\w*|forecast\w*|projected"
+    r"|projections?|target\w*|goals?|aim(?:s|ed|ing)?|plan(?:s|ned|ning)?|intend\w*|hopes?"
+    r"|hoped|seek\w*|set\s+to|is\s+to|are\s+to|on\s+track|working\s+on|potential|envisag\w*"
+    r"|predict\w*|anticipat\w*|estimated\s+to|bring)\b", _I)
+CHANGE_NOUN = re.compile(
+    r"\b(?:an?\s+)?(?:increase|decrease|rise|growth|decline|drop|fall|gain|jump|reduction)"
+    r"(?:\s+in\s+(?:\w+\s+){1,3}?)?\s+(?:of|by)\s+(?:\w+\s+){0,2}$", _I)
+CHANGE_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:(?:or|and)\s+\d[\d.,]{0,8}\s*(?:%|percent|per\s+cent)\s+)?(?:rise|increase"
+    r"|growth|decline|decrease|drop|fall|jump|gain|more|less|higher|lower)\b", _I)
+WITHIN = re.compile(
+    r"\b(?:mutual|intra\w*|within|among|internal|in\s+the|between\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:countries|states|members|nations|economies))\b", _I)
+MUTUAL = re.compile(
+    r"\b(?:bilateral|mutual|two-way|between\s+(?:the\s+|our\s+|both\s+)?(?:two\s+)?(?:countries"
+    r"|states|nations)|the\s+two\s+(?:countries|states|nations|sides)|our\s+(?:two\s+)?countries)\b",
+    _I)
+PAIR_GAP = re.compile(r"\s*(?:and|&|[-–—])\s*\Z", _I)
+VOLUME = re.compile(r"\b(?:in\s+physical\s+terms|physical\s+volume|in\s+volume\s+terms|tons"
+                    r"|tonnes)\b", _I)
+_TITLES = (r"President|Prime\s+Minister|PM|Premier|Deputy|Minister|Ministry|Ambassador|Embassy"
+           r"|government|Government|authorities|officials?|leader|side|delegation|Foreign"
+           r"|companies|businesses|investors|capital|counterpart|Chamber|Customs|statistics"
+           r"|State\s+Statistics|National\s+Statist\w*|media|Central\s+Bank|National\s+Bank")
+SPEAKER_AFTER = re.compile(r"['’]?s?\s+(?:(?:First|Vice|Deputy|Acting)[\s-]+)?(?:" + _TITLES + r")\b")
+SPEAKER_BEFORE = re.compile(
+    r"\b(?:Ambassador|Embassy|envoy|representative|Trade\s+Representative|Minister)"
+    r"(?:\s+of\s+(?:the\s+)?\S+(?:\s+Federation)?)?\s+(?:to|in)\s+(?:the\s+)?$"
+    r"|\b(?:Ambassador|Embassy|President|Prime\s+Minister|Minister|Ministry|government"
+    r"|Commission|Committee|Agency|Office|Bureau|Service|Chamber|Bank|Council|Parliament)\s+of\s+"
+    r"(?:the\s+)?$")
+PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|visit\w*|arrived\s+in)\s+$", _I)
+
+ANAPHOR = re.compile(r"\b(?:it|this\s+figure|the\s+figure|this\s+indicator|the\s+volume"
+                     r"|this\s+volume|the\s+trade\s+volume)\b", _I)
+
+SPEAKER = re.compile(r"\W*(?:[^,.;]{0,40}?,\s*)?(?P<p>we)\b", _I)
+COUNTRY_ANAPHOR = re.compile(r"\bthe\s+(?:country|nation|republic)(?P<s>['’]s)?\b", _I)
+
+RELATIVE = re.compile(r"\W*(?:which|that)\b", _I)
+PARTNER_HINT = re.compile(r"\bbetween\b|\bwith\s+(?:the\s+)?(?:\w+\s+){0,2}(?:countries|states"
+                          r"|nations|region|partners)\b", _I)
+
 LEXICON = Lexicon(
     lang="en", turnover=TURNOVER, export=EXPORT, import_=IMPORT, partner=PARTNER,
     supplier=SUPPLIER, market=MARKET, share=SHARE, share_after_number=SHARE_AFTER_NUMBER,
     up=UP, down=DOWN, ranks=RANKS, rank_anchor=RANK_ANCHOR, plural_role=PLURAL_ROLE, split=SPLIT,
     pronoun=PRONOUN,
     cue=_cue, blockers=BLOCKERS, product=PRODUCT, scope=SCOPE, after_up=AFTER_UP,
-    after_down=AFTER_DOWN,
+    after_down=AFTER_DOWN, modal=MODAL, change_noun=CHANGE_NOUN, change_after=CHANGE_AFTER,
+    within=WITHIN, mutual=MUTUAL, pair_gap=PAIR_GAP, volume=VOLUME,
+    speaker_after=SPEAKER_AFTER, speaker_before=SPEAKER_BEFORE, place_before=PLACE_BEFORE,
+    anaphor=ANAPHOR, speaker=SPEAKER, country_anaphor=COUNTRY_ANAPHOR, relative=RELATIVE,
+    partner_hint=PARTNER_HINT,
 )
