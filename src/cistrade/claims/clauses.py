@@ -70,6 +70,7 @@ class Clause:
     up: list[int] = field(default_factory=list)
     down: list[int] = field(default_factory=list)
     dependent_modal: bool = False  # a relative clause of a forecast ("…, which would be")
+    share_at: list[tuple[int, int]] = field(default_factory=list)  # where share words stand
 
     def contains(self, pos: int) -> bool:
         return self.start <= pos < self.end
@@ -260,6 +261,7 @@ def _words(c: Clause, lex: Lexicon) -> None:
     c.partner_noun = bool(lex.partner.search(t))
     c.supplier = bool(lex.supplier.search(t))
     c.market = bool(lex.market.search(t))
-    c.share_word = bool(lex.share.search(t))
+    c.share_at = [(c.start + m.start(), c.start + m.end()) for m in lex.share.finditer(t)]
+    c.share_word = bool(c.share_at)
     c.up = [c.start + m.start() for m in lex.up.finditer(t)]
     c.down = [c.start + m.start() for m in lex.down.finditer(t)]

@@ -246,9 +246,24 @@ def _change_rate(a: _Ask) -> str | None:
     return None if a.c.share_word else ("growth" if _growth_word(a) else None)
 
 
+#: how far after a number a share noun still makes it a share ("a 35.3% share")
+SHARE_NOUN_AFTER = 12
+
+
+def _share_word_for(n: NumberMention, c: Clause) -> bool:
+    """A share word before the number ("accounted for 21.5%", "доля … составила"), or a
+    share noun just after it ("a 35.3% share"); "up 7% accounting for $23bn" is no share."""
+    if any(end <= n.start for _, end in c.share_at):
+        return True
+    return bool(_SHARE_NOUN.match(c.sentence, n.end, n.end + SHARE_NOUN_AFTER))
+
+
+_SHARE_NOUN = re.compile(r"\s*(?:share|proportion|дол(?:я|и|ю|е|ей))(?!\w)", re.IGNORECASE)
+
+
 def _share(a: _Ask) -> str | None:
     after = a.c.sentence[a.n.end:a.n.end + AFTER_WINDOW]
-    if a.c.share_word or a.lex.share_after_number.match(after) or a.n.prep == "with":
+    if _share_word_for(a.n, a.c) or a.lex.share_after_number.match(after) or a.n.prep == "with":
         return "share"
     if _in_parentheses(a.c.sentence, a.n):  # "Belarus (52.7%)"; in a list of changes a rate
         return "growth" if a.c.up or a.c.down else "share"
@@ -421,29 +436,34 @@ def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[
     rs, ps = _roles(c, "growth", carry)
     if not rs:
         return []
-    if not ps and lex.partner_hint.search(c.text):
+    if not ps and rs[0].bloc is None and lex.partner_hint.search(c.text):
         return []  # "trade between China and the countries of the region": a partner unread
     out = []
     for kind in ("growth", "value", "change"):
         for n in kinds[kind]:
-            p = _partner_of(n, ps, c)
+            r, p = _sides(n, c, rs, ps)
             stated = n.stated if kind == "value" else _growth_stated(n, c, lex, carry.direction)
-            out.append(Draft(kind, rs[0], p, c, stated, flow=flow,
-                             mutual=_mutual(c, lex, rs[0], p, flow, carry),
-                             scope=_scope(c, lex, rs[0], p, carry.scope), number=n))
+            out.append(Draft(kind, r, p, c, stated, flow=flow,
+                             mutual=_mutual(c, lex, r, p, flow, carry),
+                             scope=_scope(c, lex, r, p, carry.scope), number=n))
     return out
 
 
-def _partner_of(n: NumberMention, ps: list[Mention], c: Clause) -> Mention | None:
-    """The partner a number goes with: of several ("с Украиной … на 57,5%, с Кыргызстаном
-    – на 35,4%"), the last named before it; else the first."""
+def _sides(n: NumberMention, c: Clause, rs: list[Mention], ps: list[Mention]
+           ) -> tuple[Mention, Mention | None]:
+    """The reporter and partner a number goes with. A number right after a country in a list
+    ("Kazakhstan (+$2.8 billion), Kyrgyzstan (+$2.9 billion)", "Узбекистан – 122,6 млн")
+    belongs to that country, in the role its words give it; of several partners ("с Украиной
+    … на 57,5%, с Кыргызстаном – на 35,4%") the last named before it; else the first."""
     owner = _attached_to(c, n, c.sentence)
-    if owner is not None and owner.cue is Cue.PARTNER:
-        return owner.mention
+    if owner is not None and owner.cue is Cue.REPORTER:
+        return owner.mention, _other(ps, owner.mention) if ps else None
+    if owner is not None and owner.mention is not rs[0]:
+        return rs[0], owner.mention
     before = [p for p in ps if p.end <= n.start]
     if len(ps) > 1 and before:
-        return before[-1]
-    return ps[0] if ps else None
+        return rs[0], before[-1]
+    return rs[0], (ps[0] if ps else None)
 
 
 def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from cistrade.claims.extract import Extractor
+from cistrade.claims.extract import Extractor, as_date
 from cistrade.claims.io import claim_from_dict
 from cistrade.claims.model import Claim
 from cistrade.claims.text import language
@@ -180,13 +180,9 @@ SENTENCE_JOIN, PARAGRAPH_JOIN = " ", "\n\n"
 
 
 def document_date(value: Any) -> date | None:
-    """An article's date: ``2024-09-04``, ``2024-09`` (the 1st) or ``2024`` (1 January);
-    only its year and month are ever used."""
-    if value is None:
-        return None
-    text = str(value)
-    parts = [int(p) for p in text.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    """An article's date: ``2024-09-04``, ``2024-09`` (its last day) or ``2024`` (31
+    December), as the extractor reads ``--date`` (:func:`cistrade.claims.extract.as_date`)."""
+    return as_date(value)
 
 
 def _article(entry: dict[str, Any]) -> Article:

@@ -305,14 +305,15 @@ def _check(c: Claim) -> None:
 
 
 def read_input(data: bytes | str, *, name: str = "<input>", lang: str = "auto",
-               encoding: str | None = None) -> list[Claim]:
-    """The claims in a file's content: a claim file (YAML/JSON) or text to extract from."""
+               encoding: str | None = None, date: Any = None) -> list[Claim]:
+    """The claims in a file's content: a claim file (YAML/JSON) or text to extract from
+    (``date``: the text's date, for "last year" and months without a year)."""
     text = decode(data, name=name, encoding=encoding)
     if looks_structured(text):
         return load_claims(text, name=name)
     from cistrade.claims.extract import extract_claims
 
-    return extract_claims(text, lang=lang)
+    return extract_claims(text, lang=lang, date=date)
 
 
 def value_text(stated: Stated) -> str:

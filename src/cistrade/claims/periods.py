@@ -299,7 +299,8 @@ _SPAN_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Span]]] = [
      lambda m: Span(m.start(), m.end(), int(m[1]), int(m[2]))),
     (re.compile(r"(?<![\d\w])" + _Y + r"\s*[-–—]\s*" + _Y + r"(?!\d)"),
      lambda m: Span(m.start(), m.end(), int(m[1]), int(m[2]))),
-    (re.compile(r"(?<!\w)(?:since|from)\s+" + _Y + r"(?!\d)(?!\s*(?:to|till|until|and|[-–—]))",
+    (re.compile(r"(?<!\w)(?:since|from)\s+" + _Y
+                + r"(?!\d)(?!\s*(?:to|till|until|and|[-–—])\s*(?:19|20)\d\d)",
                 re.IGNORECASE),
      lambda m: Span(m.start(), m.end(), int(m[1]))),
     (re.compile(r"(?<![\w\d])(?P<n>\d{1,2}|" + SPELLED + r")\s+(?:years?\s+ago|год\w{0,2}\s+назад"
