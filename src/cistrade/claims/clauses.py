@@ -70,6 +70,7 @@ class Clause:
     up: list[int] = field(default_factory=list)
     down: list[int] = field(default_factory=list)
     dependent_modal: bool = False  # a relative clause of a forecast ("…, which would be")
+    dependent_blocked: bool = False  # … of a number about something else (a balance, GDP)
     share_at: list[tuple[int, int]] = field(default_factory=list)  # where share words stand
 
     def contains(self, pos: int) -> bool:

@@ -82,6 +82,7 @@ class _Carry:
     mutual: bool = False
     topic: bool = False  # trade was spoken of before: an anaphor ("it", "он") may be it
     scope: Scope | None = None  # a bloc's own trade spoken of before ("among its members")
+    world: bool = False  # the reporter carried was the subject of a claim about all its trade
     sentence_reporters: list[Mention] = field(default_factory=list)  # in any clause
 
 
@@ -97,7 +98,8 @@ class _Ask:
 
 def drafts_of(clauses: list[Clause], lex: Lexicon, *, reporter: Mention | None = None,
               partner: Mention | None = None, mutual: bool = False,
-              topic: bool = False, scope: Scope | None = None) -> list[Draft]:
+              topic: bool = False, scope: Scope | None = None,
+              world: bool = False) -> list[Draft]:
     """The drafts of one sentence's clauses, rank and share of one pair merged.
 
     ``reporter``/``partner``: the countries of the sentence before (same paragraph), for a
@@ -106,6 +108,7 @@ def drafts_of(clauses: list[Clause], lex: Lexicon, *, reporter: Mention | None =
     ("in 2022 it increased by 15%": "it" is that trade).
     """
     carry = _Carry(reporter=reporter, partner=partner, mutual=mutual, topic=topic, scope=scope,
+                   world=world,
                    sentence_reporters=[m for c in clauses for m in _by_cue(c, Cue.REPORTER)])
     out: list[Draft] = []
     before: Clause | None = None
@@ -127,6 +130,7 @@ def _carry_mentions(c: Clause, carry: _Carry, made: list[Draft]) -> None:
         carry.partner = made[-1].partner or carry.partner
         carry.subject = None
         carry.mutual = made[-1].mutual
+        carry.world = made[-1].partner is None and made[-1].kind in _SIDED_KINDS
         return
     by_cue = {cue: [e.mention for e in c.entities if e.cue is cue] for cue in Cue}
     carry.reporter = next(iter(by_cue[Cue.REPORTER]), carry.reporter)
@@ -154,6 +158,7 @@ def _depend(c: Clause, before: Clause | None, lex: Lexicon, carry: _Carry) -> No
     if not c.flows and carry.flow:
         c.flows = {carry.flow}
     c.dependent_modal = before.dependent_modal or bool(lex.modal.search(before.text))
+    c.dependent_blocked = before.dependent_blocked or bool(lex.blockers.search(before.text))
 
 
 def _flow(c: Clause) -> str | None:
@@ -204,11 +209,13 @@ def _roles(c: Clause, kind: str, carry: _Carry) -> tuple[list[Mention], list[Men
 # -- what a number is: the rules ------------------------------------------------------------------
 
 _NEXT = "next"  # a rule that does not decide
+_SIDED_KINDS = ("growth", "value", "change")
 
 
 def _not_a_claim(a: _Ask) -> str | None:
     """Percentage points, an earlier level, a blocked word near it, a forecast."""
-    if a.n.kind == "pp" or _blocked(a.n, a.c, a.lex) or _modal(a.n, a.c, a.lex):
+    if a.n.kind == "pp" or a.c.dependent_blocked or _blocked(a.n, a.c, a.lex) \
+            or _modal(a.n, a.c, a.lex):
         return None
     if a.n.prep == "from":  # an earlier level ("from 18%", "from $13 billion"): the base
         return None
@@ -258,7 +265,8 @@ def _share_word_for(n: NumberMention, c: Clause) -> bool:
     return bool(_SHARE_NOUN.match(c.sentence, n.end, n.end + SHARE_NOUN_AFTER))
 
 
-_SHARE_NOUN = re.compile(r"\s*(?:share|proportion|дол(?:я|и|ю|е|ей))(?!\w)", re.IGNORECASE)
+_SHARE_NOUN = re.compile(r"(?<!\s)\s{0,5}(?:share|proportion|дол(?:я|и|ю|е|ей))(?!\w)",
+                         re.IGNORECASE)
 
 
 def _share(a: _Ask) -> str | None:
@@ -406,6 +414,8 @@ def _scope(c: Clause, lex: Lexicon, reporter: Mention | None, partner: Mention |
         bloc = partner
     if bloc is None or (partner is not None and partner is not bloc):
         return None
+    if lex.external.search(c.text):
+        return Scope.EXTERNAL
     if lex.within.search(c.text):
         return Scope.WITHIN
     return carried if carried is not None and not c.entities else Scope.EXTERNAL
@@ -436,7 +446,7 @@ def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[
     rs, ps = _roles(c, "growth", carry)
     if not rs:
         return []
-    if not ps and rs[0].bloc is None and lex.partner_hint.search(c.text):
+    if not ps and not _world_said(c, lex, rs[0], carry):
         return []  # "trade between China and the countries of the region": a partner unread
     out = []
     for kind in ("growth", "value", "change"):
@@ -447,6 +457,19 @@ def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[
                              mutual=_mutual(c, lex, r, p, flow, carry),
                              scope=_scope(c, lex, r, p, carry.scope), number=n))
     return out
+
+
+def _world_said(c: Clause, lex: Lexicon, reporter: Mention, carry: _Carry) -> bool:
+    """Whether a clause without a partner speaks of the reporter's trade in all: the
+    reporter is named in it, or carried from a claim about its trade in all ("…, Kazakhstan's
+    trade rose 4.5%. Exports fell by 6.6%"), and no partner phrase ("with …", "between … and",
+    "с …", "mutual") is left unread. A dropped partner never turns into the reporter's total
+    trade."""
+    if reporter.bloc is not None:
+        return True  # a bloc's own trade: its scope says which
+    named = any(e.mention is reporter and not reporter.virtual for e in c.entities)
+    unread = lex.partner_hint.search(c.text) or lex.mutual.search(c.text)
+    return (named or carry.world) and not unread
 
 
 def _sides(n: NumberMention, c: Clause, rs: list[Mention], ps: list[Mention]
@@ -551,7 +574,8 @@ def _owner_after(c: Clause, n: NumberMention) -> Mention | None:
     return None
 
 
-_OF = re.compile(r"\s*(?:of|от|в)\s+(?:the\s+)?(?:\w+\s+)?\Z", re.IGNORECASE)
+_OF = re.compile(r"(?<!\s)\s{0,5}(?:of|от|в)\s{1,5}(?:the\s{1,5})?(?:\w{1,20}\s{1,5})?\Z",
+                 re.IGNORECASE)
 
 
 def _rank_anywhere(c: Clause, carry: _Carry) -> int | None:

@@ -48,6 +48,11 @@ log = logging.getLogger(__name__)
 PERIOD_FROM_CONTEXT = "not stated in the sentence; taken from the paragraph before it"
 COUNTRY_FROM_CONTEXT = "the sentence names no country; taken from the sentence before it"
 NO_PERIOD = "the text states no period for it"
+SEVERAL_PERIODS = "the claim's clause (or sentence) names several periods: which is its own is unclear"
+#: longer "sentences" are tables or junk, not prose, and are skipped: the rules' work per
+#: sentence grows with the square of its numbers, so this bounds it (the longest sentence of
+#: the real-sentence corpus has about 600 characters)
+MAX_SENTENCE = 2000
 #: kinds whose period may be a change's base
 _CHANGE_KINDS = ("growth", "change")
 
@@ -64,6 +69,7 @@ class _TextState:
     mutual: bool = False  # the pair trades *with each other* ("between A and B")
     topic: bool = False  # a sentence of the paragraph spoke of trade ("it" may refer to it)
     last_country: Mention | None = None  # what "the country" / "Республики" stands for
+    world: bool = False  # the last claim was about the reporter's trade in all
     scope: Scope | None = None  # ... of a bloc's own trade (among its members)
     claims: list[Claim] = field(default_factory=list)
 
@@ -119,6 +125,9 @@ class Extractor:
 
     def _paragraph(self, text: str, para: Paragraph, lang: str, state: _TextState) -> None:
         for sent in sentences(text, para.start, para.end):
+            if len(sent.text) > MAX_SENTENCE:  # a table or junk, not prose: bounded work
+                log.info("skipping a 'sentence' of %d characters", len(sent.text))
+                continue
             sent_lang = language(sent.text) if lang == "auto" else lang
             self._sentence(self._read(sent, sent_lang, state), state)
 
@@ -137,7 +146,7 @@ class Extractor:
         reporter, partner = _fallback(s, state)
         drafts = drafts_of(s.clauses, s.lex, reporter=reporter, partner=partner,
                            mutual=state.mutual and not named, topic=state.topic,
-                           scope=state.scope)
+                           scope=state.scope, world=state.world and not named)
         claims = []
         for d in drafts:
             claim = _finish(d, s.sent, s.lang)
@@ -196,6 +205,9 @@ def _mention_of(d: Draft, s: _Sentence) -> PeriodMention | None:
 def _period_of(d: Draft, s: _Sentence, state: _TextState) -> Resolved:
     """The claim's period: its clause's or sentence's phrase, else the last year of a span
     ("from 2015 to 2022"), else the paragraph's period (noted), else unknown."""
+    own = [p for p in d.clause.periods if not p.comparison]
+    if len(_distinct(own or s.periods)) > 1:
+        return Resolved(None, SEVERAL_PERIODS)
     mention = _mention_of(d, s)
     if mention is not None:
         return resolve(mention, sentence_year=s.year, paragraph_year=state.year, when=state.when)
@@ -205,6 +217,10 @@ def _period_of(d: Draft, s: _Sentence, state: _TextState) -> Resolved:
     if state.period is not None:
         return Resolved(state.period, PERIOD_FROM_CONTEXT)
     return Resolved(None, NO_PERIOD)
+
+
+def _distinct(mentions: list[PeriodMention]) -> set[tuple[Any, ...]]:
+    return {(p.first_month, p.last_month, p.year, p.relative) for p in mentions}
 
 
 def _when(claim: Claim, d: Draft, s: _Sentence, state: _TextState) -> None:
@@ -220,10 +236,10 @@ def _remember(state: _TextState, s: _Sentence, claims: list[Claim], drafts: list
     stated = [c.period for c in claims if c.period is not None and c.period_note is None]
     if stated:
         state.period = stated[-1]
-    elif s.periods:
+    elif s.periods:  # the latest period the paragraph states, even unknown ("this year")
         got = resolve(s.periods[0], sentence_year=s.year, paragraph_year=state.year,
                       when=state.when)
-        state.period = got.period or state.period
+        state.period = got.period
     state.subject = _subject(s.clauses, drafts)
     parties = [e.mention for c in s.clauses for e in c.entities
                if e.cue is not Cue.IGNORE and e.mention.bloc is None and e.mention.usable]
@@ -233,6 +249,7 @@ def _remember(state: _TextState, s: _Sentence, claims: list[Claim], drafts: list
         state.pair = (drafts[-1].reporter, drafts[-1].partner)
         state.mutual = drafts[-1].mutual
         state.scope = drafts[-1].scope
+        state.world = drafts[-1].partner is None and drafts[-1].kind in _SIDED
         state.topic = True
     else:
         _remember_pair(state, s)

@@ -58,6 +58,7 @@ class Lexicon:
     change_noun: re.Pattern[str]  # before an amount: "an increase of" ($2 billion): a change
     change_after: re.Pattern[str]  # after an amount: "… rise", "рост": a change
     within: re.Pattern[str]  # a bloc's trade among its members: "mutual", "within", "взаимн"
+    external: re.Pattern[str]  # … with the rest of the world: "external", "third countries"
     mutual: re.Pattern[str]  # trade between two countries: "bilateral", "mutual", "двусторонн"
     pair_gap: re.Pattern[str]  # between two countries named as a pair: " and ", " и ", "-"
     volume: re.Pattern[str]  # a physical volume, not a value: "in physical terms", "tons"

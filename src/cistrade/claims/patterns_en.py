@@ -51,12 +51,13 @@ RANKS: tuple[tuple[re.Pattern[str], int | None], ...] = (
 RANK_ANCHOR = re.compile(
     r"^\s*(?:only\s+)?(?:after|behind|following|to)\b|^\s*(?:place|position|spot)\b", _I)
 PLURAL_ROLE = re.compile(
-    r"^[-\s]*(?:[\w-]+\s+){0,3}?(?:partners|suppliers|markets|destinations|sources)\b", _I)
+    r"^[-\s]{0,5}(?:[\w-]{1,30}\s{1,3}){0,3}?(?:partners|suppliers|markets|destinations|sources)\b",
+    _I)
 SPLIT = re.compile(
     r";|:(?=\s)|,\s+(?=(?:with|while|whereas|but|making|which|although|though|at\s+the\s+same"
     r"\s+time|when|it|its|accounting|representing)\b|(?:exports?|imports?)\s+(?:by\b|to\b|[—–-]))"
-    r"|\s+(?=(?:while|whereas)\b)"
-    r"|(?P<cond>,?\s+and\s+(?=(?:the|a|an|its|was|is|it)\b|(?-i:[A-Z])))", _I)
+    r"|(?<!\s)\s+(?=(?:while|whereas)\b)"
+    r"|(?P<cond>(?:,|(?<![\s,]))\s+and\s+(?=(?:the|a|an|its|was|is|it)\b|(?-i:[A-Z])))", _I)
 PRONOUN = re.compile(
     r"^\W*(?:(?:and|but|so|moreover|also|in\s+addition|at\s+the\s+same\s+time)[\s,]+)?"
     r"(?P<p>it|they)\b(?!['’]s)", _I)
@@ -131,7 +132,8 @@ CHANGE_NOUN = re.compile(
     r"\b(?:an?\s+)?(?:increase|decrease|rise|growth|decline|drop|fall|gain|jump|reduction)"
     r"(?:\s+in\s+(?:\w+\s+){1,3}?)?\s+(?:of|by)\s+(?:\w+\s+){0,2}$", _I)
 CHANGE_AFTER = re.compile(
-    r"\s*(?:,\s*)?(?:(?:or|and)\s+\d[\d.,]{0,8}\s*(?:%|percent|per\s+cent)\s+)?(?:rise|increase"
+    r"(?<!\s)\s{0,5}(?:,\s{0,5})?(?:(?:or|and)\s+\d[\d.,]{0,8}\s*(?:%|percent|per\s+cent)\s+)?"
+    r"(?:rise|increase"
     r"|growth|decline|decrease|drop|fall|jump|gain|more|less|higher|lower)\b", _I)
 WITHIN = re.compile(
     r"\b(?:mutual|intra\w*|within|among|internal|in\s+the|between\s+(?:the\s+)?(?:\w+\s+){0,3}?"
@@ -140,14 +142,16 @@ MUTUAL = re.compile(
     r"\b(?:bilateral|mutual|two-way|between\s+(?:the\s+|our\s+|both\s+)?(?:two\s+)?(?:countries"
     r"|states|nations)|the\s+two\s+(?:countries|states|nations|sides)|our\s+(?:two\s+)?countries)\b",
     _I)
-PAIR_GAP = re.compile(r"\s*(?:and|&|[-–—])\s*\Z", _I)
+PAIR_GAP = re.compile(r"(?<!\s)\s{0,5}(?:and|&|[-–—])\s{0,5}\Z", _I)
 VOLUME = re.compile(r"\b(?:in\s+physical\s+terms|physical\s+volume|in\s+volume\s+terms|tons"
                     r"|tonnes)\b", _I)
 _TITLES = (r"President|Prime\s+Minister|PM|Premier|Deputy|Minister|Ministry|Ambassador|Embassy"
            r"|government|Government|authorities|officials?|leader|side|delegation|Foreign"
            r"|companies|businesses|investors|capital|counterpart|Chamber|Customs|statistics"
+           r"|presidency|chairmanship|EAEU\s+presidency"
            r"|State\s+Statistics|National\s+Statist\w*|media|Central\s+Bank|National\s+Bank")
-SPEAKER_AFTER = re.compile(r"['’]?s?\s+(?:(?:First|Vice|Deputy|Acting)[\s-]+)?(?:" + _TITLES + r")\b")
+SPEAKER_AFTER = re.compile(r"(?<!\s)['’]?s?\s{1,5}(?:(?:First|Vice|Deputy|Acting)[\s-]+)?(?:"
+                           + _TITLES + r")\b")
 SPEAKER_BEFORE = re.compile(
     r"\b(?:Ambassador|Embassy|envoy|representative|Trade\s+Representative|Minister)"
     r"(?:\s+of\s+(?:the\s+)?\S+(?:\s+Federation)?)?\s+(?:to|in)\s+(?:the\s+)?$"
@@ -159,12 +163,15 @@ PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|visit\w*|arrived\s+in)\s+$", _I)
 ANAPHOR = re.compile(r"\b(?:it|this\s+figure|the\s+figure|this\s+indicator|the\s+volume"
                      r"|this\s+volume|the\s+trade\s+volume)\b", _I)
 
-SPEAKER = re.compile(r"\W*(?:[^,.;]{0,40}?,\s*)?(?P<p>we)\b", _I)
+SPEAKER = re.compile(r"(?<!\W)\W{0,5}(?:[^,.;]{0,40}?,\s{0,5})?(?P<p>we)\b", _I)
 COUNTRY_ANAPHOR = re.compile(r"\bthe\s+(?:country|nation|republic)(?P<s>['’]s)?\b", _I)
 
-RELATIVE = re.compile(r"\W*(?:which|that)\b", _I)
-PARTNER_HINT = re.compile(r"\bbetween\b|\bwith\s+(?:the\s+)?(?:\w+\s+){0,2}(?:countries|states"
-                          r"|nations|region|partners)\b", _I)
+RELATIVE = re.compile(r"(?<!\W)\W{0,5}(?:which|that)\b", _I)
+PARTNER_HINT = re.compile(r"\bbetween\b|\b(?:trade|turnover|exports?|imports?)\s+with\s+(?!the"
+                          r"\s+(?:outside\s+)?world\b)", _I)
+
+EXTERNAL = re.compile(r"\b(?:external|extra-\w+|third\s+countries|outside\s+the\s+(?:bloc|union))\b",
+                      _I)
 
 LEXICON = Lexicon(
     lang="en", turnover=TURNOVER, export=EXPORT, import_=IMPORT, partner=PARTNER,
@@ -176,5 +183,5 @@ LEXICON = Lexicon(
     within=WITHIN, mutual=MUTUAL, pair_gap=PAIR_GAP, volume=VOLUME,
     speaker_after=SPEAKER_AFTER, speaker_before=SPEAKER_BEFORE, place_before=PLACE_BEFORE,
     anaphor=ANAPHOR, speaker=SPEAKER, country_anaphor=COUNTRY_ANAPHOR, relative=RELATIVE,
-    partner_hint=PARTNER_HINT,
+    partner_hint=PARTNER_HINT, external=EXTERNAL,
 )

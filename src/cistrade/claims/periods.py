@@ -208,6 +208,8 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
      lambda m: (1, 12)),
     (re.compile(r"(?<![-–—\d])(?<![-–—]\s)\b" + _YEAR + r"(?=\s*(?:,|\.|;|$|\)))"),
      lambda m: (1, 12)),
+    # "of 2012 and 2013", "в 2022 и 2023 годах": the second year of a pair
+    (re.compile(r"(?<=\d\d\s)(?:and|и)\s+" + _YEAR), lambda m: (1, 12)),
     # last year, this year, the previous year; в прошлом году, текущего года, за прошлый год
     (re.compile(r"(?<!\w)(?:(?:in|for|during|over|of|by\s+the\s+end\s+of|at\s+the\s+end\s+of)\s+)?"
                 + _REL_EN + r"(?:['’]s)?\b", re.IGNORECASE),

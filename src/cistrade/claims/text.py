@@ -22,7 +22,7 @@ _ABBREV = {
     "прим", "пр", "др", "вкл",
 }
 _END = re.compile(r"(?<![.!?…])[.!?…]+(?:[\"'»”’)\]]*)(?=\s+[\"'«“(\[]*[A-ZА-ЯЁ0-9])|(?<!\n)\n+")
-_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_WORD_BEFORE = re.compile(r"(?<![\w.])([\w.]+)\.$")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 #: abbreviations of units, which end a sentence as often as not ("составил $25 млрд.")
 _UNIT_ABBREV = {"млрд", "млн", "тыс", "руб", "долл", "bn", "mln"}
-_NEW_SENTENCE = re.compile(r"\s+[\"'«“(\[]*(?!США|USD|EUR)[A-ZА-ЯЁ]")
+_NEW_SENTENCE = re.compile(r"(?<!\s)\s{1,5}[\"'«“(\[]{0,3}(?!США|USD|EUR)[A-ZА-ЯЁ]")
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
