@@ -101,20 +101,40 @@ def _has_predicate(segment: str, lex: Lexicon) -> bool:
         rx.search(segment) for rx in (lex.up, lex.down, lex.share, lex.partner))
 
 
+#: how far after a rank word its anchor ("after China", "place") or plural noun is read
+RANK_AFTER = 40
+#: how far before a rank word "comes in", "ranks" make it a rank on its own
+RANKED_BEFORE = 20
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _anchored(text: str, m: re.Match[str], rank: int | None, lex: Lexicon) -> bool:
+    """A rank word standing on its own: "second after China", "первое место", "comes in
+    second"."""
+    after = text[m.end():m.end() + RANK_AFTER]
+    if lex.rank_anchor.match(after) or _PLACE.search(m.group(0)):
+        return True
+    return rank is not None and rank > 1 and bool(
+        _RANKED.search(text, max(0, m.start() - RANKED_BEFORE), m.start()))
+
+
+def _mark(text: str, m: re.Match[str], rank: int | None, lex: Lexicon) -> RankMark:
+    anchored = _anchored(text, m, rank, lex)
+    after = text[m.end():m.end() + RANK_AFTER]
+    if lex.plural_role.match(after) and not anchored and not _AMONG.search(after):
+        rank = None  # "the main partners were A (21.9%), B (15.8%) …": no rank each
+    return RankMark(m.start(), m.end(), rank, anchored)
+
+
 def _ranks(text: str, lex: Lexicon, taken: list[tuple[int, int]]) -> list[RankMark]:
     marks: list[RankMark] = []
     for rx, rank in lex.ranks:
         for m in rx.finditer(text):
-            spans = taken + [(r.start, r.end) for r in marks]
-            if any(m.start() < e and s < m.end() for s, e in spans):
-                continue
-            after = text[m.end():m.end() + 40]
-            anchored = bool(lex.rank_anchor.match(after) or _PLACE.search(m.group(0))
-                            or (rank is not None and rank > 1
-                                and _RANKED.search(text, max(0, m.start() - 20), m.start())))
-            if lex.plural_role.match(after) and not anchored and not _AMONG.search(after):
-                rank = None  # "the main partners were A (21.9%), B (15.8%) …": no rank each
-            marks.append(RankMark(m.start(), m.end(), rank, anchored))
+            if not _overlaps(m.start(), m.end(), taken + [(r.start, r.end) for r in marks]):
+                marks.append(_mark(text, m, rank, lex))
     return sorted(marks, key=lambda r: r.start)
 
 
@@ -199,17 +219,23 @@ def analyse(text: str, lex: Lexicon, matcher: EntityMatcher,
     mentions = _mentions(text, lex, matcher, clauses, subject, numbers, antecedent)
     periods = find_periods(text)
     taken = [(n.start, n.end) for n in numbers] + [(p.start, p.end) for p in periods]
-    for e in _cues(text, mentions, lex):
+    _place(clauses, _cues(text, mentions, lex), numbers, periods, _ranks(text, lex, taken))
+    for c in clauses:
+        _words(c, lex)
+    return clauses
+
+
+def _place(clauses: list[Clause], entities: list[Entity], numbers: list[NumberMention],
+           periods: list[PeriodMention], ranks: list[RankMark]) -> None:
+    """Each mention into the clause it stands in."""
+    for e in entities:
         _owner(clauses, e.start).entities.append(e)
     for n in numbers:
         _owner(clauses, n.num_start or n.start).numbers.append(n)
     for p in periods:
         _owner(clauses, p.start).periods.append(p)
-    for r in _ranks(text, lex, taken):
+    for r in ranks:
         _owner(clauses, r.start).ranks.append(r)
-    for c in clauses:
-        _words(c, lex)
-    return clauses
 
 
 def _owner(clauses: list[Clause], pos: int) -> Clause:
