@@ -45,6 +45,24 @@ def _add_datasets(result: Any, other: Any) -> None:
     result.datasets = [*result.datasets, *(d for d in other.datasets if d.get("id") not in known)]
 
 
+def _members(result: Any, reporter: str | None) -> set[str]:
+    """A group result's member codes, without the reporter itself."""
+    members = set(result.query.get("members") or
+                  [r.get("partner") for r in result.rows if not r.get("aggregate")])
+    members.discard(reporter)
+    return members
+
+
+def _beside(ahead: list[dict[str, Any]], others: list[dict[str, Any]]) -> str:
+    """", after X with n%" (the country just ahead of a group) or ", then X …" (the largest
+    country behind it); "" when there is none."""
+    beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
+    if beside is None:
+        return ""
+    name = beside.get("partner_name") or beside["partner"]
+    return f", {'after' if ahead else 'then'} {name} with {beside.get('share', 0) * 100:.1f}%"
+
+
 class Derived:
     """The figures above, over the verifier's indicator functions and engine."""
 
@@ -56,16 +74,10 @@ class Derived:
         """(result, row) for a value the reporter's own figures lack, from its partner's
         reports (``mirror()``: the partner's exports are the reporter's imports, × CIF/FOB);
         None when the partner reports nothing for the period either."""
-        fn = getattr(self.ind, "mirror", None)
-        if fn is None:
+        found = self._mirror_row(claim, period)
+        if found is None:
             return None
-        try:
-            result = fn(self.engine, claim.reporter, str(period), partner=claim.partner)
-        except CistradeError:
-            return None
-        row = next((r for r in result.rows if r.get("partner") == claim.partner), None)
-        if row is None:
-            return None
+        result, row = found
         flows = ["export", "import"] if claim.flow.value == "turnover" else [claim.flow.value]
         values = [row.get(f) for f in flows]
         if any(v is None for v in values):
@@ -77,6 +89,19 @@ class Derived:
                         f"{name_of(claim.partner)} for {period}: the value is from "
                         f"{name_of(claim.partner)}'s reports (mirror)", *result.notes]
         return result, value_row
+
+    def _mirror_row(self, claim: Claim, period: PeriodRange
+                    ) -> tuple[Any, dict[str, Any]] | None:
+        """(result, the partner's row) from ``mirror()``, or None when there is none."""
+        fn = getattr(self.ind, "mirror", None)
+        if fn is None:
+            return None
+        try:
+            result = fn(self.engine, claim.reporter, str(period), partner=claim.partner)
+        except CistradeError:
+            return None
+        row = next((r for r in result.rows if r.get("partner") == claim.partner), None)
+        return None if row is None else (result, row)
 
     def mirror_share(self, claim: Claim, period: PeriodRange
                      ) -> tuple[Any, dict[str, Any]] | None:
@@ -125,9 +150,7 @@ class Derived:
         """A group's rank when it is counted as one partner against the countries outside it
         (a statement ranking "the EU" first): (rank, a note saying so)."""
         value = row.get("value")
-        members = set(result.query.get("members") or
-                      [r.get("partner") for r in result.rows if not r.get("aggregate")])
-        members.discard(claim.reporter)
+        members = _members(result, claim.reporter)
         countries = self.ind.share(self.engine, claim.reporter, str(period), claim.flow.value)
         others = [r for r in countries.rows
                   if r.get("rank") is not None and r.get("partner") not in members]
@@ -135,11 +158,9 @@ class Derived:
             return None, f"{claim.bloc} could not be ranked against countries: no values"
         ahead = sorted((r for r in others if r["value"] > value), key=lambda r: -r["value"])
         rank = len(ahead) + 1
-        beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
-        near = (f", {'after' if ahead else 'then'} {beside.get('partner_name') or beside['partner']}"
-                f" with {beside.get('share', 0) * 100:.1f}%") if beside else ""
         return rank, (f"{claim.bloc} counted as one partner against the countries outside it, "
-                      f"its {len(members)} members not ranked on their own: {ordinal(rank)}{near}")
+                      f"its {len(members)} members not ranked on their own: {ordinal(rank)}"
+                      f"{_beside(ahead, others)}")
 
     def in_currency(self, claim: Claim, row: dict[str, Any], value: float,
                     period: PeriodRange) -> tuple[float, list[str]]:

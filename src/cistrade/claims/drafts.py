@@ -139,15 +139,20 @@ def _carry_mentions(c: Clause, carry: _Carry, made: list[Draft]) -> None:
 
 
 def _carry_over(c: Clause, carry: _Carry, made: list[Draft]) -> None:
+    """What the next clauses of the sentence take from this one."""
     _carry_mentions(c, carry, made)
-    marks = sorted([(p, 1) for p in c.up] + [(p, -1) for p in c.down])
-    if marks:
-        carry.direction = marks[-1][1]
+    carry.direction = _last_direction(c) or carry.direction
     carry.flow = _flow(c) or carry.flow
     carry.context = carry.context or bool(c.flows) or c.role_noun
     carry.role_noun = carry.role_noun or c.role_noun
     valid = [r for r in c.ranks if _valid_rank(c, carry, r)]
     carry.rank = valid[-1].rank if valid else carry.rank
+
+
+def _last_direction(c: Clause) -> int | None:
+    """+1 when the clause's last direction word is up ("rose"), -1 down, None without one."""
+    marks = sorted([(p, 1) for p in c.up] + [(p, -1) for p in c.down])
+    return marks[-1][1] if marks else None
 
 
 def _depend(c: Clause, before: Clause | None, lex: Lexicon, carry: _Carry) -> None:
@@ -191,19 +196,39 @@ def _place_subjects(c: Clause, kind: str, carry: _Carry, rs: list[Mention],
 
 
 def _roles(c: Clause, kind: str, carry: _Carry) -> tuple[list[Mention], list[Mention]]:
-    """Reporters and partners of a clause; subjects fill the missing side."""
-    rs, ps = _by_cue(c, Cue.REPORTER), _by_cue(c, Cue.PARTNER)
-    if not rs and carry.sentence_reporters:  # "…, making up 15.1% of Uzbekistan's trade"
-        rs = [m for m in carry.sentence_reporters if m not in ps][:1]
+    """Reporters and partners of a clause; subjects fill the missing side, then what the
+    sentence and the paragraph said before."""
+    rs, ps = _named_roles(c, carry)
     _place_subjects(c, kind, carry, rs, ps)
     growth = kind == "growth"
     if not rs:
-        rs += [m for m in (carry.reporter or (carry.subject if growth else None),) if m]
+        rs += _carried_reporter(carry, growth)
     if not ps and (not growth or not c.entities):
-        ps += [m for m in (carry.partner or (None if growth else carry.subject),) if m]
+        ps += _carried_partner(carry, growth)
     if growth and not ps and len(rs) > 1:  # trade of A and B: A with B
         ps.append(rs.pop(1))
     return rs, ps
+
+
+def _named_roles(c: Clause, carry: _Carry) -> tuple[list[Mention], list[Mention]]:
+    """The clause's reporters and partners; without a reporter, the first one the sentence
+    named before ("…, making up 15.1% of Uzbekistan's trade")."""
+    rs, ps = _by_cue(c, Cue.REPORTER), _by_cue(c, Cue.PARTNER)
+    if not rs and carry.sentence_reporters:
+        rs = [m for m in carry.sentence_reporters if m not in ps][:1]
+    return rs, ps
+
+
+def _carried_reporter(carry: _Carry, growth: bool) -> list[Mention]:
+    """The reporter said before; for a rate, else the subject ("it grew by 5%")."""
+    who = carry.reporter or (carry.subject if growth else None)
+    return [who] if who else []
+
+
+def _carried_partner(carry: _Carry, growth: bool) -> list[Mention]:
+    """The partner said before; for a share or rank, else the subject ("it holds 20%")."""
+    who = carry.partner or (None if growth else carry.subject)
+    return [who] if who else []
 
 
 # -- what a number is: the rules ------------------------------------------------------------------
@@ -409,16 +434,25 @@ def _scope(c: Clause, lex: Lexicon, reporter: Mention | None, partner: Mention |
            carried: Scope | None = None) -> Scope | None:
     """A bloc's own trade: among its members ("mutual trade of EAEU countries"), or with
     the rest of the world (a bloc as the reporter otherwise)."""
-    bloc = reporter if reporter is not None and reporter.bloc else None
-    if bloc is None and partner is not None and partner.bloc and reporter is None:
-        bloc = partner
-    if bloc is None or (partner is not None and partner is not bloc):
+    if _bloc_side(reporter, partner) is None:
         return None
     if lex.external.search(c.text):
         return Scope.EXTERNAL
     if lex.within.search(c.text):
         return Scope.WITHIN
     return carried if carried is not None and not c.entities else Scope.EXTERNAL
+
+
+def _bloc_side(reporter: Mention | None, partner: Mention | None) -> Mention | None:
+    """The bloc whose own trade a claim is about: the reporter, or a bloc partner with no
+    reporter; None when a country is a side (a bloc as a country's partner)."""
+    if reporter is not None and reporter.bloc:
+        bloc = reporter
+    elif reporter is None and partner is not None and partner.bloc:
+        bloc = partner
+    else:
+        return None
+    return bloc if partner is None or partner is bloc else None
 
 
 def _mutual(c: Clause, lex: Lexicon, reporter: Mention | None, partner: Mention | None,
@@ -441,13 +475,10 @@ def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[
     """Growth rates, values and changes: the reporter's trade (with a partner, or in all)."""
     if not (kinds["growth"] or kinds["value"] or kinds["change"]):
         return []
-    if not c.flows and not (carry.topic and lex.anaphor.search(c.text)):
+    sides = _trade_sides(c, lex, carry)
+    if sides is None:
         return []
-    rs, ps = _roles(c, "growth", carry)
-    if not rs:
-        return []
-    if not ps and not _world_said(c, lex, rs[0], carry):
-        return []  # "trade between China and the countries of the region": a partner unread
+    rs, ps = sides
     out = []
     for kind in ("growth", "value", "change"):
         for n in kinds[kind]:
@@ -457,6 +488,19 @@ def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[
                              mutual=_mutual(c, lex, r, p, flow, carry),
                              scope=_scope(c, lex, r, p, carry.scope), number=n))
     return out
+
+
+def _trade_sides(c: Clause, lex: Lexicon, carry: _Carry
+                 ) -> tuple[list[Mention], list[Mention]] | None:
+    """The reporters and partners of a clause speaking of trade (or of "it" after a trade
+    sentence), or None: no trade, no reporter, or a partner phrase left unread ("trade
+    between China and the countries of the region")."""
+    if not c.flows and not (carry.topic and lex.anaphor.search(c.text)):
+        return None
+    rs, ps = _roles(c, "growth", carry)
+    if not rs or (not ps and not _world_said(c, lex, rs[0], carry)):
+        return None
+    return rs, ps
 
 
 def _world_said(c: Clause, lex: Lexicon, reporter: Mention, carry: _Carry) -> bool:
@@ -479,10 +523,11 @@ def _sides(n: NumberMention, c: Clause, rs: list[Mention], ps: list[Mention]
     belongs to that country, in the role its words give it; of several partners ("с Украиной
     … на 57,5%, с Кыргызстаном – на 35,4%") the last named before it; else the first."""
     owner = _attached_to(c, n, c.sentence)
-    if owner is not None and owner.cue is Cue.REPORTER:
-        return owner.mention, _other(ps, owner.mention) if ps else None
-    if owner is not None and owner.mention is not rs[0]:
-        return rs[0], owner.mention
+    if owner is not None:
+        if owner.cue is Cue.REPORTER:
+            return owner.mention, _other(ps, owner.mention) if ps else None
+        if owner.mention is not rs[0]:
+            return rs[0], owner.mention
     before = [p for p in ps if p.end <= n.start]
     if len(ps) > 1 and before:
         return rs[0], before[-1]
@@ -494,17 +539,22 @@ def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
         return []  # one product's trade (wheat exports), or tonnes, not the value of all goods
     kinds = _kinds(c, lex, carry)
     flow = _flow(c) or carry.flow or "turnover"
-    out = _sided_drafts(c, lex, carry, kinds, flow)
-    context = bool(c.flows) or c.role_noun or carry.context
-    if kinds["share"] and context:
-        out += _share_drafts(c, kinds["share"], carry, flow, c.sentence)
-    elif not kinds["share"] and not kinds["value"]:
-        out += _rank_drafts(c, carry, flow)  # a rank beside a growth rate is its own claim
+    out = _sided_drafts(c, lex, carry, kinds, flow) + _ranked_drafts(c, carry, kinds, flow)
     if _scoped(c, lex):  # "the leading partner within the EU": a rank inside a group
         out = [d for d in out if d.kind != "rank"]
         for d in out:
             d.rank = None
     return out
+
+
+def _ranked_drafts(c: Clause, carry: _Carry, kinds: dict[str, list[NumberMention]],
+                   flow: str) -> list[Draft]:
+    """Shares in a trade context; without a share or value, ranks (a rank beside a growth
+    rate is its own claim)."""
+    if kinds["share"]:
+        context = bool(c.flows) or c.role_noun or carry.context
+        return _share_drafts(c, kinds["share"], carry, flow, c.sentence) if context else []
+    return [] if kinds["value"] else _rank_drafts(c, carry, flow)
 
 
 def _scoped(c: Clause, lex: Lexicon) -> bool:

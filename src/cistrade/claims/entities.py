@@ -128,6 +128,38 @@ class Mention:
         return replace(self, start=start, end=end, virtual=virtual, possessive=False)
 
 
+_Name = tuple[str, str, str | None, bool]
+
+
+def _bloc_names() -> tuple[list[_Name], dict[str, str]]:
+    """The blocs' names (id, English, Russian, aliases) under their group codes, and the bloc
+    id of each group code."""
+    from cistrade.reference.blocs import blocs
+
+    names: list[_Name] = []
+    group_bloc: dict[str, str] = {}
+    for b in blocs():
+        code = b.group_code or f"G:{b.id}"
+        group_bloc[code] = b.id
+        names += [(n, code, b.id, True) for n in (b.id, b.name_en, b.name_ru, *b.aliases)]
+    return names, group_bloc
+
+
+def _area_names(group_bloc: dict[str, str]) -> list[_Name]:
+    """The registry's names of countries and groups; a group no bloc stands for is not
+    usable as a claim's side."""
+    from cistrade.reference.countries import registry
+
+    names: list[_Name] = []
+    for area in registry():
+        if area.kind not in _KINDS:
+            continue
+        bloc_id = area.bloc or group_bloc.get(area.code)
+        usable = area.kind != "group" or bloc_id is not None
+        names += [(n, area.code, bloc_id, usable) for n in area.names]
+    return names
+
+
 class EntityMatcher:
     """Finds country and bloc names in text (see the module docstring)."""
 
@@ -147,21 +179,8 @@ class EntityMatcher:
     @classmethod
     def from_reference(cls) -> EntityMatcher:
         """A matcher over the packaged registry, blocs and :data:`TEXT_ALIASES`."""
-        from cistrade.reference.blocs import blocs
-        from cistrade.reference.countries import registry
-
-        names: list[tuple[str, str, str | None, bool]] = []
-        group_bloc: dict[str, str] = {}
-        for b in blocs():
-            code = b.group_code or f"G:{b.id}"
-            group_bloc[code] = b.id
-            names += [(n, code, b.id, True) for n in (b.id, b.name_en, b.name_ru, *b.aliases)]
-        for area in registry():
-            if area.kind not in _KINDS:
-                continue
-            bloc_id = area.bloc or group_bloc.get(area.code)
-            usable = area.kind != "group" or bloc_id is not None
-            names += [(n, area.code, bloc_id, usable) for n in area.names]
+        names, group_bloc = _bloc_names()
+        names += _area_names(group_bloc)
         for code, aliases in TEXT_ALIASES.items():
             bloc_id = group_bloc.get(code)
             names += [(a, code, bloc_id, True) for a in aliases]

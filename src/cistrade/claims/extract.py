@@ -181,15 +181,21 @@ def _sentence_year(text: str, own: list[PeriodMention], mentions: list[PeriodMen
                    spans: list[Span], when: date | None = None) -> int | None:
     """The year a sentence states for itself: its own periods' ("this year": the document's),
     else a year in it outside a comparison or a span."""
-    years = [p.year for p in own if p.year is not None]
-    if when is not None:
-        years += [when.year + p.relative for p in own if p.relative is not None]
+    years = _own_years(own, when)
     if years:
         return years[-1]
     taken = [(p.start, p.end) for p in mentions if p.comparison] + [(s.start, s.end) for s in spans]
     free = [int(m.group(0)) for m in _YEAR_AT.finditer(text)
             if not any(a <= m.start() < b for a, b in taken)]
     return free[-1] if free else None
+
+
+def _own_years(own: list[PeriodMention], when: date | None) -> list[int]:
+    """The years a sentence's own periods state, "this year" as the document's."""
+    years = [p.year for p in own if p.year is not None]
+    if when is not None:
+        years += [when.year + p.relative for p in own if p.relative is not None]
+    return years
 
 
 def _first_said(mentions: list[PeriodMention]) -> PeriodMention | None:
@@ -231,28 +237,34 @@ def _when(claim: Claim, d: Draft, s: _Sentence, state: _TextState) -> None:
 
 
 def _remember(state: _TextState, s: _Sentence, claims: list[Claim], drafts: list[Draft]) -> None:
-    if s.year is not None:
-        state.year = s.year
-    stated = [c.period for c in claims if c.period is not None and c.period_note is None]
-    if stated:
-        state.period = stated[-1]
-    elif s.periods:  # the latest period the paragraph states, even unknown ("this year")
-        got = resolve(s.periods[0], sentence_year=s.year, paragraph_year=state.year,
-                      when=state.when)
-        state.period = got.period
+    """What the next sentences of the paragraph take from this one."""
+    _remember_period(state, s, claims)
     state.subject = _subject(s.clauses, drafts)
     parties = [e.mention for c in s.clauses for e in c.entities
                if e.cue is not Cue.IGNORE and e.mention.bloc is None and e.mention.usable]
     if parties:
         state.last_country = parties[-1]
     if drafts:
-        state.pair = (drafts[-1].reporter, drafts[-1].partner)
-        state.mutual = drafts[-1].mutual
-        state.scope = drafts[-1].scope
-        state.world = drafts[-1].partner is None and drafts[-1].kind in _SIDED
+        last = drafts[-1]
+        state.pair = (last.reporter, last.partner)
+        state.mutual, state.scope = last.mutual, last.scope
+        state.world = last.partner is None and last.kind in _SIDED
         state.topic = True
     else:
         _remember_pair(state, s)
+
+
+def _remember_period(state: _TextState, s: _Sentence, claims: list[Claim]) -> None:
+    """The paragraph's year and period after this sentence: its claims' stated period, else
+    the latest period it names, even unknown ("this year" in an undated text)."""
+    if s.year is not None:
+        state.year = s.year
+    stated = [c.period for c in claims if c.period is not None and c.period_note is None]
+    if stated:
+        state.period = stated[-1]
+    elif s.periods:
+        state.period = resolve(s.periods[0], sentence_year=s.year, paragraph_year=state.year,
+                               when=state.when).period
 
 
 def _remember_pair(state: _TextState, s: _Sentence) -> None:
@@ -262,21 +274,33 @@ def _remember_pair(state: _TextState, s: _Sentence) -> None:
         if not c.flows:
             continue
         state.topic = True
-        rs = [e.mention for e in c.entities if e.cue is Cue.REPORTER and e.mention.usable]
-        ps = [e.mention for e in c.entities if e.cue is Cue.PARTNER and e.mention.usable]
+        rs, ps = _sides_named(c)
         named = rs + ps
         if len(named) >= 2:
-            first, second = named[0], named[1]
-            state.pair = (first, second)
-            a, b = sorted((first, second), key=lambda m: m.start)
-            state.mutual = bool(s.lex.pair_gap.match(c.sentence[a.end:b.start])
-                                or s.lex.mutual.search(c.text))
+            _remember_two(state, s, c, named[0], named[1])
             return
         if named:
             state.pair = (named[0], None) if rs else (None, named[0])
             state.mutual = False
             state.scope = Scope.WITHIN if named[0].bloc and s.lex.within.search(c.text) else None
             return
+
+
+def _sides_named(c: Clause) -> tuple[list[Mention], list[Mention]]:
+    """A clause's usable reporters and partners, in order."""
+    rs = [e.mention for e in c.entities if e.cue is Cue.REPORTER and e.mention.usable]
+    ps = [e.mention for e in c.entities if e.cue is Cue.PARTNER and e.mention.usable]
+    return rs, ps
+
+
+def _remember_two(state: _TextState, s: _Sentence, c: Clause, first: Mention,
+                  second: Mention) -> None:
+    """A pair named without a claim: the two countries, mutual when joined by "and"/"и"
+    ("between Kazakhstan and China") or said to be mutual."""
+    state.pair = (first, second)
+    a, b = sorted((first, second), key=lambda m: m.start)
+    state.mutual = bool(s.lex.pair_gap.match(c.sentence[a.end:b.start])
+                        or s.lex.mutual.search(c.text))
 
 
 def _subject(clauses: list[Clause], drafts: list[Draft]) -> Mention | None:

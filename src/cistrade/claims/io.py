@@ -20,6 +20,7 @@ from YAML/JSON when the content is a claim file, else extracted from the text.
 from __future__ import annotations
 
 import json
+from enum import Enum
 from typing import Any
 
 import yaml
@@ -53,28 +54,40 @@ def decode_text(data: bytes | str, *, name: str = "<input>",
     if isinstance(data, str):
         text, used = data, "text"
     elif encoding:
-        try:
-            text, used = data.decode(encoding), encoding
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251, koi8-r)",
-                             file=name) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not {encoding} text (byte {exc.start})", file=name) from exc
+        text, used = _as_declared(data, name, encoding)
     else:
-        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError("this is a binary file, not text, YAML or JSON", file=name)
-        try:
-            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                text, used = data.decode("utf-16"), "utf-16"
-            else:
-                text, used = data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError as exc:
-            text, used = _legacy(data, name, exc)
+        text, used = _as_found(data, name)
     if _binary_looking(text):
         raise InputError("this is a binary file, not text, YAML or JSON", file=name)
     if not text.strip():
         raise InputError("the input is empty", file=name)
     return text, used
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _as_declared(data: bytes, name: str, encoding: str) -> tuple[str, str]:
+    """Bytes in the encoding the caller names."""
+    try:
+        return data.decode(encoding), encoding
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251, koi8-r)",
+                         file=name) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not {encoding} text (byte {exc.start})", file=name) from exc
+
+
+def _as_found(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes in UTF-16 (with a BOM), UTF-8, else the likeliest legacy encoding."""
+    if b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS):
+        raise InputError("this is a binary file, not text, YAML or JSON", file=name)
+    try:
+        if data.startswith(_UTF16_BOMS):
+            return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        return _legacy(data, name, exc)
 
 
 def _legacy(data: bytes, name: str, exc: UnicodeDecodeError) -> tuple[str, str]:
@@ -205,10 +218,16 @@ def _kind(item: dict[str, Any]) -> ClaimKind:
         return _enum(ClaimKind, item["kind"], "kind")
     if item.get("role"):
         return ClaimKind.ROLE
-    value = item.get("value")
-    if value is not None and parse_stated(value).unit:  # "$27 billion": an amount
+    return _kind_of_value(item.get("value"), item.get("bloc") is not None,
+                          item.get("rank") is not None)
+
+
+def _kind_of_value(value: Any, bloc: bool, rank: bool) -> ClaimKind:
+    """The kind a claim without one has from what it states: an amount ("$27 billion"), a
+    bloc's share, a partner's share, or a rank alone."""
+    if value is not None and parse_stated(value).unit:
         return ClaimKind.VALUE
-    if item.get("bloc") is not None and (value is not None or item.get("rank") is None):
+    if bloc and (value is not None or not rank):
         return ClaimKind.BLOC_SHARE
     return ClaimKind.SHARE if value is not None else ClaimKind.RANK
 
@@ -332,12 +351,20 @@ def _dumped(c: Claim) -> dict[str, Any]:
     if c.flow is not TradeFlow.TURNOVER:
         item["flow"] = c.flow.value
     item["period"] = str(c.period) if c.period else "latest"
-    optional = {"mutual": c.mutual or None, "scope": c.scope.value if c.scope else None,
-                "base": str(c.base) if c.base else None,
-                "value": value_text(c.stated) if c.stated is not None else None,
-                "rank": c.rank, "role": c.role.value if c.role else None}
-    item.update({k: v for k, v in optional.items() if v is not None})
+    item.update({k: v for k, v in _optional(c).items() if v is not None})
     return item
+
+
+def _optional(c: Claim) -> dict[str, Any]:
+    """A claim's fields a claim file leaves out when unset."""
+    return {"mutual": c.mutual or None, "scope": _value_of(c.scope),
+            "base": str(c.base) if c.base else None,
+            "value": value_text(c.stated) if c.stated is not None else None,
+            "rank": c.rank, "role": _value_of(c.role)}
+
+
+def _value_of(member: Enum | None) -> Any:
+    return member.value if member is not None else None
 
 
 def dump_claims(claims: list[Claim]) -> list[dict[str, Any]]:

@@ -138,7 +138,7 @@ def _factor(m: re.Match[str]) -> tuple[float, int]:
     """The multiple a :data:`TIMES` match states and its decimals."""
     word = (m["word"] or "").lower()
     if word:
-        return _WORD_FACTORS.get(word) or (2.0 if word.startswith("удвои") else 3.0), 0
+        return _word_factor(word), 0
     if m["fold"]:
         return float(spelled_value(m["fold"])), 0
     spelled = m["eword"] or m["rword"]
@@ -147,6 +147,14 @@ def _factor(m: re.Match[str]) -> tuple[float, int]:
         return _SPELLED_FACTORS.get(key) or (float(spelled_value(key)), 0)
     num = m["fnum"] or m["rnum"] or m["bnum"]
     return float(num.replace(",", ".")), _decimals(num)
+
+
+def _word_factor(word: str) -> float:
+    """"doubled"/"удвоился" 2, "tripled"/"утроился" 3."""
+    found = _WORD_FACTORS.get(word)
+    if found:
+        return found
+    return 2.0 if word.startswith("удвои") else 3.0
 
 
 #: a bare multiple ("2.5 times") is read to within 5% of the factor, or half a unit of its

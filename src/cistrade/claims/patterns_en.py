@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cistrade.claims.lexicon import Cue, Lexicon
 
@@ -88,22 +89,39 @@ def _cue(before: str, after: str, possessive: bool) -> Cue:
         Cue.REPORTER if _ATTRIBUTIVE.match(after) else Cue.SUBJECT)
 
 
+def _after_from(head: str) -> Cue:
+    """"exports from X to" name the exporter; "imports from X" the partner."""
+    return Cue.REPORTER if _EXPORT_TO.search(head) else Cue.PARTNER
+
+
+def _after_to(head: str) -> Cue:
+    """"imports to X" / "supplier to X": the reporter; "exports to X": the partner."""
+    if _IMPORT_TO.search(head) or _ROLE_TO.search(head):
+        return Cue.REPORTER
+    return Cue.PARTNER if _EXPORT_TO.search(head) else Cue.REPORTER
+
+
+def _after_of(head: str) -> Cue:
+    """"the share of X": the partner; "the trade of X": the reporter."""
+    return Cue.PARTNER if _SHARE_NEAR.search(head + " ") else Cue.REPORTER
+
+
+#: the preposition just before a country and the side it gives, from the words before it
+_PREPOSITION_CUES: tuple[tuple[re.Pattern[str], Callable[[str], Cue]], ...] = (
+    (re.compile(r"\bwith$", _I), lambda head: Cue.PARTNER),
+    (re.compile(r"\bfrom$", _I), _after_from),
+    (re.compile(r"\bbetween$", _I), lambda head: Cue.REPORTER),
+    (re.compile(r"\b(?:to|into)$", _I), _after_to),
+    (re.compile(r"\b(?:of|in)$", _I), _after_of),
+    (re.compile(r"\b(?:for|among)$", _I), lambda head: Cue.REPORTER),
+)
+
+
 def _cue_by_preposition(b: str) -> Cue | None:
-    if re.search(r"\bwith$", b, _I):
-        return Cue.PARTNER
-    if re.search(r"\bfrom$", b, _I):
-        return Cue.REPORTER if _EXPORT_TO.search(b[:-4].rstrip()) else Cue.PARTNER
-    if re.search(r"\bbetween$", b, _I):
-        return Cue.REPORTER
-    if re.search(r"\b(?:to|into)$", b, _I):
-        head = b[:-2].rstrip()
-        if _IMPORT_TO.search(head) or _ROLE_TO.search(head):
-            return Cue.REPORTER
-        return Cue.PARTNER if _EXPORT_TO.search(head) else Cue.REPORTER
-    if re.search(r"\b(?:of|in)$", b, _I):
-        return Cue.PARTNER if _SHARE_NEAR.search(b[:-2].rstrip() + " ") else Cue.REPORTER
-    if re.search(r"\b(?:for|among)$", b, _I):
-        return Cue.REPORTER
+    for pattern, side in _PREPOSITION_CUES:
+        m = pattern.search(b)
+        if m:
+            return side(b[:m.start()].rstrip())
     return None
 
 

@@ -175,13 +175,10 @@ def judge(claim: Claim, computed: float | None, computed_rank: int | None
     """The verdict on a computed value (percent) and rank: (kind, message, difference,
     tolerance). Pure logic, no data access."""
     rank_ok = claim.rank is None or computed_rank == claim.rank
+    rank_text = _rank_text(claim, computed_rank, rank_ok)
     stated = claim.stated
-    rank_text = ""
-    if claim.rank is not None:
-        got = _ordinal(computed_rank) if computed_rank else "unranked"
-        rank_text = f"ranked {got}" + ("" if rank_ok else f", not {_ordinal(claim.rank)}")
     if stated is None or computed is None:
-        if stated is not None and computed is None:
+        if stated is not None:
             return VerdictKind.UNVERIFIABLE, "no value computed", None, None
         kind = VerdictKind.SUPPORTED if rank_ok else VerdictKind.CONTRADICTED
         return kind, rank_text or "no value stated", None, None
@@ -190,13 +187,27 @@ def judge(claim: Claim, computed: float | None, computed_rank: int | None
     outside = stated.distance(computed)
     value_text = _value_text(claim, stated, computed, difference, outside, tol)
     text = "; ".join(t for t in (value_text, rank_text) if t)
+    return _by_distance(rank_ok, outside, tol), text, difference, tol
+
+
+def _rank_text(claim: Claim, computed_rank: int | None, rank_ok: bool) -> str:
+    """"ranked second" / "ranked third, not first"; "" for a claim stating no rank."""
+    if claim.rank is None:
+        return ""
+    got = _ordinal(computed_rank) if computed_rank else "unranked"
+    return f"ranked {got}" + ("" if rank_ok else f", not {_ordinal(claim.rank)}")
+
+
+def _by_distance(rank_ok: bool, outside: float, tol: float) -> VerdictKind:
+    """Supported inside the stated range, close within the tolerance, else contradicted
+    (and contradicted whenever the rank is wrong)."""
     if not rank_ok:
-        return VerdictKind.CONTRADICTED, text, difference, tol
+        return VerdictKind.CONTRADICTED
     if outside == 0:
-        return VerdictKind.SUPPORTED, text, difference, tol
+        return VerdictKind.SUPPORTED
     if outside <= tol + 1e-9:
-        return VerdictKind.CLOSE, text, difference, tol
-    return VerdictKind.CONTRADICTED, text, difference, tol
+        return VerdictKind.CLOSE
+    return VerdictKind.CONTRADICTED
 
 
 def _value_text(claim: Claim, stated: Stated, computed: float, difference: float,

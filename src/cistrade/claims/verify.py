@@ -276,25 +276,33 @@ class Verifier:
         if claim.base is not None and claim.base != period.previous_year():
             return self._over_base(claim, period)
         p = str(period)
-        target = claim.partner or claim.bloc
+        result, row = self._growth_row(claim, p)
+        if row is None and claim.partner:
+            return self._mirror_change(claim, period)
+        cov = self._change_coverage(claim, p, row)
+        return _Figure(result, self._change_row(claim, row or {}), cov)
+
+    def _growth_row(self, claim: Claim, period: str) -> tuple[Any, dict[str, Any] | None]:
+        """(result, row) of ``growth()``; (None, None) for a pair the reporter's figures
+        lack (its partner's reports may have it)."""
         try:
-            result = self.ind.growth(self.engine, claim.reporter, p, target, claim.flow.value)
-            row = result.rows[0] if result.rows else None
+            result = self.ind.growth(self.engine, claim.reporter, period,
+                                     claim.partner or claim.bloc, claim.flow.value)
         except NoData:
             if not claim.partner:
                 raise
-            result, row = None, None
-        if row is None and claim.partner:
-            found = self.derived.mirror_growth(claim, period)
-            if found is None:
-                raise NoData(f"no growth figure for {_name(claim.reporter)} and "
-                             f"{_name(claim.partner)} in {period}")
-            result, row = found
-            cov = Coverage(period=p, previous_period=str(period.previous_year()),
-                           side=f"{claim.partner}'s reports")
-            return _Figure(result, self._change_row(claim, row), cov)
-        cov = self._change_coverage(claim, p, row)
-        return _Figure(result, self._change_row(claim, row or {}), cov)
+            return None, None
+        return result, (result.rows[0] if result.rows else None)
+
+    def _mirror_change(self, claim: Claim, period: PeriodRange) -> _Figure:
+        found = self.derived.mirror_growth(claim, period)
+        if found is None:
+            raise NoData(f"no growth figure for {_name(claim.reporter)} and "
+                         f"{_name(claim.partner)} in {period}")
+        result, row = found
+        cov = Coverage(period=str(period), previous_period=str(period.previous_year()),
+                       side=f"{claim.partner}'s reports")
+        return _Figure(result, self._change_row(claim, row), cov)
 
     def _change_row(self, claim: Claim, row: dict[str, Any]) -> dict[str, Any]:
         if claim.kind is ClaimKind.CHANGE:
@@ -341,20 +349,18 @@ class Verifier:
     def _role(self, claim: Claim, period: PeriodRange) -> _Figure:
         result = self.ind.roles(self.engine, claim.bloc, str(period), top=None)
         row = _partner_row(result, claim.partner)
-        members = [m.get("member") for m in (getattr(result, "sections", None) or {}).get(
-            "members") or []]
+        members = [m.get("member") for m in _member_status(result)]
         cov = Coverage(period=str(period), members=[m for m in members if m])
-        thin = _thin_coverage(claim, result)
         if row is None:
             raise _NotCovered(f"{_name(claim.partner)} does not appear among the partners of "
                               f"{claim.bloc} in the data for {period}", cov, result)
+        role = (claim.role or Role.SUPPLIER).value
+        thin = _thin_coverage(claim, result)
         if thin:
-            role = (claim.role or Role.SUPPLIER).value
             context = (f"from the data there is, {_name(claim.partner)} ranks "
                        f"{_ordinal(row.get(f'{role}_rank'))} with "
                        f"{(row.get(f'{role}_share') or 0) * 100:.1f}%")
             raise _NotCovered(thin, cov, result, context)
-        role = (claim.role or Role.SUPPLIER).value
         share = row.get(f"{role}_share")
         return _Figure(result, {**row, "computed": None if share is None else share * 100,
                                 "rank": row.get(f"{role}_rank")}, cov)
@@ -404,24 +410,31 @@ class Verifier:
             raise _NotCovered(f"the data is in {row.get('currency')}, the claim in {unit}: "
                               f"{exc}") from exc
 
+    _EVIDENCE_KEYS = ("dataset_id", "file", "source", "vintage", "row_ref", "reporter",
+                      "partner", "flow", "freq", "period_start", "period_end", "partner_basis",
+                      "value", "currency")
+
     def _evidence(self, result: Any, row: dict[str, Any], claim: Claim | None = None,
                   period: PeriodRange | None = None) -> list[dict[str, Any]]:
-        fetch = getattr(self.ind, "evidence", None)
         if claim is not None and period is not None and "mirror" in str(row.get("basis")) \
                 and claim.partner:  # the partner's reports
             found = self.derived.partner_rows(claim, period, limit=self.evidence_rows)
-        elif fetch is None or result is None:
-            return []
         else:
-            try:
-                found = fetch(self.engine, result, row, limit=self.evidence_rows)
-            except CistradeError as exc:  # evidence is a bonus: never fails the verdict
-                log.info("no evidence rows: %s", exc)
-                return []
-        keep = ("dataset_id", "file", "source", "vintage", "row_ref", "reporter", "partner",
-                "flow", "freq", "period_start", "period_end", "partner_basis", "value",
-                "currency")
-        return [{k: r.get(k) for k in keep if k in r} for r in found]
+            found = self._own_rows(result, row)
+        return [{k: r.get(k) for k in self._EVIDENCE_KEYS if k in r} for r in found]
+
+    def _own_rows(self, result: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """The stored rows behind a figure of the reporter's own data (none when unknown)."""
+        fetch = getattr(self.ind, "evidence", None)
+        if fetch is None or result is None:
+            return []
+        try:
+            found: list[dict[str, Any]] = fetch(self.engine, result, row,
+                                                limit=self.evidence_rows)
+        except CistradeError as exc:  # evidence is a bonus: never fails the verdict
+            log.info("no evidence rows: %s", exc)
+            return []
+        return found
 
     # -- latest period and missing data ----------------------------------------------------
 
@@ -465,15 +478,10 @@ class Verifier:
                        coverage=exc.coverage.to_dict(), reasons=[exc.reason])
 
     def _unverifiable(self, claim: Claim, period: PeriodRange | None, exc: NoData) -> Verdict:
-        who = claim.reporter or claim.bloc
         avail = self._availability(claim.reporter)
         available = describe(avail) if claim.reporter else _short(exc.available)
-        when = str(period) if period is not None else "any period"
-        reason = f"no data for {_name(who) if claim.reporter else who} in {when}"
-        if isinstance(exc.available, dict) and exc.available.get("lacking"):
-            reason = str(exc)  # a bloc the data does not cover: the members it lacks
-        parts = [reason, f"available: {available}"]
         context = self._context(claim, period, avail)
+        parts = [_no_data_reason(claim, period, exc), f"available: {available}"]
         if context:
             parts.append(context)
         publishers = [claim.reporter] if claim.reporter else self._members(claim.bloc)[:3]
@@ -554,6 +562,14 @@ def _how(claim: Claim, row: dict[str, Any], group_rank: str | None, period: Peri
     return text
 
 
+def _no_data_reason(claim: Claim, period: PeriodRange | None, exc: NoData) -> str:
+    """"no data for X in P", or for a bloc the data does not cover, the members it lacks."""
+    if isinstance(exc.available, dict) and exc.available.get("lacking"):
+        return str(exc)
+    who = _name(claim.reporter) if claim.reporter else str(claim.bloc)
+    return f"no data for {who} in {str(period) if period is not None else 'any period'}"
+
+
 def _thin_coverage(claim: Claim, result: Any) -> str | None:
     """For a role claim: why the members' data is too thin to rank partners, or None.
 
@@ -561,21 +577,31 @@ def _thin_coverage(claim: Claim, result: Any) -> str | None:
     partners' reports (mirror); unless at least half of the members report their own
     figures for the period, the ranking rests on a few countries' view and is not judged.
     """
-    status = (getattr(result, "sections", None) or {}).get("members") or []
+    status = _member_status(result)
     if not status:
         return None
     own = [m["member"] for m in status if m.get("status") == "reported"]
     if 2 * len(own) >= len(status):
         return None
-    mirror = [m["member"] for m in status if m.get("status") == "mirror"]
-    none = [m["member"] for m in status if m.get("status") == "none"]
     text = (f"only {len(own)} of the {len(status)} {claim.bloc} members have their own figures "
             f"for this period ({', '.join(own) or 'none'})")
-    if mirror:
-        text += f"; {', '.join(mirror)} only through their partners' reports"
-    if none:
-        text += f"; {', '.join(none)} not at all"
+    for status_of, said in (("mirror", "only through their partners' reports"),
+                            ("none", "not at all")):
+        text += _members_with(status, status_of, said)
     return text + ": too little to rank the group's partners"
+
+
+def _member_status(result: Any) -> list[dict[str, Any]]:
+    """A ``roles()`` result's members and how each is covered (reported, mirror, none)."""
+    sections = getattr(result, "sections", None) or {}
+    found: list[dict[str, Any]] = sections.get("members") or []
+    return found
+
+
+def _members_with(status: list[dict[str, Any]], which: str, said: str) -> str:
+    """"; A, B <said>" for the members of that status, "" when there are none."""
+    members = [m["member"] for m in status if m.get("status") == which]
+    return f"; {', '.join(members)} {said}" if members else ""
 
 
 def _basis(row: dict[str, Any]) -> str | None:
