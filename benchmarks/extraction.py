@@ -20,12 +20,15 @@ Scores, in this order:
    **soundness**: a supported, close or contradicted verdict (or the judged part of a
    partial one) is sound when (a) its claim is one the text makes — it equals a gold claim
    of its sentence, so its reporter, partner, flow and period were read right — and (b) the
-   data covers that gold claim, re-derived here from the indicators themselves, not from the
-   verifier's flags: the reporter's figures for that exact period have a published World
-   total or a complete partner table (for a share, a total, a rate of the reporter's trade
-   in all), a rank is certain (no partner left out could rank above), a bloc's figure is one
-   the indicators give (members covered or the publisher's row), a bloc's own trade is never
-   judged.
+   flow matches the gold's too, and the verdict's data period is exactly the gold period;
+   and (b) the data covers that gold claim, re-derived here from the indicators themselves,
+   not from the verifier's flags: the reporter's figures for that exact period have a
+   published World total or a complete partner table (for a share, a total, a rate of the
+   reporter's trade in all, on both years of a rate), a rank is certain (no partner left out
+   could rank above), a bloc's figure covers every member (the publisher's group row, or
+   members missing only from a complete table, where they traded nothing), a group's
+   supplier ranking has data for every member and the members' own figures for at least
+   half, and a bloc's own trade is never judged.
 
 The machine is shared: the times printed are indicative only.
 """
@@ -59,6 +62,8 @@ from cistrade.claims.extract import Extractor  # noqa: E402
 from cistrade.claims.model import Claim, ClaimKind  # noqa: E402
 
 SOUND_TOTALS = ("published world total", "sum of partners (complete table)")
+#: a bloc's figure made from the publisher's own group row covers every member by definition
+GROUP_ROW = "published group row"
 
 
 def _line(label: str, score: Any, lang: str = "all") -> str:
@@ -188,8 +193,21 @@ def _bloc_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
     cov = (result.query.get("coverage") or {}).get(g.reporter) or {}
     if cov.get("total_basis") not in SOUND_TOTALS:
         return f"{g.reporter}'s figures for {period} are a partial table"
+    if cov.get("method") != GROUP_ROW and cov.get("members_missing") and not cov.get("complete"):
+        return (f"members {', '.join(cov['members_missing'])} are missing from a partial "
+                "table and no group row is used")
     if g.rank is not None and not cov.get("complete"):
         return "a bloc's rank against countries needs a complete table"
+    return None
+
+
+def _role_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
+    result = ind.roles(eng, g.bloc, period, top=None)
+    status = [m.get("status") for m in (result.sections or {}).get("members") or []]
+    if "none" in status:
+        return f"{status.count('none')} of the {g.bloc} members have no data at all"
+    if 2 * status.count("reported") < len(status):
+        return f"fewer than half of the {g.bloc} members report their own figures"
     return None
 
 
@@ -221,9 +239,24 @@ def data_covers(ind: Any, eng: Any, g: Claim) -> str | None:
             return _change_sound(ind, eng, g, period)
         if g.kind is ClaimKind.VALUE and g.partner is None:
             return _totals_sound(ind, eng, g.reporter or "", period, g.flow.value)
+        if g.kind is ClaimKind.ROLE:
+            return _role_sound(ind, eng, g, period)
     except CistradeError as exc:
         return f"the indicators give no figure: {str(exc)[:120]}"
     return None
+
+
+def _unsound(ind: Any, eng: Any, v: Any, claim: Claim, twin: Claim | None) -> str | None:
+    """Why a judged verdict is unsound (§2), or None: the claim must be one its sentence
+    makes, read with the right flow; the data's period must be the claim's; and the data
+    must cover the gold claim (the judged part of a partial verdict: its value)."""
+    if twin is None:
+        return "the text does not make this claim"
+    if twin.flow is not claim.flow:
+        return f"the flow was read as {claim.flow.value}, the text says {twin.flow.value}"
+    if v.period != str(twin.period):
+        return f"judged on {v.period}, the claim is about {twin.period}"
+    return data_covers(ind, eng, replace(twin, rank=twin.rank if v.verdict.judged else None))
 
 
 def verdicts(articles: list[Article], db: Path, verbose: bool) -> None:
@@ -247,9 +280,7 @@ def verdicts(articles: list[Article], db: Path, verbose: bool) -> None:
                     continue
                 counts["judged"] += 1
                 twin = next((g for g in gold if same_claim(g, claim)), None)
-                why = "the text does not make this claim" if twin is None else \
-                    data_covers(ind, eng, replace(twin, rank=twin.rank if v.verdict.judged
-                                                  else None))
+                why = _unsound(ind, eng, v, claim, twin)
                 if why is None:
                     counts["sound"] += 1
                 else:

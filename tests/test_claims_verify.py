@@ -179,6 +179,17 @@ def test_role_needs_half_the_members_reporting(fake):
     assert "Russia ranks first" in v.context
 
 
+def test_role_needs_every_member_covered(fake):
+    """§2: a member with no data at all (neither its own nor its partners' reports) leaves the
+    group's ranking uncovered, however many of the others report."""
+    claim = {"kind": "role", "partner": "Russia", "bloc": "CIS", "period": "2024"}
+    fake.members = [*({"member": m, "status": "reported"} for m in ("ARM", "KAZ", "BLR")),
+                    {"member": "TKM", "status": "none"}]
+    v = verify(fake, **claim)
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert "3 of the 4" in v.message and "TKM not at all" in v.message
+
+
 def test_verdict_json_object(fake):
     v = verify(fake, reporter="ARM", partner="RUS", period="2024-01..2024-09", value="41.1%",
                rank=1, text="Russia … Armenia (41.1%)")

@@ -82,8 +82,9 @@ class Derived:
         values = [row.get(f) for f in flows]
         if any(v is None for v in values):
             return None
+        total = sum(float(v) for v in values if v is not None)
         bases = sorted({str(row.get(f"{f}_basis")) for f in flows})
-        value_row = {**row, "value": sum(values), "basis": "/".join(bases),
+        value_row = {**row, "value": total, "basis": "/".join(bases),
                      "currency": row.get("currency") or result.query.get("currency")}
         result.notes = [f"{name_of(claim.reporter)}'s own figures do not show "
                         f"{name_of(claim.partner)} for {period}: the value is from "
@@ -116,8 +117,11 @@ class Derived:
             totals = fn(self.engine, claim.reporter, str(period))
         except CistradeError:
             return None
-        world = next((r for r in totals.rows if r.get("partner") == "WLD"), None)
-        total = world.get(claim.flow.value) if world else None
+        world: dict[str, Any] | None = next(
+            (r for r in totals.rows if r.get("partner") == "WLD"), None)
+        if world is None:
+            return None
+        total = world.get(claim.flow.value)
         if not total or world.get("currency") != row.get("currency"):
             return None
         share = row["value"] / total
@@ -196,7 +200,7 @@ class Derived:
             q = (t.filter((t.reporter == claim.partner) & (t.partner == claim.reporter)
                           & t.flow.isin(opposite) & ~t["aggregate"] & when)
                  .order_by(["period_start", "flow"]).limit(limit))
-            found = eng.rows(q)
+            found: list[dict[str, Any]] = eng.rows(q)
         except Exception:  # noqa: BLE001 - evidence is a bonus: never fails the verdict
             return []
         for r in found:

@@ -604,9 +604,9 @@ def _share_drafts(c: Clause, shares: list[NumberMention], carry: _Carry, flow: s
         else:
             out.append(_attached_draft(c, n, owner, rs, ps, carry, flow))
     for n, r, p in (_pair(loose, rs, ps) if loose else []):
-        owner = _owner_after(c, n)
-        if owner is not None:  # "30.6 percent of the nation's trade": whose trade it is
-            r, p = owner, _other([*rs, *ps], owner) if p is None or p.code == owner.code else p
+        whose = _owner_after(c, n)
+        if whose is not None:  # "30.6 percent of the nation's trade": whose trade it is
+            r, p = whose, _other([*rs, *ps], whose) if p is None or p.code == whose.code else p
         out.append(Draft("share", r, p, c, n.stated, _rank_anywhere(c, carry), flow, number=n))
     return out
 

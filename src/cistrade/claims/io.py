@@ -215,7 +215,8 @@ def _kind(item: dict[str, Any]) -> ClaimKind:
     if not any(item.get(k) is not None for k in ("kind", "value", "rank", "role")):
         raise InputError("a claim needs a value (a share or growth rate) or a rank")
     if item.get("kind") is not None:
-        return _enum(ClaimKind, item["kind"], "kind")
+        kind: ClaimKind = _enum(ClaimKind, item["kind"], "kind")
+        return kind
     if item.get("role"):
         return ClaimKind.ROLE
     return _kind_of_value(item.get("value"), item.get("bloc") is not None,

@@ -122,7 +122,7 @@ class Verdict:
         from cistrade.indicators.result import jsonable
 
         c = self.claim
-        return jsonable({
+        out: dict[str, Any] = jsonable({
             "text": c.text,
             "kind": c.kind.value,
             "reporter": c.reporter,
@@ -155,6 +155,7 @@ class Verdict:
             "scope": c.scope.value if c.scope else None,
             "base": str(c.base) if c.base else None,
         })
+        return out
 
 
 def _tolerance(claim: Claim) -> float:

@@ -574,16 +574,19 @@ def _thin_coverage(claim: Claim, result: Any) -> str | None:
     """For a role claim: why the members' data is too thin to rank partners, or None.
 
     A group's suppliers are ranked from its members' own figures, completed by their
-    partners' reports (mirror); unless at least half of the members report their own
-    figures for the period, the ranking rests on a few countries' view and is not judged.
+    partners' reports (mirror); unless every member is covered one way or the other and at
+    least half of them report their own figures for the period, the ranking rests on a few
+    countries' view and is not judged.
     """
     status = _member_status(result)
     if not status:
         return None
     own = [m["member"] for m in status if m.get("status") == "reported"]
-    if 2 * len(own) >= len(status):
+    uncovered = any(m.get("status") == "none" for m in status)
+    if 2 * len(own) >= len(status) and not uncovered:
         return None
-    text = (f"only {len(own)} of the {len(status)} {claim.bloc} members have their own figures "
+    few = "only " if 2 * len(own) < len(status) else ""
+    text = (f"{few}{len(own)} of the {len(status)} {claim.bloc} members have their own figures "
             f"for this period ({', '.join(own) or 'none'})")
     for status_of, said in (("mirror", "only through their partners' reports"),
                             ("none", "not at all")):

@@ -82,15 +82,22 @@ def _print_claims(claims: list[Any], fmt: Format, query: dict[str, Any]) -> None
 def _label(c: Any) -> str:
     """``share RUS in ARM`` / ``growth RUS–CIS export`` / ``value KAZ–world`` and the period,
     for a table cell."""
-    who = {"role": f"{c.partner} → {c.bloc} ({c.role.value if c.role else 'supplier'})",
-           "bloc_share": f"{c.bloc} in {c.reporter}",
-           "growth": f"{c.reporter}–{c.partner or c.bloc or 'world'}",
-           "value": f"{c.reporter}–{c.partner or c.bloc or 'world'}"}.get(
-        c.kind.value, f"{c.partner or c.bloc} in {c.reporter}")
     flow = "" if c.flow.value == "turnover" or c.kind.value == "role" else f" {c.flow.value}"
     period = str(c.period) if c.period else "latest"
     note = " (from context)" if c.period_note else ""
-    return f"{c.kind.value} {who}{flow}\n{period}{note}"
+    return f"{c.kind.value} {_sides(c)}{flow}\n{period}{note}"
+
+
+def _sides(c: Any) -> str:
+    """Who a claim is about, as a table cell shows it."""
+    other = c.partner or c.bloc or "world"
+    if c.kind.value == "role":
+        return f"{c.partner} → {c.bloc} ({c.role.value if c.role else 'supplier'})"
+    if c.kind.value == "bloc_share":
+        return f"{c.bloc} in {c.reporter}"
+    if c.kind.value in ("growth", "value", "change"):
+        return f"{c.reporter}–{other}"
+    return f"{c.partner or c.bloc} in {c.reporter}"
 
 
 def _table(title: str, columns: list[tuple[str, JustifyMethod]]) -> Table:
@@ -133,6 +140,11 @@ def _evidence_cell(v: Any) -> str:
     return " ".join(p for p in parts if p)
 
 
+_CSV_COLUMNS = ["kind", "reporter", "partner", "bloc", "flow", "period", "stated", "computed",
+                "computed_text", "computed_rank", "verdict", "difference", "basis",
+                "coverage_text", "reasons_text", "message", "text"]
+
+
 def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> None:
     rows = [v.to_dict() for v in verdicts]
     counts = Counter(r["verdict"] for r in rows)
@@ -143,12 +155,16 @@ def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> 
         for r in rows:
             r["coverage_text"] = coverage_text(r.get("coverage") or {})
             r["reasons_text"] = "; ".join(r.get("reasons") or [])
-        emit(rows, fmt, columns=["kind", "reporter", "partner", "bloc", "flow", "period",
-                                 "stated", "computed", "computed_text", "computed_rank",
-                                 "verdict", "difference", "basis", "coverage_text",
-                                 "reasons_text", "message", "text"])
+        emit(rows, fmt, columns=_CSV_COLUMNS)
         return
-    table = _table(f"{len(rows)} claim(s) checked: {query['file']}",
+    _verdict_table(verdicts, query)
+    for i, v in enumerate(verdicts, start=1):
+        _print_verdict(i, v)
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+
+
+def _verdict_table(verdicts: list[Any], query: dict[str, Any]) -> None:
+    table = _table(f"{len(verdicts)} claim(s) checked: {query['file']}",
                    [("#", "right"), ("claim", "left"), ("stated", "right"),
                     ("computed", "right"), ("verdict", "left"), ("evidence", "left")])
     for i, v in enumerate(verdicts, start=1):
@@ -157,15 +173,17 @@ def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> 
         table.add_row(str(i), claim, v.stated_text, v.computed_text,
                       f"[{colour}]{v.verdict.value}[/]", escape(_evidence_cell(v)))
     out.print(table)
-    for i, v in enumerate(verdicts, start=1):
-        out.print(f"{i}. {_shorten(v.claim.text, 100)}\n   {v.verdict.value}: {v.message}",
-                  highlight=False, markup=False)
-        if v.coverage:
-            out.print(f"   coverage: {coverage_text(v.coverage)}", highlight=False, markup=False)
-        files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
-        for f in files[:3]:
-            out.print(f"   source: {f}", highlight=False, markup=False)
-    out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+
+
+def _print_verdict(i: int, v: Any) -> None:
+    """One verdict below the table: its message, coverage and files."""
+    out.print(f"{i}. {_shorten(v.claim.text, 100)}\n   {v.verdict.value}: {v.message}",
+              highlight=False, markup=False)
+    if v.coverage:
+        out.print(f"   coverage: {coverage_text(v.coverage)}", highlight=False, markup=False)
+    files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
+    for f in files[:3]:
+        out.print(f"   source: {f}", highlight=False, markup=False)
 
 
 @command("check")
