@@ -200,8 +200,9 @@ def _echoes(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def _mentions(text: str, lex: Lexicon, matcher: EntityMatcher, clauses: list[Clause],
               subject: Mention | None, numbers: list[NumberMention],
-              antecedent: Mention | None = None) -> list[Mention]:
+              antecedent: Mention | None = None, bloc: Mention | None = None) -> list[Mention]:
     mentions = _anaphors(text, _echoes(text, matcher.find(text)), antecedent, lex)
+    mentions = _bloc_anaphors(text, mentions, bloc, lex)
     if subject is not None:
         mentions = _pronouns(clauses, mentions, subject, lex)
     # "долларов США", "US dollars": an amount's currency is not the United States
@@ -210,13 +211,15 @@ def _mentions(text: str, lex: Lexicon, matcher: EntityMatcher, clauses: list[Cla
 
 
 def analyse(text: str, lex: Lexicon, matcher: EntityMatcher,
-            subject: Mention | None = None, antecedent: Mention | None = None) -> list[Clause]:
+            subject: Mention | None = None, antecedent: Mention | None = None,
+            bloc: Mention | None = None) -> list[Clause]:
     """The clauses of one sentence. ``subject`` stands in for a pronoun opening a clause;
-    ``antecedent`` (the paragraph's last country) for "the country", "Республики"."""
+    ``antecedent`` (the paragraph's last country) for "the country", "Республики"; ``bloc``
+    (the paragraph's last bloc) for "the Union", "Союза"."""
     points = [0, *_split_points(text, lex), len(text)]
     clauses = [Clause(a, b, text[a:b], text) for a, b in zip(points, points[1:], strict=False) if b > a]
     numbers = find_numbers(text)
-    mentions = _mentions(text, lex, matcher, clauses, subject, numbers, antecedent)
+    mentions = _mentions(text, lex, matcher, clauses, subject, numbers, antecedent, bloc)
     periods = find_periods(text)
     taken = [(n.start, n.end) for n in numbers] + [(p.start, p.end) for p in periods]
     _place(clauses, _cues(text, mentions, lex), numbers, periods, _ranks(text, lex, taken))
@@ -261,11 +264,22 @@ def _pronouns(clauses: list[Clause], mentions: list[Mention], subject: Mention,
 def _antecedent(text: str, before: list[Mention], antecedent: Mention | None,
                 lex: Lexicon) -> Mention | None:
     """What "the country" stands for: the last country named before it in the sentence
-    that is a party (not "ahead of China"), else the paragraph's last country."""
+    that is a party (not "ahead of China"), else the paragraph's last country; none after a
+    pair ("trade between China and Kyrgyzstan … of the nation's trade": either one)."""
+    if _after_pair(text, before, lex):
+        return None
     for m in reversed(before):
         if m.bloc is None and m.usable and _cue_of(text, m, lex) not in (Cue.IGNORE, Cue.SUBJECT):
             return m
     return antecedent
+
+
+def _after_pair(text: str, before: list[Mention], lex: Lexicon) -> bool:
+    """Whether the last two countries before an anaphor are a pair ("China and Kyrgyzstan")."""
+    countries = [m for m in before if m.bloc is None and m.usable]
+    if len(countries) < 2 or countries[-1].code == countries[-2].code:
+        return False
+    return bool(lex.pair_gap.match(text[countries[-2].end:countries[-1].start]))
 
 
 def _anaphors(text: str, mentions: list[Mention], antecedent: Mention | None,
@@ -273,9 +287,25 @@ def _anaphors(text: str, mentions: list[Mention], antecedent: Mention | None,
     """"The country's", "the nation", "the Republic", "Республики": the country meant."""
     out = list(mentions)
     for m in lex.country_anaphor.finditer(text):
-        if any(x.start <= m.start() < x.end for x in out):
-            continue
+        if any(x.start < m.end() and m.start() < x.end for x in out):
+            continue  # part of a name ("the Republic of Korea")
         meant = _antecedent(text, [x for x in mentions if x.end <= m.start()], antecedent, lex)
+        if meant is not None:
+            out.append(replace(meant.moved(m.start(), m.end()), possessive=bool(
+                m.groupdict().get("s"))))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _bloc_anaphors(text: str, mentions: list[Mention], bloc: Mention | None,
+                   lex: Lexicon) -> list[Mention]:
+    """"The Union's mutual trade", "the bloc", "Союза": the last bloc named before it in the
+    sentence, else in the paragraph."""
+    out = list(mentions)
+    for m in lex.bloc_anaphor.finditer(text):
+        if any(x.start < m.end() and m.start() < x.end for x in out):
+            continue  # part of a name ("the Union State", "Евразийского экономического союза")
+        before = [x for x in mentions if x.end <= m.start() and x.bloc is not None]
+        meant = before[-1] if before else bloc
         if meant is not None:
             out.append(replace(meant.moved(m.start(), m.end()), possessive=bool(
                 m.groupdict().get("s"))))

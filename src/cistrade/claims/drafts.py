@@ -38,6 +38,8 @@ from cistrade.claims.numbers import NumberMention
 __all__ = ["Draft", "drafts_of", "NUMBER_RULES"]
 
 _ATTACHED = re.compile(r"^\s*(?:\(\+?|[-–—:]\s*|with\s+|с\s+)$", re.IGNORECASE)
+#: between a country's two figures: "$13.7 billion, 14.5 percent", "122,6 млн (10,4%)"
+_SECOND_FIGURE = re.compile(r"^\s*(?:,|\(|;|or|или)\s*$", re.IGNORECASE)
 #: how far before a number a verb of change still governs it ("rose $2 billion")
 CHANGE_VERB_WINDOW = 25
 #: how far from a number a verb of change makes it a growth rate ("up 11.6%")
@@ -203,8 +205,8 @@ def _roles(c: Clause, kind: str, carry: _Carry) -> tuple[list[Mention], list[Men
     growth = kind == "growth"
     if not rs:
         rs += _carried_reporter(carry, growth)
-    if not ps and (not growth or not c.entities):
-        ps += _carried_partner(carry, growth)
+    if not ps:
+        ps += _carried_partner(c, carry, growth, rs)
     if growth and not ps and len(rs) > 1:  # trade of A and B: A with B
         ps.append(rs.pop(1))
     return rs, ps
@@ -219,14 +221,26 @@ def _named_roles(c: Clause, carry: _Carry) -> tuple[list[Mention], list[Mention]
     return rs, ps
 
 
+def _pair_other(named: Mention, carry: _Carry) -> list[Mention]:
+    """In a paragraph about the trade between two countries, one of them named alone
+    ("Exports from Kyrgyzstan increased …") trades with the other, not with the world."""
+    pair = [m for m in (carry.reporter, carry.partner) if m is not None]
+    if not carry.mutual or len(pair) != 2 or named.code not in {m.code for m in pair}:
+        return []
+    return [m for m in pair if m.code != named.code][:1]
+
+
 def _carried_reporter(carry: _Carry, growth: bool) -> list[Mention]:
     """The reporter said before; for a rate, else the subject ("it grew by 5%")."""
     who = carry.reporter or (carry.subject if growth else None)
     return [who] if who else []
 
 
-def _carried_partner(carry: _Carry, growth: bool) -> list[Mention]:
-    """The partner said before; for a share or rank, else the subject ("it holds 20%")."""
+def _carried_partner(c: Clause, carry: _Carry, growth: bool, rs: list[Mention]) -> list[Mention]:
+    """The partner said before; for a share or rank, else the subject ("it holds 20%"); a
+    rate of a clause naming a country takes only the other of a pair (:func:`_pair_other`)."""
+    if growth and c.entities:
+        return _pair_other(rs[0], carry) if rs else []
     who = carry.partner or (None if growth else carry.subject)
     return [who] if who else []
 
@@ -473,21 +487,26 @@ def _mutual(c: Clause, lex: Lexicon, reporter: Mention | None, partner: Mention 
 def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[NumberMention]],
                   flow: str) -> list[Draft]:
     """Growth rates, values and changes: the reporter's trade (with a partner, or in all)."""
-    if not (kinds["growth"] or kinds["value"] or kinds["change"]):
-        return []
-    sides = _trade_sides(c, lex, carry)
+    numbers = [(kind, n) for kind in ("growth", "value", "change") for n in kinds[kind]]
+    sides = _trade_sides(c, lex, carry) if numbers else None
     if sides is None:
         return []
     rs, ps = sides
+    listed = _listed([_attached_to(c, n, c.sentence) for _, n in numbers])
     out = []
-    for kind in ("growth", "value", "change"):
-        for n in kinds[kind]:
-            r, p = _sides(n, c, rs, ps)
-            stated = n.stated if kind == "value" else _growth_stated(n, c, lex, carry.direction)
-            out.append(Draft(kind, r, p, c, stated, flow=flow,
-                             mutual=_mutual(c, lex, r, p, flow, carry),
-                             scope=_scope(c, lex, r, p, carry.scope), number=n))
+    for kind, n in numbers:
+        found = _sides(n, c, _unlisted(rs, listed), ps, listed)
+        if found is not None:
+            out.append(_sided_draft(kind, n, c, lex, carry, found, flow))
     return out
+
+
+def _sided_draft(kind: str, n: NumberMention, c: Clause, lex: Lexicon, carry: _Carry,
+                 sides: tuple[Mention, Mention | None], flow: str) -> Draft:
+    r, p = sides
+    stated = n.stated if kind == "value" else _growth_stated(n, c, lex, carry.direction)
+    return Draft(kind, r, p, c, stated, flow=flow, mutual=_mutual(c, lex, r, p, flow, carry),
+                 scope=_scope(c, lex, r, p, carry.scope), number=n)
 
 
 def _trade_sides(c: Clause, lex: Lexicon, carry: _Carry
@@ -516,22 +535,36 @@ def _world_said(c: Clause, lex: Lexicon, reporter: Mention, carry: _Carry) -> bo
     return (named or carry.world) and not unread
 
 
-def _sides(n: NumberMention, c: Clause, rs: list[Mention], ps: list[Mention]
-           ) -> tuple[Mention, Mention | None]:
+def _sides(n: NumberMention, c: Clause, rs: list[Mention], ps: list[Mention],
+           listed: list[Mention]) -> tuple[Mention, Mention | None] | None:
     """The reporter and partner a number goes with. A number right after a country in a list
     ("Kazakhstan (+$2.8 billion), Kyrgyzstan (+$2.9 billion)", "Узбекистан – 122,6 млн")
-    belongs to that country, in the role its words give it; of several partners ("с Украиной
-    … на 57,5%, с Кыргызстаном – на 35,4%") the last named before it; else the first."""
+    belongs to that country, in the role its words give it, and the other side is never
+    another country of the list (None when no other is named); of several partners ("с
+    Украиной … на 57,5%, с Кыргызстаном – на 35,4%") the last named before it; else the
+    first."""
     owner = _attached_to(c, n, c.sentence)
     if owner is not None:
-        if owner.cue is Cue.REPORTER:
-            return owner.mention, _other(ps, owner.mention) if ps else None
-        if owner.mention is not rs[0]:
-            return rs[0], owner.mention
+        return _owned_sides(owner, rs, _unlisted(ps, listed), listed)
+    if not rs:
+        return None  # the reporter was a country of a list: a reporter unread
     before = [p for p in ps if p.end <= n.start]
     if len(ps) > 1 and before:
         return rs[0], before[-1]
     return rs[0], (ps[0] if ps else None)
+
+
+def _owned_sides(owner: Entity, rs: list[Mention], ps: list[Mention], listed: list[Mention]
+                 ) -> tuple[Mention, Mention | None] | None:
+    """The sides of a number that follows a country: that country in its role, the other
+    side from the rest of the clause."""
+    if owner.cue is Cue.REPORTER:
+        return owner.mention, _other(ps, owner.mention)
+    if not rs:
+        return None  # a list's country is never the reporter of another's figure
+    if owner.mention is rs[0]:
+        return rs[0], _other(ps, owner.mention)
+    return rs[0], owner.mention
 
 
 def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
@@ -539,7 +572,7 @@ def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
         return []  # one product's trade (wheat exports), or tonnes, not the value of all goods
     kinds = _kinds(c, lex, carry)
     flow = _flow(c) or carry.flow or "turnover"
-    out = _sided_drafts(c, lex, carry, kinds, flow) + _ranked_drafts(c, carry, kinds, flow)
+    out = _sided_drafts(c, lex, carry, kinds, flow) + _ranked_drafts(c, lex, carry, kinds, flow)
     if _scoped(c, lex):  # "the leading partner within the EU": a rank inside a group
         out = [d for d in out if d.kind != "rank"]
         for d in out:
@@ -547,13 +580,13 @@ def _clause_drafts(c: Clause, lex: Lexicon, carry: _Carry) -> list[Draft]:
     return out
 
 
-def _ranked_drafts(c: Clause, carry: _Carry, kinds: dict[str, list[NumberMention]],
+def _ranked_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[NumberMention]],
                    flow: str) -> list[Draft]:
     """Shares in a trade context; without a share or value, ranks (a rank beside a growth
     rate is its own claim)."""
     if kinds["share"]:
         context = bool(c.flows) or c.role_noun or carry.context
-        return _share_drafts(c, kinds["share"], carry, flow, c.sentence) if context else []
+        return _share_drafts(c, lex, kinds["share"], carry, flow) if context else []
     return [] if kinds["value"] else _rank_drafts(c, carry, flow)
 
 
@@ -592,23 +625,36 @@ def _attached_draft(c: Clause, n: NumberMention, owner: Entity, rs: list[Mention
     return Draft("share", r, p, c, n.stated, rank, flow, number=n)
 
 
-def _share_drafts(c: Clause, shares: list[NumberMention], carry: _Carry, flow: str,
-                  text: str) -> list[Draft]:
+def _share_drafts(c: Clause, lex: Lexicon, shares: list[NumberMention], carry: _Carry,
+                  flow: str) -> list[Draft]:
+    text = c.sentence
     rs, ps = _roles(c, "share", carry)
     out = []
     loose = []
-    for n in shares:
-        owner = _attached_to(c, n, text)
+    owners = [_attached_to(c, n, text) for n in shares]
+    listed = _listed(owners)
+    for n, owner in zip(shares, owners, strict=True):
         if owner is None:
             loose.append(n)
         else:
-            out.append(_attached_draft(c, n, owner, rs, ps, carry, flow))
-    for n, r, p in (_pair(loose, rs, ps) if loose else []):
+            out.append(_attached_draft(c, n, owner, _unlisted(rs, listed),
+                                       _unlisted(ps, listed), carry, flow))
+    for n, r, p in (_pair(loose, _unlisted(rs, listed), ps) if loose else []):
         whose = _owner_after(c, n)
         if whose is not None:  # "30.6 percent of the nation's trade": whose trade it is
             r, p = whose, _other([*rs, *ps], whose) if p is None or p.code == whose.code else p
+        elif _a_pair(c, lex, r, p):
+            continue  # "trade between China and Kyrgyzstan accounted for 30.6%": of whose?
         out.append(Draft("share", r, p, c, n.stated, _rank_anywhere(c, carry), flow, number=n))
     return out
+
+
+def _a_pair(c: Clause, lex: Lexicon, r: Mention | None, p: Mention | None) -> bool:
+    """Whether two countries are named as a pair ("between A and B", "A and B")."""
+    if r is None or p is None or r.bloc or p.bloc:
+        return False
+    first, second = sorted((r, p), key=lambda m: m.start)
+    return first.end <= second.start and bool(lex.pair_gap.match(c.sentence[first.end:second.start]))
 
 
 #: how far after a share "of" names whose trade it is ("30.6 percent of the nation's …")
@@ -633,6 +679,17 @@ def _rank_anywhere(c: Clause, carry: _Carry) -> int | None:
     return valid[0].rank if valid else None
 
 
+def _listed(owners: list[Entity | None]) -> list[Mention]:
+    """The countries of a list ("China (20.5%), Russia (17.8%) …"): two or more, each with
+    its own number. They are all on one side: none is the other side of another's figure."""
+    found = [o.mention for o in owners if o is not None]
+    return found if len(found) > 1 else []
+
+
+def _unlisted(side: list[Mention], listed: list[Mention]) -> list[Mention]:
+    return [m for m in side if not any(m is x for x in listed)]
+
+
 def _other(candidates: list[Mention], not_this: Mention) -> Mention | None:
     return next((m for m in candidates if m is not not_this), None)
 
@@ -651,15 +708,28 @@ def _pair(numbers: list[NumberMention], rs: list[Mention], ps: list[Mention]
 
 
 def _attached_to(c: Clause, n: NumberMention, text: str) -> Entity | None:
-    """The country a number follows directly: ``Belarus (52.7%)``, ``Беларусь — 52,7%``."""
+    """The country a number follows directly: ``Belarus (52.7%)``, ``Беларусь — 52,7%``,
+    also after the country's other figure: ``Uzbekistan ($13.7 billion, 14.5 percent)``,
+    ``Узбекистан – 122,6 млн долларов (10,4%)``."""
     before = [e for e in c.entities if e.mention.end <= n.start]
     if not before:
         return None
     e = before[-1]
-    gap = text[e.mention.end:n.start]
-    if e.mention.possessive or not _ATTACHED.match(gap) or e.cue is Cue.IGNORE:
+    if e.mention.possessive or e.cue is Cue.IGNORE:
         return None
-    return e
+    start = _figures_start(c, e, n, text)
+    return e if start is not None and _ATTACHED.match(text[e.mention.end:start]) else None
+
+
+def _figures_start(c: Clause, e: Entity, n: NumberMention, text: str) -> int | None:
+    """Where the figures after a country begin: at ``n``, or at the one figure before it
+    ("$13.7 billion, 14.5 percent"); None when more stands between."""
+    between = [m for m in c.numbers if e.mention.end <= m.start and m.end <= n.start]
+    if not between:
+        return n.start
+    if len(between) == 1 and _SECOND_FIGURE.match(text[between[0].end:n.start]):
+        return between[0].start
+    return None
 
 
 def _rank_drafts(c: Clause, carry: _Carry, flow: str) -> list[Draft]:

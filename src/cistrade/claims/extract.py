@@ -45,7 +45,7 @@ __all__ = ["Extractor", "extract_claims", "as_date"]
 
 log = logging.getLogger(__name__)
 
-PERIOD_FROM_CONTEXT = "not stated in the sentence; taken from the paragraph before it"
+PERIOD_FROM_CONTEXT = "not stated in the sentence; taken from earlier in its paragraph"
 COUNTRY_FROM_CONTEXT = "the sentence names no country; taken from the sentence before it"
 NO_PERIOD = "the text states no period for it"
 SEVERAL_PERIODS = "the claim's clause (or sentence) names several periods: which is its own is unclear"
@@ -69,6 +69,7 @@ class _TextState:
     mutual: bool = False  # the pair trades *with each other* ("between A and B")
     topic: bool = False  # a sentence of the paragraph spoke of trade ("it" may refer to it)
     last_country: Mention | None = None  # what "the country" / "Республики" stands for
+    last_bloc: Mention | None = None  # what "the Union" / "Союза" stands for
     world: bool = False  # the last claim was about the reporter's trade in all
     scope: Scope | None = None  # ... of a bloc's own trade (among its members)
     claims: list[Claim] = field(default_factory=list)
@@ -134,7 +135,7 @@ class Extractor:
     def _read(self, sent: Sentence, lang: str, state: _TextState) -> _Sentence:
         lex = lexicon(lang)
         clauses = analyse(sent.text, lex, self.matcher, subject=state.subject,
-                          antecedent=state.last_country)
+                          antecedent=state.last_country, bloc=state.last_bloc)
         mentions = [p for c in clauses for p in c.periods]
         own = [p for p in mentions if not p.comparison]
         spans = find_spans(sent.text)
@@ -205,14 +206,37 @@ def _first_said(mentions: list[PeriodMention]) -> PeriodMention | None:
 
 
 def _mention_of(d: Draft, s: _Sentence) -> PeriodMention | None:
-    return _first_said([p for p in d.clause.periods if not p.comparison]) or _first_said(s.periods)
+    own = _merged([p for p in d.clause.periods if not p.comparison])
+    return _first_said(own) or _first_said(_merged(s.periods))
+
+
+def _whole_year(p: PeriodMention) -> bool:
+    """"in 2023", "this year": a year and no months of its own."""
+    return p.first_month == 1 and p.last_month == 12 and (p.year, p.relative) != (None, None)
+
+
+def _months_only(p: PeriodMention) -> bool:
+    """"in seven months", "январь–июль": months whose year the text gives elsewhere."""
+    return p.year is None and p.relative is None and p.months_said and not (
+        p.first_month == 1 and p.last_month == 12)
+
+
+def _merged(mentions: list[PeriodMention]) -> list[PeriodMention]:
+    """The mentions, with one year ("this year", "in 2023") folded into the months that
+    lack one ("this year … in seven months": January–July of this year, one period)."""
+    months = [p for p in mentions if _months_only(p)]
+    years = {(p.year, p.relative) for p in mentions if _whole_year(p)}
+    if months and len(years) == 1 and len(months) + sum(map(_whole_year, mentions)) == len(
+            mentions):
+        return months
+    return mentions
 
 
 def _period_of(d: Draft, s: _Sentence, state: _TextState) -> Resolved:
     """The claim's period: its clause's or sentence's phrase, else the last year of a span
     ("from 2015 to 2022"), else the paragraph's period (noted), else unknown."""
-    own = [p for p in d.clause.periods if not p.comparison]
-    if len(_distinct(own or s.periods)) > 1:
+    own = _merged([p for p in d.clause.periods if not p.comparison])
+    if len(_distinct(own or _merged(s.periods))) > 1:
         return Resolved(None, SEVERAL_PERIODS)
     mention = _mention_of(d, s)
     if mention is not None:
@@ -240,10 +264,7 @@ def _remember(state: _TextState, s: _Sentence, claims: list[Claim], drafts: list
     """What the next sentences of the paragraph take from this one."""
     _remember_period(state, s, claims)
     state.subject = _subject(s.clauses, drafts)
-    parties = [e.mention for c in s.clauses for e in c.entities
-               if e.cue is not Cue.IGNORE and e.mention.bloc is None and e.mention.usable]
-    if parties:
-        state.last_country = parties[-1]
+    _remember_antecedents(state, s, drafts)
     if drafts:
         last = drafts[-1]
         state.pair = (last.reporter, last.partner)
@@ -252,6 +273,22 @@ def _remember(state: _TextState, s: _Sentence, claims: list[Claim], drafts: list
         state.topic = True
     else:
         _remember_pair(state, s)
+
+
+def _remember_antecedents(state: _TextState, s: _Sentence, drafts: list[Draft]) -> None:
+    """What "the country" and "the Union" of the next sentences stand for: the reporter of
+    the sentence's last claim, else the last country it names; the last bloc it names."""
+    named = _named_in(s)
+    parties = [m for m in named if m.bloc is None]
+    reporters = [d.reporter for d in drafts[-1:] if d.reporter and d.reporter.bloc is None]
+    state.last_country = next(iter(reporters or parties[-1:]), state.last_country)
+    state.last_bloc = next((m for m in reversed(named) if m.bloc is not None), state.last_bloc)
+
+
+def _named_in(s: _Sentence) -> list[Mention]:
+    """The countries and blocs a sentence names as parties (not places or speakers)."""
+    return [e.mention for c in s.clauses for e in c.entities
+            if e.cue is not Cue.IGNORE and e.mention.usable]
 
 
 def _remember_period(state: _TextState, s: _Sentence, claims: list[Claim]) -> None:
@@ -284,6 +321,20 @@ def _remember_pair(state: _TextState, s: _Sentence) -> None:
             state.mutual = False
             state.scope = Scope.WITHIN if named[0].bloc and s.lex.within.search(c.text) else None
             return
+    _remember_countries(state, s)
+
+
+def _remember_countries(state: _TextState, s: _Sentence) -> None:
+    """A sentence about two countries, not about trade ("China remains one of the key
+    partners of Kyrgyzstan"), gives "the two countries" of the next sentences."""
+    named: dict[str, Mention] = {}
+    for c in s.clauses:
+        for e in c.entities:
+            if e.cue is not Cue.IGNORE and e.mention.usable and e.mention.bloc is None:
+                named.setdefault(e.mention.code, e.mention)
+    if len(named) == 2:
+        first, second = named.values()
+        state.pair, state.mutual = (first, second), False
 
 
 def _sides_named(c: Clause) -> tuple[list[Mention], list[Mention]]:

@@ -70,6 +70,7 @@ class Lexicon:
     country_anaphor: re.Pattern[str]  # "the country", "the republic", "Республики"
     relative: re.Pattern[str]  # a relative clause's opening: "which", "что", "что составляет"
     partner_hint: re.Pattern[str]  # a partner phrase ("between …"): no partner read, no claim
+    bloc_anaphor: re.Pattern[str]  # "the Union", "the bloc", "Союза": the bloc named before
 
     def trade_flows(self, text: str) -> set[str]:
         """Which flows the trade nouns in ``text`` name: turnover, export, import."""

@@ -59,7 +59,8 @@ _FRACTIONS_RU = {"two_thirds": 200 / 3, "three_q": 75.0, "half": 50.0, "third": 
                  "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
 
 _WORD_FACTORS = {
-    "doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "halved": 0.5,
+    "doubled": 2.0, "double": 2.0, "twice": 2.0, "triple": 3.0, "tripled": 3.0, "trebled": 3.0,
+    "quadrupled": 4.0, "halved": 0.5,
     "вдвое": 2.0, "втрое": 3.0, "вчетверо": 4.0,
 }
 #: multiples spelled out (``в полтора раза``, ``two and a half times``): factor and decimals
@@ -68,7 +69,7 @@ _SPELLED_FACTORS = {"полтора": (1.5, 1), "два с половиной": 
 _FOLD = r"(?P<fold>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]?fold"
 TIMES = re.compile(
     r"(?<![\w-])(?:(?P<word>doubled|tripled|trebled|quadrupled|halved|вдвое|втрое|вчетверо"
-    r"|удвои\w{0,4}|утрои\w{0,4})"
+    r"|удвои\w{0,4}|утрои\w{0,4}|(?:double|twice|triple)(?=\s+(?:the|that|as|its|their)\b))"
     r"|" + _FOLD +
     r"|(?<![\d.,])(?P<fnum>" + _DIGITS + r")(?:-fold|\s+times\b)"
     r"|(?P<eword>one\s+and\s+a\s+half|two\s+and\s+a\s+half|" + SPELLED + r")\s+times\b"

@@ -184,6 +184,9 @@ ANAPHOR = re.compile(r"\b(?:it|this\s+figure|the\s+figure|this\s+indicator|the\s
 SPEAKER = re.compile(r"(?<!\W)\W{0,5}(?:[^,.;]{0,40}?,\s{0,5})?(?P<p>we)\b", _I)
 COUNTRY_ANAPHOR = re.compile(r"\bthe\s+(?:country|nation|republic)(?P<s>['’]s)?\b", _I)
 
+#: a bloc named again by its kind ("the Union's mutual trade", "the bloc"); not "the Union State"
+BLOC_ANAPHOR = re.compile(r"\bthe\s+(?:Union(?!\s+State)|[Bb]loc)(?P<s>['’]s)?\b")
+
 RELATIVE = re.compile(r"(?<!\W)\W{0,5}(?:which|that)\b", _I)
 PARTNER_HINT = re.compile(r"\bbetween\b|\b(?:trade|turnover|exports?|imports?)\s+with\s+(?!the"
                           r"\s+(?:outside\s+)?world\b)", _I)
@@ -201,5 +204,5 @@ LEXICON = Lexicon(
     within=WITHIN, mutual=MUTUAL, pair_gap=PAIR_GAP, volume=VOLUME,
     speaker_after=SPEAKER_AFTER, speaker_before=SPEAKER_BEFORE, place_before=PLACE_BEFORE,
     anaphor=ANAPHOR, speaker=SPEAKER, country_anaphor=COUNTRY_ANAPHOR, relative=RELATIVE,
-    partner_hint=PARTNER_HINT, external=EXTERNAL,
+    partner_hint=PARTNER_HINT, external=EXTERNAL, bloc_anaphor=BLOC_ANAPHOR,
 )

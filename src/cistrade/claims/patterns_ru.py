@@ -29,7 +29,7 @@ SHARE_AFTER_NUMBER = re.compile(
     r"(?:товарооборот|торговл|внешнеторгов|оборот|экспорт|импорт|ввоз|вывоз)", _I)
 UP = re.compile(
     _B + r"(?:вырос\w*|увеличи\w*|увеличени\w*|возрос\w*|рост\w*|прирост\w*|подня\w*|повыси\w*"
-    r"|повышени\w*|прибави\w*|удвои\w*|утрои\w*|нарасти\w*|нараст\w*)", _I)
+    r"|повышени\w*|прибави\w*|удвои\w*|утрои\w*|нарасти\w*|нараст\w*|превыси\w*|превыша\w*)", _I)
 DOWN = re.compile(
     _B + r"(?:сократи\w*|сокращ\w*|снизи\w*|снижени\w*|уменьши\w*|уменьшени\w*|упал\w*|упад\w*"
     r"|паден\w*|опусти\w*|спад\w*)", _I)
@@ -160,6 +160,9 @@ ANAPHOR = re.compile(_B + r"(?:он|она|оно|показател\w{0,3}|об
 SPEAKER = re.compile(r"(?<!\W)\W{0,5}(?:[^,.;«»]{0,40}?\s)?(?P<p>мы)(?!\w)", _I)
 COUNTRY_ANAPHOR = re.compile(_B + r"[Рр]еспублик(?:а|и|е|у|ой)(?!\w)")
 
+#: a bloc named again by its kind: "Союз", "Союза" (capitalised; "Союзное государство" is a name)
+BLOC_ANAPHOR = re.compile(r"(?<!\w)Союз(?:а|е|у|ом)?(?!\w)")
+
 RELATIVE = re.compile(r"(?<!\W)\W{0,5}(?:что|который|которая|которое|которые)(?!\w)", _I)
 PARTNER_HINT = re.compile(_B + r"(?:между|(?:товарооборот|торговл|оборот|экспорт|импорт)\w*\s+"
                           r"со?\s+(?!миром|остальным\s+миром))(?!\w)", _I)
@@ -177,5 +180,5 @@ LEXICON = Lexicon(
     within=WITHIN, mutual=MUTUAL, pair_gap=PAIR_GAP, volume=VOLUME,
     speaker_after=SPEAKER_AFTER, speaker_before=SPEAKER_BEFORE, place_before=PLACE_BEFORE,
     anaphor=ANAPHOR, speaker=SPEAKER, country_anaphor=COUNTRY_ANAPHOR, relative=RELATIVE,
-    partner_hint=PARTNER_HINT, external=EXTERNAL,
+    partner_hint=PARTNER_HINT, external=EXTERNAL, bloc_anaphor=BLOC_ANAPHOR,
 )

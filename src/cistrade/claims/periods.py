@@ -60,10 +60,15 @@ _REL_OFFSET = {"this": 0, "the current": 0, "last": -1, "the previous": -1, "the
                "минувш": -1, "истекш": -1}
 
 _COMPARISON = re.compile(
-    r"(?<!\w)(?:compared\s+(?:with|to)|against|versus|vs\.?|relative\s+to|from|than|on"
+    r"(?<!\w)(?:compared\s+(?:with|to)|against|versus|vs\.?|relative\s+to|from|than|as|on"
     r"|year\s+earlier|по\s+сравнению\s+с(?:о)?|в\s+сравнении\s+с|относительно|к\s+уровню|к|против"
     r"|чем|с)\s+(?:(?:in|of|в|за)\s+)?(?:the\s+same\s+period(?:\s+(?:of|in))?\s+"
-    r"|аналогичн\w{0,3}\s+период\w{0,3}\s+|the\s+|a\s+)?$",
+    r"|аналогичн\w{0,3}\s+период\w{0,3}\s+|the\s+|a\s+)?$"
+    # "the same period of 2012", "за аналогичный период 2012 года": only ever a base
+    r"|(?<!\w)(?:the\s+)?(?:same|corresponding)\s+period\s+(?:of|in|last)\s+$"
+    r"|(?<!\w)аналогичн\w{0,3}\s+период\w{0,3}\s+$"
+    # "above the level of 2019", "выше уровня 2019 года"
+    r"|(?<!\w)the\s+levels?\s+(?:of\s+)?$|(?<!\w)уров(?:ень|н\w{0,3})\s+$",
     re.IGNORECASE,
 )
 _COMPARISON_WINDOW = 40
@@ -123,6 +128,11 @@ def _count_ru(word: str) -> int:
     return next(n for stem, n in _COUNT_RU if w.startswith(stem))
 
 
+def _roman(word: str) -> int:
+    """A quarter's number, Roman or Arabic."""
+    return {"i": 1, "ii": 2, "iii": 3, "iv": 4}.get(word.lower()) or int(word)
+
+
 def _ord_ru(word: str) -> int:
     w = word.lower()
     return next(n for stem, n in _ORD_RU if w.startswith(stem))
@@ -177,6 +187,13 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"(?<!\w)(?:по\s+итогам|на\s+конец|к\s+концу)\s+" + _ORDINAL_RU
                 + r"\s+квартал\w{0,3}" + _YEAR_RU_OPT, re.IGNORECASE),
      lambda m: (1, 3 * _ord_ru(m["ord"]))),
+    # Q1–Q3 2024, 1Q-3Q 2024, I–III кварталы 2024 года: a run of quarters
+    (re.compile(r"\b(?:Q(?P<a>[1-4])|(?P<a2>[1-4])Q)" + _DASH + r"(?:Q(?P<b>[1-4])|(?P<b2>[1-4])Q)"
+                + _YEAR_EN_OPT + r"\b"),
+     lambda m: (3 * int(m["a"] or m["a2"]) - 2, 3 * int(m["b"] or m["b2"]))),
+    (re.compile(r"(?<!\w)(?:в\s+|за\s+)?(?P<a>IV|III|II|I|[1-4])" + _DASH + r"(?P<b>IV|III|II|I|[1-4])"
+                r"\s+квартал\w{0,3}" + _YEAR_RU_OPT, re.IGNORECASE),
+     lambda m: (3 * _roman(m["a"]) - 2, 3 * _roman(m["b"]))),
     # the third quarter of 2024, Q3 2024, 3Q 2024, Q1 (of this year)
     (re.compile(r"(?:the\s+)?" + _ORDINAL_EN + r"\s+quarter" + _YEAR_EN_OPT + r"\b", re.IGNORECASE),
      lambda m: (3 * _ORD_EN[m["ord"].lower()] - 2, 3 * _ORD_EN[m["ord"].lower()])),
@@ -207,6 +224,9 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
                 + _YEAR + r"\b(?!\s*[-–]\s*(?:19|20)\d\d)", re.IGNORECASE),
      lambda m: (1, 12)),
     (re.compile(r"(?<![-–—\d])(?<![-–—]\s)\b" + _YEAR + r"(?=\s*(?:,|\.|;|$|\)))"),
+     lambda m: (1, 12)),
+    # "2019 levels", "the 2019 figure": a base (see _LEVELS_AFTER)
+    (re.compile(r"(?<![-–—\d])\b" + _YEAR + r"(?=\s{0,3}(?:levels?|figures?)\b)", re.IGNORECASE),
      lambda m: (1, 12)),
     # "of 2012 and 2013", "в 2022 и 2023 годах": the second year of a pair
     (re.compile(r"(?<=\d\d\s)(?:and|и)\s+" + _YEAR), lambda m: (1, 12)),
@@ -254,14 +274,24 @@ def _relative(groups: dict[str, str | None]) -> int | None:
     return next((v for k, v in _REL_OFFSET.items() if key.startswith(k)), None)
 
 
+#: "2019 levels", "the 2019 figure", "уровня": a year followed by these is a comparison base
+_LEVELS_AFTER = re.compile(r"\s{0,3}(?:levels?|figures?|уровн\w{0,3}|показател\w{0,3})\b",
+                           re.IGNORECASE)
+
+
+def _a_base(text: str, m: re.Match[str]) -> bool:
+    """Whether a period phrase is what a comparison is made against: after "compared with",
+    "than" …, before "levels", a bare year after "over", the period of an earlier level."""
+    return (_is_comparison(text, m.start()) or bool(_LEVELS_AFTER.match(text, m.end()))
+            or _over_year(text, m) or _after_from_level(text, m.start()))
+
+
 def _mention(text: str, m: re.Match[str], first: int, last: int) -> PeriodMention:
     groups = m.groupdict()
     year = int(m["year"]) if groups.get("year") else None
     core = min(m.start(g) for g in _CORE_GROUPS if groups.get(g))
     prefix = text[m.start():core].strip().lower()
-    comparison = _is_comparison(text, m.start()) or (
-        prefix.startswith("over") and (first, last) == (1, 12)) or _over_year(text, m) \
-        or _after_from_level(text, m.start())
+    comparison = _a_base(text, m) or (prefix.startswith("over") and (first, last) == (1, 12))
     relative = _relative(groups)
     # "this year" alone: the year to date, whose months the text does not say
     whole = (first, last) == (1, 12) and relative == 0 and year is None
@@ -269,20 +299,46 @@ def _mention(text: str, m: re.Match[str], first: int, last: int) -> PeriodMentio
                          relative, not whole)
 
 
+#: a day number just before a month ("28th June, 2023", "5 May 2024", "28 июня"): a date the
+#: text was written or an event happened, not a month of trade
+_DAY_BEFORE = re.compile(r"(?<!\d)\d{1,2}(?:st|nd|rd|th|-?г?о|-?е)?\s{1,3}(?:of\s+)?$", re.IGNORECASE)
+#: how far before a month its day number is looked for
+DAY_WINDOW = 12
+
+
+def _a_day(text: str, start: int) -> bool:
+    return bool(_DAY_BEFORE.search(text, max(0, start - DAY_WINDOW), start))
+
+
 def find_periods(text: str) -> list[PeriodMention]:
     """Every period phrase in ``text``, in order; overlapping phrases keep the first rule's."""
     found: list[PeriodMention] = []
-    taken: list[tuple[int, int]] = []
+    # the years of a span ("since 2010", "from 2015 to 2022") say what a change is measured
+    # over, not the claim's period
+    taken = [(s.start, s.end) for s in find_spans(text) if s.first is not None]
     for rx, handler in _RULES:
         for m in rx.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            first, last = handler(m)
-            if not 1 <= first <= last <= 12:
-                continue
-            found.append(_mention(text, m, first, last))
-            taken.append((m.start(), m.end()))
+            took, mention = _read_match(text, m, handler)
+            if took:
+                taken.append((m.start(), m.end()))
+            if mention is not None:
+                found.append(mention)
     return sorted(found, key=lambda p: p.start)
+
+
+def _read_match(text: str, m: re.Match[str], handler: Handler
+                ) -> tuple[bool, PeriodMention | None]:
+    """(whether the match's text is taken, its mention). A day's date ("28 June 2023") is
+    taken with no mention (its year is no period); months out of order are left to other
+    rules."""
+    first, last = handler(m)
+    if first == last and _a_day(text, m.start()):
+        return True, None
+    if not 1 <= first <= last <= 12:
+        return False, None
+    return True, _mention(text, m, first, last)
 
 
 def find_years(text: str) -> list[int]:
