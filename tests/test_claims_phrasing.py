@@ -80,3 +80,32 @@ def test_a_share_of_a_pair_needs_its_owner(ex):
     text = ("Two-way trade between China and Kyrgyzstan accounted for 30.6 percent of the "
             "nation's overall foreign trade in 2016.")
     assert not [d for d in described(ex, text) if d.startswith("share")]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("In 2023 Uzbekistan and Tajikistan showed a decrease in trade volumes with China of almost "
+     "$260 million and $65 million, respectively.",
+     ["change UZB turnover with CHN 2023 = ≲-260 m USD",
+      "change TJK turnover with CHN 2023 = -65 m USD"]),
+    ("В 2023 году экспорт Армении и Грузии в Россию вырос на 20% и 10% соответственно.",
+     ["growth ARM export with RUS 2023 = 20%", "growth GEO export with RUS 2023 = 10%"]),
+    ("Exports from Armenia to Russia grew by 21 and 24 percent in 2012 and 2013, respectively.",
+     ["growth ARM export with RUS 2012 = 21%", "growth ARM export with RUS 2013 = 24%"]),
+])
+def test_respectively(ex, text, want):
+    """Lists paired in order: countries with figures, figures with periods; a number sharing
+    the next one's unit ("21 and 24 percent")."""
+    assert described(ex, text) == want
+
+
+def test_similar_periods_are_not_whole_years(ex):
+    """"Similar periods of 2012 and 2013" are months said elsewhere: never the whole years."""
+    text = ("Thus, the figures for similar periods of 2012 and 2013 showed exports from Armenia "
+            "to Russia growing by 21 and 24 percent, respectively.")
+    assert all(c.period is None for c in ex.extract(text))
+
+
+def test_an_abbreviation_the_text_defines(ex):
+    text = ("Товарооборот Китая со странами Центральной Азии (ЦА) растёт.\n\n"
+            "В 2023 году товарооборот КНР со странами ЦА составил 89 млрд долларов.")
+    assert described(ex, text) == ["value CHN turnover with CA5 2023 = 89 bn USD"]

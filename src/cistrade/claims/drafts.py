@@ -350,17 +350,32 @@ def _is_change(n: NumberMention, c: Clause, lex: Lexicon) -> bool:
         return True
     if _verb_governs(n, c):
         return True
-    before = c.sentence[max(0, n.start - 4):n.num_start or n.start]
-    if "+" in before or lex.change_noun.search(c.sentence, max(0, n.start - CHANGE_NOUN_WINDOW),
-                                               n.start):
+    num = n.num_start or n.start
+    before = c.sentence[max(0, n.start - 4):num]
+    if "+" in before or lex.change_noun.search(c.sentence, max(0, num - CHANGE_NOUN_WINDOW),
+                                               num):
         return True
     if _APPOSITION.search(c.sentence, max(0, n.start - 6), n.start) and _follows_rate(n, c):
         return True  # "increased 5.1-fold, or $7.4 billion"
-    return bool(lex.change_after.match(c.sentence, n.end))
+    return bool(lex.change_after.match(c.sentence, n.end)) or _listed_after_change(n, c, lex)
 
 
-#: how far before an amount "an increase in trade of" may begin
-CHANGE_NOUN_WINDOW = 45
+#: between two amounts of one list: "$260 million and $65 million", "2,8 и 2,9 млрд"
+_LIST_GAP = re.compile(r"^\s{0,3}(?:,|and|и)\s{0,3}(?:,\s{0,3})?$", re.IGNORECASE)
+
+
+def _listed_after_change(n: NumberMention, c: Clause, lex: Lexicon) -> bool:
+    """An amount listed right after a change ("a decrease of $260 million and $65 million")
+    is a change too."""
+    before = [m for m in c.numbers if m.end <= n.start and m.kind == "amount"]
+    if not before or not _LIST_GAP.match(c.sentence[before[-1].end:n.start]):
+        return False
+    return _is_change(before[-1], c, lex)
+
+
+#: how far before an amount "an increase in trade of" may begin ("a decrease in trade volumes
+#: with China of almost $260 million": the noun, five words, "of" and a qualifier)
+CHANGE_NOUN_WINDOW = 70
 _APPOSITION = re.compile(r",\s*(?:or|или)\s+$", re.IGNORECASE)
 
 
@@ -493,12 +508,40 @@ def _sided_drafts(c: Clause, lex: Lexicon, carry: _Carry, kinds: dict[str, list[
         return []
     rs, ps = sides
     listed = _listed([_attached_to(c, n, c.sentence) for _, n in numbers])
+    respective = _respectively(c, rs, [n for _, n in numbers])
     out = []
     for kind, n in numbers:
-        found = _sides(n, c, _unlisted(rs, listed), ps, listed)
+        found = respective.get(id(n)) or _sides(n, c, _unlisted(rs, listed), ps, listed)
         if found is not None:
             out.append(_sided_draft(kind, n, c, lex, carry, found, flow))
     return out
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b|(?<!\w)соответственно(?!\w)", re.IGNORECASE)
+
+
+def _respectively(c: Clause, rs: list[Mention], numbers: list[NumberMention]
+                  ) -> dict[int, tuple[Mention, Mention | None]]:
+    """"Uzbekistan and Tajikistan … $260 million and $65 million, respectively": the n-th
+    figure is the n-th country's (with the clause's partner); {} without "respectively" or
+    when the counts differ."""
+    if len(numbers) < 2 or not respectively(c.text):
+        return {}
+    reporters = _countries(_by_cue(c, Cue.REPORTER) + _by_cue(c, Cue.SUBJECT) or rs)
+    if len(reporters) != len(numbers):
+        return {}
+    partner = next((p for p in _by_cue(c, Cue.PARTNER) if all(p is not r for r in reporters)),
+                   None)
+    return {id(n): (r, partner) for n, r in zip(numbers, reporters, strict=True)}
+
+
+def _countries(ms: list[Mention]) -> list[Mention]:
+    return sorted((m for m in ms if m.bloc is None), key=lambda m: m.start)
+
+
+def respectively(text: str) -> bool:
+    """Whether a clause pairs its lists in order ("respectively", "соответственно")."""
+    return bool(_RESPECTIVELY.search(text))
 
 
 def _sided_draft(kind: str, n: NumberMention, c: Clause, lex: Lexicon, carry: _Carry,

@@ -16,6 +16,7 @@ registry's own alias table).
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Iterable
@@ -129,6 +130,8 @@ class Mention:
 
 
 _Name = tuple[str, str, str | None, bool]
+#: an abbreviation a text defines right after a name: "(ЦА)", "(SCO)", "( CA )"
+_DEFINED = re.compile(r"\s{0,2}\(\s{0,2}(?P<abbr>[A-ZА-ЯЁ]{2,6})\s{0,2}\)")
 
 
 def _bloc_names() -> tuple[list[_Name], dict[str, str]]:
@@ -185,6 +188,23 @@ class EntityMatcher:
             bloc_id = group_bloc.get(code)
             names += [(a, code, bloc_id, True) for a in aliases]
         return cls(names, CAPITALS)
+
+    def with_abbreviations(self, text: str) -> EntityMatcher:
+        """This matcher, knowing also the abbreviations ``text`` defines for a name it
+        knows ("Центральной Азии (ЦА)", "the Shanghai Cooperation Organisation (SCO)"): a
+        name the document gives itself, for the whole document. Itself when there are none."""
+        found: dict[str, tuple[str, str | None, bool, bool]] = {}
+        mentions = self.find(text)
+        for m in mentions:
+            a = _DEFINED.match(text, m.end)
+            if a is None or normalise(a["abbr"]) in self._index:
+                continue
+            found[normalise(a["abbr"])] = (m.code, m.bloc, m.usable, False)
+        if not found:
+            return self
+        twin = copy.copy(self)
+        twin._index = {**self._index, **found}
+        return twin
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, in order, longest names first, without overlaps."""

@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from cistrade.claims.clauses import Clause, analyse
-from cistrade.claims.drafts import Draft, drafts_of
+from cistrade.claims.drafts import Draft, drafts_of, respectively
 from cistrade.claims.entities import EntityMatcher, Mention, matcher
 from cistrade.claims.lexicon import Cue, Lexicon, lexicon
 from cistrade.claims.model import Claim, ClaimKind, Role, Scope
@@ -119,22 +119,25 @@ class Extractor:
             raise InputError(f"unknown language {lang!r}; use auto, en or ru")
         when = as_date(date)
         claims: list[Claim] = []
+        names = self.matcher.with_abbreviations(text)
         for para in paragraphs(text):
             state = _TextState(when=when, claims=claims)  # context stays in the paragraph
-            self._paragraph(text, para, lang, state)
+            self._paragraph(text, para, lang, state, names)
         return claims
 
-    def _paragraph(self, text: str, para: Paragraph, lang: str, state: _TextState) -> None:
+    def _paragraph(self, text: str, para: Paragraph, lang: str, state: _TextState,
+                   names: EntityMatcher) -> None:
         for sent in sentences(text, para.start, para.end):
             if len(sent.text) > MAX_SENTENCE:  # a table or junk, not prose: bounded work
                 log.info("skipping a 'sentence' of %d characters", len(sent.text))
                 continue
             sent_lang = language(sent.text) if lang == "auto" else lang
-            self._sentence(self._read(sent, sent_lang, state), state)
+            self._sentence(self._read(sent, sent_lang, state, names), state)
 
-    def _read(self, sent: Sentence, lang: str, state: _TextState) -> _Sentence:
+    def _read(self, sent: Sentence, lang: str, state: _TextState,
+              names: EntityMatcher) -> _Sentence:
         lex = lexicon(lang)
-        clauses = analyse(sent.text, lex, self.matcher, subject=state.subject,
+        clauses = analyse(sent.text, lex, names, subject=state.subject,
                           antecedent=state.last_country, bloc=state.last_bloc)
         mentions = [p for c in clauses for p in c.periods]
         own = [p for p in mentions if not p.comparison]
@@ -236,17 +239,35 @@ def _period_of(d: Draft, s: _Sentence, state: _TextState) -> Resolved:
     """The claim's period: its clause's or sentence's phrase, else the last year of a span
     ("from 2015 to 2022"), else the paragraph's period (noted), else unknown."""
     own = _merged([p for p in d.clause.periods if not p.comparison])
-    if len(_distinct(own or _merged(s.periods))) > 1:
+    mention = _respective_period(d, own)
+    if mention is None and len(_distinct(own or _merged(s.periods))) > 1:
         return Resolved(None, SEVERAL_PERIODS)
-    mention = _mention_of(d, s)
+    mention = mention or _mention_of(d, s)
     if mention is not None:
         return resolve(mention, sentence_year=s.year, paragraph_year=state.year, when=state.when)
+    return _unstated_period(s, state)
+
+
+def _unstated_period(s: _Sentence, state: _TextState) -> Resolved:
+    """A claim whose words name no period: the last year of a span ("from 2015 to 2022"),
+    else the paragraph's period (noted), else unknown."""
     last = next((sp.last for sp in s.spans if sp.last is not None), None)
     if last is not None:
         return Resolved(PeriodRange.of(Period(last, Freq.ANNUAL)))
     if state.period is not None:
         return Resolved(state.period, PERIOD_FROM_CONTEXT)
     return Resolved(None, NO_PERIOD)
+
+
+def _respective_period(d: Draft, own: list[PeriodMention]) -> PeriodMention | None:
+    """"… by 21 and 24 percent in 2012 and 2013, respectively": the n-th period is the n-th
+    figure's (of the figures of the draft's kind in its clause); None otherwise."""
+    if d.number is None or len(_distinct(own)) < 2 or not respectively(d.clause.text):
+        return None
+    same = [n for n in d.clause.numbers if n.kind == d.number.kind]
+    if len(same) != len(own):
+        return None
+    return own[next(i for i, n in enumerate(same) if n is d.number)]
 
 
 def _distinct(mentions: list[PeriodMention]) -> set[tuple[Any, ...]]:

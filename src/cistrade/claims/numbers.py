@@ -34,6 +34,13 @@ _PCT_UNIT = r"\s*(?:%|per\s*cent\b|percent\b|pct\b|процент\w*|проц(?:
 _PP_UNIT = r"\s*(?:percentage\s+points?|pp\b|п\.\s?п\.|процентн\w+\s+пункт\w*)"
 
 PERCENT = re.compile(_NUM + r"(?P<pp>" + _PP_UNIT + r")?(?(pp)|" + _PCT_UNIT + r")", re.IGNORECASE)
+#: a number sharing the unit of the next ("by 21 and 24 percent", "на 20 и 10%"); not a
+#: range ("between 21 and 24 percent")
+_LIST_AND = r"\s{0,3}(?:,|and|or|и|или)\s{0,3}"
+SHARED_PERCENT = re.compile(
+    r"(?<!between\s)(?<!между\s)(?<![\d.,])(?!(?:19|20)\d\d(?![\d.,]))"
+    r"(?P<num>" + _DIGITS + r")(?=" + _LIST_AND + _DIGITS
+    + r"(?:" + _LIST_AND + _DIGITS + r")?" + _PCT_UNIT + r")", re.IGNORECASE)
 
 _FRACTIONS_EN = {
     "half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0,
@@ -128,6 +135,13 @@ def _percent(text: str, m: re.Match[str]) -> NumberMention:
     return NumberMention(q.begin, m.end(), stated, kind, q.prep, num_start=m.start())
 
 
+def _shared_percent(text: str, m: re.Match[str]) -> NumberMention:
+    value, decimals = _value(m["num"])
+    q = qualify(text, m.start())
+    stated = Stated.of(value, q.bound, decimals=decimals, text=f"{m['num']}%")
+    return NumberMention(q.begin, m.end(), stated, "percent", q.prep, num_start=m.start())
+
+
 def _fraction(text: str, m: re.Match[str], value: float) -> NumberMention:
     q = qualify(text, m.start())
     stated = Stated.of(value, q.bound, decimals=2, text=text[q.shown:m.end()].strip(),
@@ -197,7 +211,8 @@ def _fraction_ru(text: str, m: re.Match[str]) -> NumberMention:
 #: every pattern with the reader of its matches
 _READERS: tuple[tuple[re.Pattern[str], Callable[[str, re.Match[str]], NumberMention]], ...] = (
     *((rx, _amount) for rx in AMOUNTS),
-    (PERCENT, _percent), (FRACTION_EN, _fraction_en), (FRACTION_RU, _fraction_ru),
+    (PERCENT, _percent), (SHARED_PERCENT, _shared_percent), (FRACTION_EN, _fraction_en),
+    (FRACTION_RU, _fraction_ru),
     (TIMES, _times),
 )
 

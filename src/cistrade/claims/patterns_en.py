@@ -148,7 +148,7 @@ MODAL = re.compile(
     r"|predict\w*|anticipat\w*|estimated\s+to|bring)\b", _I)
 CHANGE_NOUN = re.compile(
     r"\b(?:an?\s+)?(?:increase|decrease|rise|growth|decline|drop|fall|gain|jump|reduction)"
-    r"(?:\s+in\s+(?:\w+\s+){1,3}?)?\s+(?:of|by)\s+(?:\w+\s+){0,2}$", _I)
+    r"(?:\s+in\s+\w+(?:\s+\w+){0,4}?)?\s+(?:of|by)\s+(?:\w+\s+){0,2}$", _I)
 CHANGE_AFTER = re.compile(
     r"(?<!\s)\s{0,5}(?:,\s{0,5})?(?:(?:or|and)\s+\d[\d.,]{0,8}\s*(?:%|percent|per\s+cent)\s+)?"
     r"(?:rise|increase"

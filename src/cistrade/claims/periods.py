@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cistrade.claims.numwords import SPELLED, spelled_value
 from cistrade.model import Freq, Period, PeriodRange
@@ -65,7 +65,7 @@ _COMPARISON = re.compile(
     r"|чем|с)\s+(?:(?:in|of|в|за)\s+)?(?:the\s+same\s+period(?:\s+(?:of|in))?\s+"
     r"|аналогичн\w{0,3}\s+период\w{0,3}\s+|the\s+|a\s+)?$"
     # "the same period of 2012", "за аналогичный период 2012 года": only ever a base
-    r"|(?<!\w)(?:the\s+)?(?:same|corresponding)\s+period\s+(?:of|in|last)\s+$"
+    r"|(?<!\w)(?:the\s+)?(?:same|similar|corresponding|comparable)\s+periods?\s+(?:(?:of|in|last)\s+)?$"
     r"|(?<!\w)аналогичн\w{0,3}\s+период\w{0,3}\s+$"
     # "above the level of 2019", "выше уровня 2019 года"
     r"|(?<!\w)the\s+levels?\s+(?:of\s+)?$|(?<!\w)уров(?:ень|н\w{0,3})\s+$",
@@ -325,7 +325,20 @@ def find_periods(text: str) -> list[PeriodMention]:
                 taken.append((m.start(), m.end()))
             if mention is not None:
                 found.append(mention)
-    return sorted(found, key=lambda p: p.start)
+    return _pairs_alike(sorted(found, key=lambda p: p.start))
+
+
+def _pairs_alike(found: list[PeriodMention]) -> list[PeriodMention]:
+    """"similar periods of 2012 and 2013": the second year of a pair is a base when the first
+    is."""
+    out: list[PeriodMention] = []
+    for p in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.comparison and p.start - prev.end <= 2 \
+                and p.text.lower().startswith(("and", "и")):
+            p = replace(p, comparison=True)
+        out.append(p)
+    return out
 
 
 def _read_match(text: str, m: re.Match[str], handler: Handler
