@@ -109,3 +109,27 @@ def test_an_abbreviation_the_text_defines(ex):
     text = ("Товарооборот Китая со странами Центральной Азии (ЦА) растёт.\n\n"
             "В 2023 году товарооборот КНР со странами ЦА составил 89 млрд долларов.")
     assert described(ex, text) == ["value CHN turnover with CA5 2023 = 89 bn USD"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a capital after "from"/"to" following a trade word is a side, not a place
+    ("В январе-мае 2023 года экспорт из Еревана в Москву вырос в 3,3 раза.",
+     ["growth ARM export with RUS 2023-01..2023-05 = 230%"]),
+    ("In 2023 exports from Yerevan to Moscow rose 20%.", ["growth ARM export with RUS 2023 = 20%"]),
+    ("Импорт из Китая в Казахстан в 2023 году вырос на 10%.",
+     ["growth KAZ import with CHN 2023 = 10%"]),
+    # each figure its own flow
+    ("В 2023 году на Китай пришлось 20% от общего экспорта Казахстана.",
+     ["share CHN in KAZ export 2023 = 20%"]),
+    ("Kazakhstan's exports grew by 5% and imports by 3% in 2023.",
+     ["growth KAZ export with world 2023 = 5%", "growth KAZ import with world 2023 = 3%"]),
+    ("Kazakhstan's imports and exports grew by 5% in 2023.",
+     ["growth KAZ turnover with world 2023 = 5%"]),
+])
+def test_flows(ex, text, want):
+    assert described(ex, text) == want
+
+
+def test_a_place_is_no_side(ex):
+    text = "Speaking in Tashkent, he said trade between Russia and Uzbekistan rose 15% in 2023."
+    assert described(ex, text) == ["growth RUS turnover and UZB 2023 = 15%"]

@@ -153,9 +153,20 @@ def _ignored(text: str, m: Mention, lex: Lexicon) -> bool:
     if m.start <= _DATELINE_AT and _CAPS.match(m.text):
         return True
     before = text[max(0, m.start - CUE_BEFORE):m.start]
-    if m.capital and lex.place_before.search(before):
+    if m.capital and lex.place_before.search(before) and not _a_direction(before, lex):
         return True
     return bool(lex.speaker_after.match(text, m.end) or lex.speaker_before.search(before))
+
+
+#: how far before a capital a trade word makes "to"/"from"/"в"/"из" a direction of trade
+DIRECTION_WINDOW = 40
+
+
+def _a_direction(before: str, lex: Lexicon) -> bool:
+    """"exports from Yerevan to Moscow", "экспорт из Еревана в Москву": after a word of
+    exports or imports, a capital after a preposition is a side of the trade, not a place."""
+    flows = lex.trade_flows(before[-DIRECTION_WINDOW:])
+    return bool(flows & {"export", "import"})
 
 
 def _cue_of(text: str, m: Mention, lex: Lexicon) -> Cue:

@@ -14,7 +14,8 @@ _I = re.IGNORECASE
 TURNOVER = re.compile(
     r"\b(?:trade(?!\s+(?:organi[sz]ation|unions?|ministers?|fair|wars?|barriers?|agreements?"
     r"|policy|mission|representatives?|surplus|deficit|balance|routes?|corridors?|house)\b)"
-    r"|trading(?=\s+partners?)|turnover|commerce)\b", _I)
+    r"|trading(?=\s+partners?)|turnover|commerce"
+    r"|exports?\s+and\s+imports?|imports?\s+and\s+exports?)\b", _I)  # both flows: all trade
 EXPORT = re.compile(r"\b(?:exports?|exported|shipments|sales\s+abroad|deliveries)\b", _I)
 IMPORT = re.compile(r"\b(?:imports?|imported|purchases)\b", _I)
 PARTNER = re.compile(r"\bpartners?\b", _I)

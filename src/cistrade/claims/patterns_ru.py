@@ -13,7 +13,8 @@ _B = r"(?<![\w-])"  # start of a word
 
 TURNOVER = re.compile(
     _B + r"(?:товарооборот\w*|торговл\w+|(?:внешнеторгов|взаимн|торгов|двусторонн)\w*\s+оборот\w*"
-    r"|торгов\w+\s+партн[её]р\w*|внешнеторгов\w+\s+операци\w*)", _I)
+    r"|торгов\w+\s+партн[её]р\w*|внешнеторгов\w+\s+операци\w*"
+    r"|экспорт\w{0,3}\s+и\s+импорт\w{0,3}|импорт\w{0,3}\s+и\s+экспорт\w{0,3})", _I)
 EXPORT = re.compile(_B + r"(?:экспорт(?!ер|ёр)\w*|вывоз\w*)", _I)
 IMPORT = re.compile(_B + r"(?:импорт(?!ер|ёр)\w*|ввоз\w*|закупк\w*)", _I)
 PARTNER = re.compile(_B + r"партн[её]р\w*", _I)
@@ -93,7 +94,9 @@ def _cue(before: str, after: str, possessive: bool) -> Cue:
 
 
 def _cue_by_preposition(b: str, after: str) -> Cue | None:
-    if re.search(_B + r"(?:со?|из|от)$", b, _I):
+    if re.search(_B + r"(?:из|от)$", b, _I):  # "экспорт из Армении": Armenia exports
+        return Cue.REPORTER if _EXPORT_NEAR.search(b[:-2].rstrip()) else Cue.PARTNER
+    if re.search(_B + r"со?$", b, _I):
         return Cue.PARTNER
     if re.search(_B + r"(?:между|для|у)$", b, _I):
         return Cue.REPORTER
