@@ -37,6 +37,8 @@ __all__ = ["claims_from_data", "load_claims", "read_input", "decode", "decode_te
 
 _FIELDS = {"text", "kind", "reporter", "partner", "bloc", "flow", "period", "value", "rank",
            "role", "id", "lang", "note", "notes", "mutual", "scope", "base"}
+#: a rank has at most this many digits (more is no rank, and would not even convert)
+_RANK_DIGITS = 6
 _RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, "fourth": 4,
                "fifth": 5}
 
@@ -106,30 +108,60 @@ def _binary_looking(text: str) -> bool:
     return "\x00" in sample or controls > max(2, len(sample) // 100)
 
 
+#: PyYAML's C loaders where they are built (faster on a large file), else the pure-Python
+#: ones; both *safe*: plain data only, no Python objects or tags that run code. Telling a
+#: claim file from text needs only its shape, so it reads every scalar as a string (the base
+#: loader converts no number, date or tag)
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SHAPE_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+#: errors the parsers raise on well-formed but hostile content: a number of more than 4 300
+#: digits (Python's int-conversion limit) raises ValueError, nesting thousands deep raises
+#: RecursionError; neither is a traceback the user should see
+_HOSTILE = (ValueError, RecursionError)
+
+
+def _parse(text: str, loader: Any = _SAFE_LOADER) -> Any:
+    """JSON (content starting ``[`` or ``{``) or YAML, with a safe loader; raises the
+    parsers' own errors (see :data:`_HOSTILE`)."""
+    if text.lstrip().startswith(("[", "{")):
+        return json.loads(text)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
 def looks_structured(text: str) -> bool:
     """Whether the content is a claim file: JSON, or YAML that is a mapping with ``claims``
-    or a list with claim fields (a bulleted text, even with "Inflation: 7%", is text)."""
+    or a list with claim fields (a bulleted text, even with "Inflation: 7%", is text).
+    Content YAML cannot read (or nesting too deep to read) is text; JSON-looking content is a
+    claim file, and :func:`load_claims` says what is wrong with it."""
     s = text.lstrip()
     if s.startswith(("[", "{")):
         return True
     try:
-        data = yaml.safe_load(s)
-    except yaml.YAMLError:
+        data = _parse(s, _SHAPE_LOADER)
+    except (yaml.YAMLError, *_HOSTILE):
         return False
     if isinstance(data, dict):
         return "claims" in data
     if not isinstance(data, list):
         return False
-    claims = any(isinstance(x, dict) and _FIELDS & set(map(str, x)) for x in data)
+    claims = any(isinstance(x, dict) and _FIELDS & {k for k in x if isinstance(k, str)}
+                 for x in data)
     return claims or not any(isinstance(x, str | dict) for x in data)
 
 
 def load_claims(text: str, *, name: str = "<input>") -> list[Claim]:
-    """Claims from a YAML or JSON claim file's content."""
+    """Claims from a YAML or JSON claim file's content; content that does not parse (or
+    holds a number too long to read, or nests too deep) is an InputError naming the file."""
     try:
-        data = json.loads(text) if text.lstrip().startswith(("[", "{")) else yaml.safe_load(text)
+        data = _parse(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"not valid YAML/JSON: {exc}".splitlines()[0], file=name) from exc
+    except ValueError as exc:  # Python's int-conversion limit
+        raise InputError("not a claim file: a number with more digits than any figure has "
+                         f"({str(exc).split(':')[0]})", file=name) from None
+    except RecursionError:
+        raise InputError("not a claim file: lists or mappings nested too deep to read",
+                         file=name) from None
     return claims_from_data(data, name=name)
 
 
@@ -192,10 +224,10 @@ def _period(value: Any) -> PeriodRange | None:
 def _rank(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 10 ** _RANK_DIGITS:
         return value
     word = str(value).strip().lower()
-    if word.isdigit() and int(word) >= 1:
+    if word.isdigit() and len(word) <= _RANK_DIGITS and int(word) >= 1:
         return int(word)
     if word in _RANK_WORDS:
         return _RANK_WORDS[word]
