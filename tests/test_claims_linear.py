@@ -25,7 +25,7 @@ import cistrade.claims.periods as periods
 import cistrade.claims.qualifiers as qualifiers
 import cistrade.claims.text as text
 from cistrade.claims import extract_claims
-from cistrade.claims.lexicon import lexicon
+from cistrade.claims.lexicons import lexicon
 
 #: the inputs that make a backtracking pattern quadratic, as functions of their length
 ADVERSARIAL: dict[str, Callable[[int], str]] = {

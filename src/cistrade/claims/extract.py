@@ -33,7 +33,8 @@ from typing import Any
 from cistrade.claims.clauses import Clause, analyse
 from cistrade.claims.drafts import Draft, drafts_of, respectively
 from cistrade.claims.entities import EntityMatcher, Mention, matcher
-from cistrade.claims.lexicon import Cue, Lexicon, lexicon
+from cistrade.claims.lexicon import Cue, Lexicon
+from cistrade.claims.lexicons import lexicon
 from cistrade.claims.model import Claim, ClaimKind, Role, Scope
 from cistrade.claims.periods import PeriodMention, Span, find_spans
 from cistrade.claims.text import Paragraph, Sentence, language, paragraphs, sentences
