@@ -1,33 +1,23 @@
-"""Every regex of cistrade.claims, and the extractor as a whole, runs in time linear in its
-input, whatever the input (issue #14): long runs of digits, points, commas, letters, spaces.
-
-Timings are compared, not bounded: the same input at twice the length must take about twice
-as long, not four times (a pattern that backtracks over a run of digits from every start
-position is quadratic). Each is the best of a few runs, so that a busy machine does not
-decide. Until issue #13 a run of 8 000 digits took 9 seconds to extract from.
+"""Pathological text (issue #14): long runs of digits, points, commas, spaces, capitals …
+give a plain answer (no claim, no infinite figure, no error), and a claim beside them is
+still read. How long they take, against their length, is measured by
+benchmarks/pathological.py (every regex of cistrade.claims runs in time linear in its input:
+"1" × 64 000 extracts in milliseconds; until issue #13, "1" × 8 000 took 9 seconds), never
+by a timed test here.
 """
 
 from __future__ import annotations
 
-import re
-import time
+import math
 from collections.abc import Callable
 
 import pytest
 
-import cistrade.claims.amounts as amounts
-import cistrade.claims.clauses as clauses
-import cistrade.claims.drafts as drafts
-import cistrade.claims.entities as entities
-import cistrade.claims.numbers as numbers
-import cistrade.claims.numwords as numwords
-import cistrade.claims.periods as periods
-import cistrade.claims.qualifiers as qualifiers
-import cistrade.claims.text as text
 from cistrade.claims import extract_claims
-from cistrade.claims.lexicons import lexicon
+from cistrade.claims.numbers import MAX_MAGNITUDE, find_numbers, parse_stated
+from cistrade.errors import InputError
 
-#: the inputs that make a backtracking pattern quadratic, as functions of their length
+#: the inputs that made a backtracking pattern quadratic, as functions of their length
 ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "digits": lambda n: "1" * n,
     "digits and points": lambda n: "1." * (n // 2),
@@ -43,57 +33,31 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "percents": lambda n: "1%" * (n // 2),
     "line breaks": lambda n: "a\n" * (n // 2),
 }
-N = 6000
-#: twice the input may take at most this many times as long (linear: about 2)
-MAX_RATIO = 3.2
-#: below this a run is too short to time (noise)
-FLOOR = 0.02
-
-
-def _best(fn: Callable[[], object], runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
-def _linear(fn: Callable[[str], object], make: Callable[[int], str]) -> tuple[float, float]:
-    short, long_ = make(N), make(2 * N)
-    return _best(lambda: fn(short)), _best(lambda: fn(long_))
-
-
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    found: dict[int, tuple[str, re.Pattern[str]]] = {}
-    modules = (amounts, clauses, drafts, entities, numbers, numwords, periods, qualifiers, text)
-    for module in modules:
-        for name, value in vars(module).items():
-            if isinstance(value, re.Pattern):
-                found[id(value)] = (f"{module.__name__}.{name}", value)
-    for rx, _ in periods._RULES + [(r, None) for r, _ in periods._SPAN_RULES]:
-        found[id(rx)] = ("periods rule", rx)
-    for lang in ("en", "ru"):
-        lex = lexicon(lang)
-        for name, value in vars(lex).items():
-            if isinstance(value, re.Pattern):
-                found[id(value)] = (f"lexicon {lang}.{name}", value)
-        for rx, _ in lex.ranks:
-            found[id(rx)] = (f"lexicon {lang}.ranks", rx)
-    return sorted(found.values(), key=lambda x: x[0])
+CLAIM = "Russia's share of Kazakhstan's trade in 2023 was 19.4%."
 
 
 @pytest.mark.parametrize("kind", sorted(ADVERSARIAL))
-def test_the_extractor_is_linear(kind: str) -> None:
-    short, long_ = _linear(extract_claims, ADVERSARIAL[kind])
-    assert long_ < max(FLOOR, short) * MAX_RATIO, (kind, short, long_)
+def test_pathological_text_makes_no_claim(kind: str) -> None:
+    assert extract_claims(ADVERSARIAL[kind](4000)) == []
 
 
-def test_every_pattern_is_linear() -> None:
-    slow = []
-    for name, rx in _patterns():
-        for kind, make in ADVERSARIAL.items():
-            short, long_ = _linear(lambda s, rx=rx: sum(1 for _ in rx.finditer(s)), make)
-            if long_ > max(FLOOR, short) * MAX_RATIO:
-                slow.append((name, kind, round(short, 4), round(long_, 4)))
-    assert slow == []
+@pytest.mark.parametrize("kind", ["digits", "digits and points", "spaces", "hyphens"])
+def test_a_claim_beside_pathological_text_is_still_read(kind: str) -> None:
+    (claim,) = extract_claims(ADVERSARIAL[kind](4000) + "\n\n" + CLAIM)
+    assert (claim.reporter, claim.partner, str(claim.period)) == ("KAZ", "RUS", "2023")
+    assert claim.stated is not None and claim.stated.value == 19.4
+
+
+@pytest.mark.parametrize("text", ["1" * 400 + "%", "$" + "1" * 4000 + " billion",
+                                  "1" * 30 + " times", "в " + "1" * 400 + " раза"])
+def test_a_run_of_digits_is_no_figure(text: str) -> None:
+    """"1" × 400 reads as 1e399, infinite as a float: it is not a stated figure (a claim
+    carrying it crashed when described and checked)."""
+    assert find_numbers(text) == []
+    assert extract_claims(f"Russia's share of Kazakhstan's trade in 2023 was {text}.") == []
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, MAX_MAGNITUDE * 10])
+def test_a_hand_written_infinite_value_is_an_input_error(value: float) -> None:
+    with pytest.raises(InputError, match="not a stated value"):
+        parse_stated(value)

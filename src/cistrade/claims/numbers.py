@@ -16,6 +16,7 @@ the text, whatever the text (a test feeds them long runs of digits and points).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -217,10 +218,24 @@ _READERS: tuple[tuple[re.Pattern[str], Callable[[str, re.Match[str]], NumberMent
 )
 
 
+#: no figure a text states about trade reaches this magnitude in any unit (a percentage, a
+#: multiple, or an amount in whole dollars, euros or roubles: world trade is ~3e13 USD, Russia's
+#: in roubles ~6e13); a longer run of digits ("1" × 400 reads as 1e399, infinite as a float)
+#: is not a stated figure, and reading it as one would carry an infinity into the verdict
+MAX_MAGNITUDE = 1e16
+
+
+def _plausible(n: NumberMention) -> bool:
+    values = (n.stated.value, n.factor or 0.0)
+    return all(math.isfinite(v) and abs(v) < MAX_MAGNITUDE for v in values)
+
+
 def _all_numbers(text: str) -> Iterator[NumberMention]:
     for rx, read in _READERS:
         for m in rx.finditer(text):
-            yield read(text, m)
+            n = read(text, m)
+            if _plausible(n):
+                yield n
 
 
 def find_numbers(text: str) -> list[NumberMention]:
@@ -245,6 +260,8 @@ def parse_stated(text: str | float | int) -> Stated:
     if isinstance(text, bool):
         raise InputError(f"not a stated value: {text!r}")
     if isinstance(text, int | float):
+        if not (math.isfinite(text) and abs(text) < MAX_MAGNITUDE):
+            raise InputError(f"not a stated value: {text!r} (no figure is that large)")
         raw = str(text)
         return Stated.of(float(text), decimals=_decimals(raw), text=f"{raw}%")
     s = str(text).strip()
