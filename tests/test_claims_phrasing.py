@@ -133,3 +133,19 @@ def test_flows(ex, text, want):
 def test_a_place_is_no_side(ex):
     text = "Speaking in Tashkent, he said trade between Russia and Uzbekistan rose 15% in 2023."
     assert described(ex, text) == ["growth RUS turnover and UZB 2023 = 15%"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a mean over several years is no one period's figure (it would be checked against the
+    # span's last year)
+    ("On average over 2010-2020 China accounted for 18% of Kazakhstan's exports, and in 2023 "
+     "for 22%.", ["share CHN in KAZ export 2023 = 22%"]),
+    ("Trade between Kazakhstan and China grew by an average of 20% annually.", []),
+    ("The average annual growth of Uzbekistan's trade with Russia was 9% in 2015-2020.", []),
+    ("Среднегодовой рост товарооборота Казахстана с Китаем составил 7,3% в 2015-2020 годах.", []),
+    # … while "on average" over one stated period is that period's figure
+    ("В среднем товарооборот Казахстана с Россией в январе–апреле 2016 года снизился на 14,4%.",
+     ["growth KAZ turnover with RUS 2016-01..2016-04 = -14.4%"]),
+])
+def test_averages_over_years(ex, text, want):
+    assert described(ex, text) == want

@@ -34,6 +34,7 @@ from cistrade.claims.entities import Mention
 from cistrade.claims.lexicon import Cue, Lexicon
 from cistrade.claims.model import Bound, Role, Scope, Stated
 from cistrade.claims.numbers import NumberMention
+from cistrade.claims.periods import find_spans, find_years
 
 __all__ = ["Draft", "drafts_of", "NUMBER_RULES"]
 
@@ -254,7 +255,7 @@ _SIDED_KINDS = ("growth", "value", "change")
 def _not_a_claim(a: _Ask) -> str | None:
     """Percentage points, an earlier level, a blocked word near it, a forecast."""
     if a.n.kind == "pp" or a.c.dependent_blocked or _blocked(a.n, a.c, a.lex) \
-            or _modal(a.n, a.c, a.lex):
+            or _modal(a.n, a.c, a.lex) or _averaged(a.n, a.c, a.lex):
         return None
     if a.n.prep == "from":  # an earlier level ("from 18%", "from $13 billion"): the base
         return None
@@ -410,6 +411,23 @@ def _modal(n: NumberMention, c: Clause, lex: Lexicon) -> bool:
     if c.dependent_modal:
         return True
     return bool(lex.modal.search(c.sentence, c.start, min(c.end, n.end + MODAL_AFTER)))
+
+
+def _averaged(n: NumberMention, c: Clause, lex: Lexicon) -> bool:
+    """A mean over several years ("on average over 2002-2022 it accounted for 24%", "average
+    annual growth"): an averaging word before the number that says so itself, or one followed
+    by a span of years that is the last period said before the number (no one period's
+    figure to check). "В среднем … в январе–апреле снизился на 14,4%" is one period's figure,
+    and so is "… and in 2023 for 22%" after an average over 2010-2020: both kept."""
+    start = n.num_start if n.num_start is not None else n.start
+    m = lex.average.search(c.sentence, c.start, min(c.end, n.end + MODAL_AFTER))
+    if m is None or m.start() > start:
+        return False
+    if m["years"]:
+        return True
+    between = c.sentence[m.start():start]
+    spans = find_spans(between)
+    return bool(spans) and not find_years(between[spans[-1].end:])
 
 
 def _in_parentheses(text: str, n: NumberMention) -> bool:

@@ -71,6 +71,7 @@ class Lexicon:
     relative: re.Pattern[str]  # a relative clause's opening: "which", "что", "что составляет"
     partner_hint: re.Pattern[str]  # a partner phrase ("between …"): no partner read, no claim
     bloc_anaphor: re.Pattern[str]  # "the Union", "the bloc", "Союза": the bloc named before
+    average: re.Pattern[str]  # before a number: "on average", "в среднем": a mean over years
 
     def trade_flows(self, text: str) -> set[str]:
         """Which flows the trade nouns in ``text`` name: turnover, export, import."""

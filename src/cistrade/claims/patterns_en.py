@@ -186,6 +186,13 @@ SPEAKER = re.compile(r"(?<!\W)\W{0,5}(?:[^,.;]{0,40}?,\s{0,5})?(?P<p>we)\b", _I)
 COUNTRY_ANAPHOR = re.compile(r"\bthe\s+(?:country|nation|republic)(?P<s>['’]s)?\b", _I)
 
 #: a bloc named again by its kind ("the Union's mutual trade", "the bloc"); not "the Union State"
+#: a figure averaged over several years ("on average over 2002-2022 it accounted for 24%",
+#: "average annual growth of 5%", "up by an average of 20% annually") is no one period's
+#: figure; group ``years`` marks the words that say so themselves (else a span of years must)
+AVERAGE = re.compile(r"(?P<years>\baverage\s+(?:annual|yearly)|\bannual\s+average"
+                     r"|\baverag\w*(?:\s+\S+){1,4}?\s+(?:annually|a\s+year|per\s+year|each\s+year))\b"
+                     r"|\b(?:on|at|in)\s+(?:the\s+)?average\b|\baverag(?:e|ed|ing)\s+(?:of|over|for"
+                     r"|between)\b", _I)
 BLOC_ANAPHOR = re.compile(r"\bthe\s+(?:Union(?!\s+State)|[Bb]loc)(?P<s>['’]s)?\b")
 
 RELATIVE = re.compile(r"(?<!\W)\W{0,5}(?:which|that)\b", _I)
@@ -206,4 +213,5 @@ LEXICON = Lexicon(
     speaker_after=SPEAKER_AFTER, speaker_before=SPEAKER_BEFORE, place_before=PLACE_BEFORE,
     anaphor=ANAPHOR, speaker=SPEAKER, country_anaphor=COUNTRY_ANAPHOR, relative=RELATIVE,
     partner_hint=PARTNER_HINT, external=EXTERNAL, bloc_anaphor=BLOC_ANAPHOR,
+    average=AVERAGE,
 )

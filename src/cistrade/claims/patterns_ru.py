@@ -164,6 +164,10 @@ SPEAKER = re.compile(r"(?<!\W)\W{0,5}(?:[^,.;«»]{0,40}?\s)?(?P<p>мы)(?!\w)",
 COUNTRY_ANAPHOR = re.compile(_B + r"[Рр]еспублик(?:а|и|е|у|ой)(?!\w)")
 
 #: a bloc named again by its kind: "Союз", "Союза" (capitalised; "Союзное государство" is a name)
+#: a figure averaged over several years ("в среднем за 2002–2022 годы", "среднегодовой
+#: рост", "в среднем ежегодно"): no one period's figure; group ``years`` as in English
+AVERAGE = re.compile(_B + r"(?:(?P<years>среднегодов\w*|в\s+среднем\s+(?:ежегодно|за\s+год"
+                     r"|в\s+год))|в\s+среднем)(?!\w)", _I)
 BLOC_ANAPHOR = re.compile(r"(?<!\w)Союз(?:а|е|у|ом)?(?!\w)")
 
 RELATIVE = re.compile(r"(?<!\W)\W{0,5}(?:что|который|которая|которое|которые)(?!\w)", _I)
@@ -184,4 +188,5 @@ LEXICON = Lexicon(
     speaker_after=SPEAKER_AFTER, speaker_before=SPEAKER_BEFORE, place_before=PLACE_BEFORE,
     anaphor=ANAPHOR, speaker=SPEAKER, country_anaphor=COUNTRY_ANAPHOR, relative=RELATIVE,
     partner_hint=PARTNER_HINT, external=EXTERNAL, bloc_anaphor=BLOC_ANAPHOR,
+    average=AVERAGE,
 )
