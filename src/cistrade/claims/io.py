@@ -142,8 +142,12 @@ def looks_structured(text: str) -> bool:
         return False
     if isinstance(data, dict):
         return "claims" in data
-    if not isinstance(data, list):
-        return False
+    return isinstance(data, list) and _claim_list(data)
+
+
+def _claim_list(data: list[Any]) -> bool:
+    """A YAML list is a claim file when an item has claim fields, or when no item is text
+    (a list of lists is a malformed claim file, said so by :func:`load_claims`)."""
     claims = any(isinstance(x, dict) and _FIELDS & {k for k in x if isinstance(k, str)}
                  for x in data)
     return claims or not any(isinstance(x, str | dict) for x in data)
