@@ -127,8 +127,22 @@ def real(part: str, verbose: bool) -> None:
     hit = sum(1 for a, i, c in reach if any(same_claim(c, f) for f in found[(a.id, i)]))
     print(f"{'':>14}      named within their paragraph: {len(reach)}/{len(gold)} gold claims "
           f"({len(reach) / max(1, len(gold)):.2f}); recall on those {hit / max(1, len(reach)):.3f}")
+    _unknown_periods(articles, found)
     if verbose:
         _misses(score)
+
+
+def _unknown_periods(articles: list[Article], found: dict[tuple[str, int], list[Claim]]) -> None:
+    """Extracted claims whose period the text (within its paragraph) and the document's date
+    leave unknown: kept and marked unknown (issue #13 §3: never dropped), never checked
+    (§2), and wrong in the strict precision whenever the label knows the period. Printed
+    apart, with the precision of the claims whose period was read."""
+    gold = {(a.id, i): s.gold for a in articles for i, s in enumerate(a.sentences)}
+    unknown = [c for key, cs in found.items() for c in cs if c.period is None]
+    dated = [(key, c) for key, cs in found.items() for c in cs if c.period is not None]
+    right = sum(1 for key, c in dated if any(same_claim(g, c) for g in gold[key]))
+    print(f"{'':>14}      period left unknown in {len(unknown)} extracted claims; precision "
+          f"of the {len(dated)} with a period {right / max(1, len(dated)):.3f}")
 
 
 def _found(articles: list[Article]) -> dict[tuple[str, int], list[Claim]]:
