@@ -9,30 +9,18 @@ by a timed test here.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import sys
 
 import pytest
+from conftest import ROOT
 
 from cistrade.claims import extract_claims
 from cistrade.claims.numbers import MAX_MAGNITUDE, find_numbers, parse_stated
 from cistrade.errors import InputError
 
-#: the inputs that made a backtracking pattern quadratic, as functions of their length
-ADVERSARIAL: dict[str, Callable[[int], str]] = {
-    "digits": lambda n: "1" * n,
-    "digits and points": lambda n: "1." * (n // 2),
-    "digits and commas": lambda n: "1," * (n // 2),
-    "digits and spaces": lambda n: "1 " * (n // 2),
-    "points": lambda n: "." * n,
-    "spaces": lambda n: " " * n,
-    "words": lambda n: "a " * (n // 2),
-    "capitals": lambda n: "A" * n,
-    "cyrillic": lambda n: "в " * (n // 2),
-    "dollars": lambda n: "$1 " * (n // 3),
-    "hyphens": lambda n: "-" * n,
-    "percents": lambda n: "1%" * (n // 2),
-    "line breaks": lambda n: "a\n" * (n // 2),
-}
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from pathological import ADVERSARIAL  # noqa: E402  (the inputs the benchmark times)
+
 CLAIM = "Russia's share of Kazakhstan's trade in 2023 was 19.4%."
 
 
