@@ -277,3 +277,19 @@ def test_verdicts_know_what_the_data_covers(engine):
     assert "lists 13 of the 28 members" in eu.message and "PRT" in eu.message
     # kz-bns publishes years only: a half year is not checked against a full year
     assert half.verdict is VerdictKind.UNVERIFIABLE and "2023-01..2023-06" in half.message
+
+
+def test_an_extract_of_one_product_is_not_a_pairs_trade(engine):
+    """Issue #13 §2: the 81-row BACI extract (Korea's 2023 exports of HS 852352) is one
+    product, not Korea's trade with anyone; a pair's amount summed over the products it
+    happens to hold is not judged (it was 'contradicted' against 43 m USD)."""
+    value, share = check_text(
+        "South Korea's exports to the United States were $1 billion in 2023. "
+        "The United States accounted for 10% of South Korea's exports in 2023.", engine)
+    for v in (value, share):
+        assert v.verdict is VerdictKind.UNVERIFIABLE, v.message
+    assert "summed over the products of HS22" in value.message
+    assert value.coverage["total_basis"] == "sum of listed partners (partial table)"
+    # a pair's amount read from an all-goods table (cmdCode TOTAL) is still judged
+    (china,) = check_text("China's exports to Germany were $1 billion in 2010.", engine)
+    assert china.verdict.judged, china.message

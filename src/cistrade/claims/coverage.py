@@ -11,7 +11,10 @@ A verdict judges a claim only when the data covers it (issue #13 §2):
   rank read from one is certain only when no partner left out could rank above
   (``rank_certain``);
 * every member of a bloc is covered, or the publisher's own group row is used;
-* the claim's reporter, partner, flow and period were read from the text, not guessed.
+* the claim's reporter, partner, flow and period were read from the text, not guessed;
+* a figure summed over product-level rows (a BACI or Comtrade extract of one product) is
+  all goods only when the reporter's table is known complete or its World total published:
+  an extract need not hold every product (:func:`product_reason`).
 
 :class:`Coverage` is what a verdict says it was judged on; the functions below read it from
 an indicator's result (:mod:`cistrade.indicators`, ``query.coverage`` and the rows'
@@ -24,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["Coverage", "share_coverage", "bloc_coverage", "partial_reason", "rank_reason",
+           "product_reason",
            "PARTIAL_TABLE", "PUBLISHED", "COMPLETE_SUM"]
 
 PUBLISHED = "published world total"
@@ -102,3 +106,23 @@ def rank_reason(cov: Coverage, who: str) -> str | None:
     listed = f"{cov.partners_listed} partners" if cov.partners_listed else "some partners"
     return (f"{who}'s table for {cov.period} lists only {listed}: a partner left out could "
             "rank above, so the rank is not checked")
+
+
+#: the product class of a figure for all goods (anything else is summed over products)
+ALL_GOODS = "TOTAL"
+
+
+def product_reason(result: Any, cov: Coverage, who: str) -> str | None:
+    """Why a figure summed over product-level rows is not the trade in all goods, or None.
+
+    A dataset of products (HS6 rows) gives a pair's trade in all only if it holds every
+    product; an extract of one product (81 BACI rows of Korea's HS 852352) does not, and
+    nothing in it says so. Such a figure is judged only when the reporter's figures are
+    known to be its whole trade (a published World total or a complete table)."""
+    query = getattr(result, "query", None) or {}
+    classes = {c for s in query.get("selections") or [] for c in s.get("product_class") or []}
+    if not classes - {ALL_GOODS} or cov.total_basis in (PUBLISHED, COMPLETE_SUM):
+        return None
+    return (f"{who}'s figures for {cov.period} are summed over the products of "
+            f"{', '.join(sorted(classes - {ALL_GOODS}))} the data holds, not a total of all "
+            "goods: an extract need not hold every product")

@@ -44,7 +44,14 @@ from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
-from cistrade.claims.coverage import Coverage, bloc_coverage, partial_reason, rank_reason, share_coverage
+from cistrade.claims.coverage import (
+    Coverage,
+    bloc_coverage,
+    partial_reason,
+    product_reason,
+    rank_reason,
+    share_coverage,
+)
 from cistrade.claims.derived import Derived
 from cistrade.claims.derived import name_of as _name
 from cistrade.claims.derived import ordinal as _ordinal
@@ -139,6 +146,15 @@ class Verifier:
     # -- computing -------------------------------------------------------------------------
 
     def _figure(self, claim: Claim, period: PeriodRange) -> _Figure:
+        """The figure a claim is judged on, once the data is known to cover it (a pair's
+        figure summed over the products an extract happens to hold is not its trade)."""
+        figure = self._computed(claim, period)
+        reason = product_reason(figure.result, figure.coverage, _name(claim.reporter))
+        if reason:
+            raise _NotCovered(reason, figure.coverage, figure.result)
+        return figure
+
+    def _computed(self, claim: Claim, period: PeriodRange) -> _Figure:
         if claim.scope is not None:
             raise _NotCovered(self._scope_reason(claim, period))
         if claim.kind is ClaimKind.ROLE:
