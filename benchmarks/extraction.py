@@ -28,7 +28,9 @@ Scores, in this order:
    could rank above), a bloc's figure covers every member (the publisher's group row, or
    members missing only from a complete table, where they traded nothing), a group's
    supplier ranking has data for every member and the members' own figures for at least
-   half, and a bloc's own trade is never judged.
+   half, a pair's amount or rate comes from all-goods rows (or from product rows of a
+   complete table: an extract of one product is no pair's trade), and a bloc's own trade
+   is never judged.
 
 The machine is shared: the times printed are indicative only.
 """
@@ -225,9 +227,22 @@ def _role_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
     return None
 
 
+def _pair_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
+    """A pair's amount or rate: from all-goods rows, or from product rows only when the
+    reporter's table is its whole trade (an extract of one product is no pair's trade)."""
+    result = ind.share(eng, g.reporter, period, g.flow.value)
+    classes = {c for s in result.query.get("selections") or [] for c in s.get("product_class") or []}
+    cov = (result.query.get("coverage") or {}).get(g.reporter) or {}
+    if classes - {"TOTAL"} and cov.get("total_basis") not in SOUND_TOTALS:
+        return f"{g.reporter}'s figures for {period} are summed over the products of an extract"
+    return None
+
+
 def _change_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
-    if g.partner is not None or g.bloc is not None:
+    if g.bloc is not None:
         return None
+    if g.partner is not None:
+        return _pair_sound(ind, eng, g, period)
     from cistrade.model import PeriodRange
 
     previous = str(g.base or PeriodRange.parse(period).previous_year())
@@ -255,6 +270,8 @@ def data_covers(ind: Any, eng: Any, g: Claim) -> str | None:
             return _totals_sound(ind, eng, g.reporter or "", period, g.flow.value)
         if g.kind is ClaimKind.ROLE:
             return _role_sound(ind, eng, g, period)
+        if g.partner is not None:
+            return _pair_sound(ind, eng, g, period)
     except CistradeError as exc:
         return f"the indicators give no figure: {str(exc)[:120]}"
     return None
