@@ -228,13 +228,21 @@ def _role_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
 
 
 def _pair_sound(ind: Any, eng: Any, g: Claim, period: str) -> str | None:
-    """A pair's amount or rate: from all-goods rows, or from product rows only when the
-    reporter's table is its whole trade (an extract of one product is no pair's trade)."""
-    result = ind.share(eng, g.reporter, period, g.flow.value)
-    classes = {c for s in result.query.get("selections") or [] for c in s.get("product_class") or []}
-    cov = (result.query.get("coverage") or {}).get(g.reporter) or {}
-    if classes - {"TOTAL"} and cov.get("total_basis") not in SOUND_TOTALS:
-        return f"{g.reporter}'s figures for {period} are summed over the products of an extract"
+    """A pair's amount or rate: from all-goods rows, or from product rows only when that
+    side's table is its whole trade (an extract of one product is no pair's trade). Either
+    side's figures may give the pair (the partner's reports of it, for a mirror figure)."""
+    from cistrade.errors import CistradeError
+
+    for side in (g.reporter, g.partner):
+        try:
+            result = ind.share(eng, side, period, g.flow.value)
+        except CistradeError:
+            continue
+        classes = {c for s in result.query.get("selections") or []
+                   for c in s.get("product_class") or []}
+        cov = (result.query.get("coverage") or {}).get(side) or {}
+        if classes - {"TOTAL"} and cov.get("total_basis") not in SOUND_TOTALS:
+            return f"{side}'s figures for {period} are summed over the products of an extract"
     return None
 
 

@@ -22,25 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from adversarial import ADVERSARIAL  # noqa: E402  (the inputs the tests check too)
 
 from cistrade.claims import extract_claims  # noqa: E402
 
-#: the inputs that make a backtracking pattern quadratic, as functions of their length
-ADVERSARIAL: dict[str, Callable[[int], str]] = {
-    "digits": lambda n: "1" * n,
-    "digits and points": lambda n: "1." * (n // 2),
-    "digits and commas": lambda n: "1," * (n // 2),
-    "digits and spaces": lambda n: "1 " * (n // 2),
-    "points": lambda n: "." * n,
-    "spaces": lambda n: " " * n,
-    "words": lambda n: "a " * (n // 2),
-    "capitals": lambda n: "A" * n,
-    "cyrillic": lambda n: "в " * (n // 2),
-    "dollars": lambda n: "$1 " * (n // 3),
-    "hyphens": lambda n: "-" * n,
-    "percents": lambda n: "1%" * (n // 2),
-    "line breaks": lambda n: "a\n" * (n // 2),
-}
 #: … and a claim after such a run (it must still be read: tests/test_claims_linear.py)
 WITH_CLAIM = {"digits then a claim":
               lambda n: "1" * n + " Russia's share of Kazakhstan's trade was 19.4%."}

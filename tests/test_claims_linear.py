@@ -9,17 +9,13 @@ by a timed test here.
 from __future__ import annotations
 
 import math
-import sys
 
 import pytest
-from conftest import ROOT
+from adversarial import ADVERSARIAL
 
 from cistrade.claims import extract_claims
 from cistrade.claims.numbers import MAX_MAGNITUDE, find_numbers, parse_stated
 from cistrade.errors import InputError
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from pathological import ADVERSARIAL  # noqa: E402  (the inputs the benchmark times)
 
 CLAIM = "Russia's share of Kazakhstan's trade in 2023 was 19.4%."
 
