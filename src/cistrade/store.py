@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from cistrade.errors import CistradeError, InputError, StoreError
+from cistrade.errors import CistradeError, InputError, StoreError, _cut
 from cistrade.schema import COVERAGE_DDL, DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY, coverage_select
 from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
 from cistrade.validate import validate_stage
@@ -327,13 +327,17 @@ class Store:
         if known:
             return FileReport(str(path), name, known[0], "unchanged")
         try:
-            result = read()
-        except InputError as exc:
-            raise exc.located(file=str(path)) from None
-        except CistradeError:
-            raise
-        except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, OSError) as exc:
-            raise InputError(f"cannot read the file: {exc}", file=str(path)) from exc
+            return self._ingest_new(source, path, read, meta, digest)
+        except Exception as exc:  # noqa: BLE001 - the ingest boundary: every failure names the file
+            raise file_error(exc, path, name) from exc
+
+    def _ingest_new(
+        self, source: Source, path: Path, read: Callable[[], ReadResult], meta: dict[str, Any],
+        digest: str,
+    ) -> FileReport:
+        name = type(source).name
+        result = read()
+        _check_result(result, path)
         if result.url is None or result.retrieved_at is None:
             # a body saved by `cistrade fetch`, ingested by hand: keep where it came from
             side = fetch_sidecar(path)
@@ -495,6 +499,42 @@ class Store:
                 json.dumps(notes, ensure_ascii=False, default=str),
             ],
         )
+
+
+def file_error(exc: BaseException, path: Path, source: str = "") -> CistradeError:
+    """Any failure while reading or ingesting ``path`` as an error naming the file.
+
+    The store's own errors keep their kind (an :class:`InputError` gains the file if it lacks
+    it); DuckDB's errors say the row where DuckDB or the reader's SQL knows it; anything else
+    a reader raised on a damaged file (``KeyError``, ``OverflowError``, ``None.items()`` …)
+    becomes an :class:`InputError` with the exception's kind, so that no file can end a run
+    with an internal error that does not say which file it was.
+    """
+    where = str(path)
+    if isinstance(exc, InputError):
+        return exc.located(file=where)
+    if isinstance(exc, CistradeError):
+        return exc
+    if isinstance(exc, duckdb.Error):
+        return _duck_error(exc, path)
+    log.debug("%s: unexpected %s while reading", where, type(exc).__name__, exc_info=exc)
+    reader = f"the {source} reader" if source else "the reader"
+    text = _cut(str(exc).strip().splitlines()[0] if str(exc).strip() else "", 200)
+    return InputError(
+        f"cannot read the file ({type(exc).__name__}{': ' + text if text else ''}); it is "
+        f"damaged or not in the layout {reader} expects",
+        file=where, cause=type(exc).__name__,
+    )
+
+
+def _check_result(result: ReadResult, path: Path) -> None:
+    """What the store takes from a reader's result is text where it must be: a vintage or a
+    series read from a file (a JSON document's ``Prepared`` field …) may be anything."""
+    for field_name in ("series", "vintage"):
+        value = getattr(result, field_name)
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            raise InputError(f"the file's {field_name} is not a short text: {_cut(repr(value))}",
+                             file=str(path))
 
 
 def _sql_text(text: str) -> str:

@@ -19,6 +19,7 @@ the members the detail lacks.
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,7 +175,7 @@ def _bloc_row(choice: BlocChoice, raw: list[dict[str, Any]], code: str, label: s
         parts = {f: sum(r[f] for r in members) for f in flows}
     total = any_row["total"] if any_row else None
     return {"partner": code, "partner_name": label, "value": value, **parts,
-            "share": value / total if total else None, "total": total}
+            "share": value / total if total and math.isfinite(total) else None, "total": total}
 
 
 def _rows_for(choice: BlocChoice, raw: list[dict[str, Any]], the_bloc: Any, common: dict,

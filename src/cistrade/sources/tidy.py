@@ -55,6 +55,8 @@ DEFAULTS: dict[str, str] = {
     "estimated": "false",
 }
 OPTIONAL = ("quantity", "quantity_unit", "aggregate")
+#: the unit multipliers a file may give (thousandths to trillions of its currency)
+MULTIPLIER_RANGE = (1e-3, 1e12)
 
 _FLOW_SQL = """CASE lower(trim({c}))
     WHEN 'x' THEN 'export' WHEN 'exports' THEN 'export' WHEN 'export' THEN 'export'
@@ -295,6 +297,14 @@ class TidySource(Source):
                        f"not a number: ' || {quoted} || {text} || {quoted}{hint}")
             return f"CASE WHEN {n} IS NULL AND {text} <> '' THEN error({message}) ELSE {n} END"
 
+        def multiplier(cell: str) -> str:
+            """The unit multiplier, within :data:`MULTIPLIER_RANGE` (a file's column can say
+            anything: 1e300 would turn every value into an absurd one)."""
+            m, (low, high) = checked(cell, "unit_multiplier"), MULTIPLIER_RANGE
+            message = (f"'row ' || _line || ', column unit_multiplier: not a unit multiplier from "
+                       f"{low:g} to {high:g}: ' || left(trim({cell}::VARCHAR), 40)")
+            return f"(CASE WHEN NOT ({m} BETWEEN {low!r} AND {high!r}) THEN error({message}) ELSE {m} END)"
+
         quantity = checked(e["quantity"], "quantity") if e["quantity"] else "NULL::DOUBLE"
         qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
         aggregate = f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"] else "false"
@@ -309,7 +319,7 @@ class TidySource(Source):
                    upper(trim({e["product_class"]}::VARCHAR)) AS product_class,
                    trim({e["product"]}::VARCHAR) AS product,
                    {checked(e["value"], "value")}
-                       * {checked(e["unit_multiplier"], "unit_multiplier")} AS value,
+                       * {multiplier(e["unit_multiplier"])} AS value,
                    upper(trim({e["currency"]}::VARCHAR)) AS currency,
                    CASE upper(trim({e["valuation"]}::VARCHAR)) WHEN 'FOB' THEN 'FOB'
                         WHEN 'CIF' THEN 'CIF' WHEN 'UNKNOWN' THEN 'unknown'

@@ -382,8 +382,8 @@ class KzBnsSource(Source):
     def sniff(cls, path: Path, head: bytes) -> bool:
         if spreadsheet_kind(head) is None:
             return False
+        book = open_workbook(path)  # a damaged workbook: the error says so to detection
         try:
-            book = open_workbook(path)
             for name in book.sheet_names[:8]:
                 grid = book.grid(name)
                 top = label_key(grid.text(range(1, 12)))
