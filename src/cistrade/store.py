@@ -86,7 +86,9 @@ class FileReport:
     path: str
     source: str
     dataset_id: str | None
-    status: str  # "ingested" | "unchanged" (same file already stored)
+    #: "ingested"; "unchanged" (the same file is stored already); "covered" (nothing stored:
+    #: every row is held by a newer vintage, or by the same vintage with the same figures)
+    status: str
     rows: int = 0
     superseded_rows: int = 0  # older-vintage rows this file replaced
     dropped_rows: int = 0  # rows of this file that a newer vintage already stored covers
@@ -263,11 +265,12 @@ class Store:
         paths: Sequence[str | Path],
         *,
         progress: ProgressFn | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Read every path with ``source`` and store the rows, all or nothing."""
         return self.ingest_items(
             [(source, Path(p), lambda p=p: source.read(Path(p))) for p in paths],
-            progress=progress,
+            progress=progress, replace=replace,
         )
 
     def ingest_items(
@@ -276,10 +279,14 @@ class Store:
         *,
         progress: ProgressFn | None = None,
         meta: dict[str, Any] | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Ingest (source, path, read) items in one transaction: all of them or none.
 
         Fetchers pass ``meta`` (``url``, ``notes``, ``virtual`` for results with no file).
+        ``replace``: a file whose figures differ from a stored dataset's of the same series
+        *and the same vintage* replaces them (without it, such a tie is refused: see
+        :meth:`_settle_ties`).
         """
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
@@ -289,7 +296,8 @@ class Store:
         try:
             for source, path, read in items:
                 notify("file", {"path": str(path)})
-                report.files.append(self._ingest_one(source, path, read, meta or {}))
+                report.files.append(self._ingest_one(source, path, read,
+                                                     {**(meta or {}), "replace": replace}))
                 notify("done", {"path": str(path), "report": report.files[-1]})
             self._update_coverage([f.dataset_id for f in report.files if f.status == "ingested"])
             self.con.execute("COMMIT")
@@ -356,7 +364,7 @@ class Store:
             self.con, path, dataset_id, type(source).on_duplicate, target=target
         )
         fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
-            type(source).vintage_scope, result, dataset_id, target
+            type(source).vintage_scope, result, dataset_id, target, path, bool(meta.get("replace"))
         )
         fr.rows = self.con.execute(
             f"SELECT count(*) FROM {target} WHERE dataset_id = ?", [dataset_id]
@@ -364,6 +372,15 @@ class Store:
         if small:
             self.con.execute("INSERT INTO flows SELECT * FROM _small")
             self.con.execute("DROP TABLE _small")
+        if fr.rows == 0:  # every figure is stored already: nothing changed, nothing recorded
+            fr.status = "covered"
+            fr.warnings = [
+                f"nothing stored: all {fr.dropped_rows:,} rows are held already by a newer "
+                f"vintage of {result.series} (this file's vintage is {result.vintage!r}) or, with "
+                "the same vintage, with the same figures. If this file is a correction, give it "
+                "a later vintage or ingest it with --replace"
+            ]
+            return fr
         self._record(source, path, digest, dataset_id, result, fr, meta)
         return fr
 
@@ -406,11 +423,13 @@ class Store:
             raise _duck_error(exc, path) from exc
 
     def _apply_vintage(
-        self, scope: Sequence[str], result: ReadResult, dataset_id: str, target: str = "flows"
+        self, scope: Sequence[str], result: ReadResult, dataset_id: str, target: str = "flows",
+        path: Path | None = None, replace: bool = False,
     ) -> tuple[int, int]:
         """Drop new rows a newer vintage covers; delete older rows the new ones cover."""
         scope = list(scope) or list(NATURAL_KEY)
         on = " AND ".join(f"o.{c} = n.{c}" for c in scope)
+        same = 0 if replace else self._settle_ties(on, result, dataset_id, target, path)
         newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
         older = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage <= ?"
         args = [result.series, result.vintage]
@@ -448,7 +467,48 @@ class Store:
                 "INSERT INTO superseded VALUES (?, ?, ?)",
                 [[old, dataset_id, n] for old, n in per_dataset],
             )
-        return dropped, sum(n for _, n in per_dataset)
+        return dropped + same, sum(n for _, n in per_dataset)
+
+    def _settle_ties(self, on: str, result: ReadResult, dataset_id: str, target: str,
+                     path: Path | None) -> int:
+        """Two different files of one series with the *same* vintage meet (a corrected file
+        whose vintage the content cannot tell from the first's, a file copied under another
+        name): neither is newer, so which one counts is the user's decision, never the order
+        of ingest. Rows the stored dataset holds with the same figures are dropped from the
+        new file (nothing to decide); any other difference is refused, with advice, unless
+        the ingest says ``replace``. Returns the rows dropped."""
+        ties = [d for (d,) in self.con.execute(
+            "SELECT dataset_id FROM datasets WHERE series = ? AND vintage = ?",
+            [result.series, result.vintage]).fetchall()]
+        if not ties:
+            return 0
+        listed = ", ".join(_sql_text(d) for d in ties)
+        key = " AND ".join(f"o.{c} = n.{c}" for c in NATURAL_KEY)
+        same_row = (f"o.dataset_id IN ({listed}) AND {key} AND o.value = n.value "
+                    "AND o.currency = n.currency")
+        differs = self.con.execute(
+            f"""SELECT o.dataset_id, n.row_ref FROM {target} n JOIN flows o
+                  ON o.dataset_id IN ({listed}) AND {on}
+                WHERE n.dataset_id = ? AND NOT EXISTS (SELECT 1 FROM flows o WHERE {same_row})
+                LIMIT 1""",
+            [dataset_id],
+        ).fetchone()
+        if differs is None:
+            differs = self.con.execute(
+                f"""SELECT o.dataset_id, NULL FROM flows o JOIN {target} n
+                      ON n.dataset_id = ? AND {on}
+                    WHERE o.dataset_id IN ({listed}) AND NOT EXISTS (
+                        SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {same_row})
+                    LIMIT 1""",
+                [dataset_id, dataset_id],
+            ).fetchone()
+        if differs is not None:
+            raise _tie_error(self, differs, result, path)
+        return self.con.execute(
+            f"DELETE FROM {target} n WHERE n.dataset_id = ? "
+            f"AND EXISTS (SELECT 1 FROM flows o WHERE {same_row})",
+            [dataset_id],
+        ).fetchall()[0][0]
 
     def _record(
         self,
@@ -499,6 +559,22 @@ class Store:
                 json.dumps(notes, ensure_ascii=False, default=str),
             ],
         )
+
+
+def _tie_error(store: Store, differs: tuple[str, str | None], result: ReadResult,
+               path: Path | None) -> InputError:
+    from cistrade.validate import parse_row_ref
+
+    other, ref = differs
+    name = store.con.execute("SELECT file_name FROM datasets WHERE dataset_id = ?", [other]).fetchone()
+    return InputError(
+        f"this file and the stored dataset {other} ({name[0] if name else 'no file'}) hold "
+        f"figures of {result.series} with the same vintage {result.vintage!r}, and they differ: "
+        "neither is newer by its content, so the order of ingest must not decide. Ingest with "
+        "--replace to let this file's figures replace the stored ones, or give the newer file a "
+        "later vintage (--vintage for tidy, -o vintage=… for comtrade and imf); nothing was ingested",
+        file=str(path) if path else None, **parse_row_ref(ref),
+    )
 
 
 def file_error(exc: BaseException, path: Path, source: str = "") -> CistradeError:
@@ -564,4 +640,4 @@ def _duck_error(exc: Exception, path: Path) -> InputError:
         where = {"row": int(m[1])}
         explain = [ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible"))][:1]
         first = "malformed CSV line" + (f": {explain[0]}" if explain else "")
-    return InputError(first, file=str(path), **where)
+    return InputError(_cut(first, 300), file=str(path), **where)

@@ -92,7 +92,8 @@ def _detect_all(files: list[tuple[Path, bool]], skip_unknown: bool) -> list[tupl
 
 
 def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any],  # noqa: ANN201
-               auto: dict[str, dict[str, Any]] | None = None, *, skip_unknown: bool = False):
+               auto: dict[str, dict[str, Any]] | None = None, *, skip_unknown: bool = False,
+               replace: bool = False):
     """Ingest files (detecting sources with 'auto') with a progress bar; return the report.
     ``auto``: options per source name for the files 'auto' detects. A store file this call
     creates is removed again when the ingest fails (no empty store is left behind)."""
@@ -127,7 +128,7 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
                 else:
                     bar.advance(task)
 
-            report = store.ingest_items(items, progress=progress)
+            report = store.ingest_items(items, progress=progress, replace=replace)
     except BaseException:
         store.close()
         if created:
@@ -167,6 +168,11 @@ def ingest(
         "--skip-unknown",
         help="auto: pass by files no reader recognises (listed on stderr) instead of failing.",
     )] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace",
+        help="A file whose figures differ from a stored dataset's of the same series and the "
+             "same vintage replaces them (without it such a tie is refused).",
+    )] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Read publishers' files into the store, in one transaction (all files or none).
@@ -194,7 +200,7 @@ def ingest(
         options.update(_parse_map(option, flag="--option"))
     # with 'auto', the tidy options go to the files it reads as tidy
     report, path = run_ingest(source, paths, db, options, auto={"tidy": tidy},
-                              skip_unknown=skip_unknown)
+                              skip_unknown=skip_unknown, replace=replace)
     rows = [
         {
             "file": Path(f.path).name,
@@ -262,7 +268,7 @@ def _print_details(report: Any) -> None:
                 highlight=False,
             )
     if not report.changed:
-        out.print("nothing changed: every file was already in the store")
+        out.print("nothing changed: every file, or every figure in it, was already in the store")
 
 
 @command("sources")
