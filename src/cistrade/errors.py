@@ -123,7 +123,7 @@ class UnknownCountry(InputError):
         else:
             hint = "; no country's name is close to it"
         super().__init__(f"unknown country {_cut(name)!r}{hint}", **where)
-        self.detail["name"] = name
+        self.detail["name"] = _cut(name)
         self.detail["suggestions"] = self.suggestions
 
 
@@ -131,7 +131,7 @@ class UnknownBloc(InputError):
     status_code = 404
 
     def __init__(self, name: str, known: Sequence[str] = ()) -> None:
-        super().__init__(f"unknown bloc {name!r}; known: {', '.join(known)}", name=name)
+        super().__init__(f"unknown bloc {_cut(name)!r}; known: {', '.join(known)}", name=_cut(name))
 
 
 class MixedUnits(InputError):

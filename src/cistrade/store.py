@@ -245,6 +245,42 @@ class Store:
             out.append({**ds, "file_status": status, "found_at": found})
         return out
 
+    @staticmethod
+    def compact(path: str | Path) -> tuple[int, int]:
+        """Rewrite the store file without its unused space: (bytes before, bytes after).
+
+        An ingest that is killed (SIGKILL, a power cut) leaves the store as it was, but the
+        blocks it had written stay in the file as free space, and DuckDB never shrinks a file
+        (``CHECKPOINT`` reuses free blocks, ``VACUUM`` does not reclaim them). The only way
+        back is a fresh copy (DuckDB's ``COPY FROM DATABASE``), swapped in for the file once
+        it is complete: a compaction that is itself interrupted leaves the old file intact.
+        Nothing else may have the store open meanwhile.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"no store at {path}")
+        before = path.stat().st_size
+        fresh = path.with_name(f".{path.name}.compact")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {path} to compact it: {exc}") from exc
+        try:
+            name = con.execute("SELECT current_database()").fetchone()[0]
+            con.execute(f"ATTACH {_sql_text(str(fresh))} AS _fresh")
+            con.execute(f'COPY FROM DATABASE "{name}" TO _fresh')
+            con.execute("DETACH _fresh")
+        except duckdb.Error as exc:
+            fresh.unlink(missing_ok=True)
+            raise StoreError(f"cannot compact the store {path}: {exc}") from exc
+        finally:
+            con.close()
+        fresh.replace(path)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        return before, path.stat().st_size
+
     def count(self) -> int:
         return self.con.execute("SELECT count(*) FROM flows").fetchone()[0]
 

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, err, open_store, out
-from cistrade.errors import InputError
+from cistrade.cli.base import DbOption, Format, FormatOption, app, command, emit, err, open_store, out
+from cistrade.errors import InputError, _cut
 
 SOURCE_HELP = (
     "Source name (tidy, ru-fts, kz-bns, uz-stat, am-armstat, eurostat, comtrade, imf, baci, or a "
@@ -45,7 +45,7 @@ def _parse_map(items: list[str], flag: str = "--map") -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"{flag} takes KEY=VALUE, not {item!r}")
+            raise InputError(f"{flag} takes KEY=VALUE, not {_cut(str(item))!r}")
         mapping[key.strip()] = value.strip()
     return mapping
 
@@ -271,6 +271,23 @@ def _print_details(report: Any) -> None:
         out.print("nothing changed: every file, or every figure in it, was already in the store")
 
 
+store_app = typer.Typer(help="Upkeep of the store file.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@command("compact", on=store_app)
+def store_compact(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """Rewrite the store without unused space (what killed ingests leave behind); the
+    figures stay as they are. Nothing else may have the store open."""
+    from cistrade.store import Store, default_db_path
+
+    path = Path(db or default_db_path())
+    before, after = Store.compact(path)
+    rows = [{"db": str(path), "bytes_before": before, "bytes_after": after,
+             "reclaimed": before - after}]
+    emit(rows, fmt, title=f"compacted {path}", query={"db": str(path)})
+
+
 @command("sources")
 def sources(fmt: FormatOption = Format.table) -> None:
     """The readers cistrade knows (built-in and third-party), whether each loads here, and why
@@ -433,7 +450,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+        raise InputError(f"not a date: {_cut(str(text))!r} (expected YYYY-MM-DD)") from None
 
 
 @command("demo")

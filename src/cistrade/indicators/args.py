@@ -13,7 +13,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from cistrade.errors import InputError, UnknownBloc, UnknownCountry
+from cistrade.errors import InputError, UnknownBloc, UnknownCountry, _cut
 from cistrade.model import PeriodRange, TradeFlow
 
 __all__ = [
@@ -83,7 +83,7 @@ def trade_flow(flow: Any) -> TradeFlow:
     try:
         return TradeFlow(text)
     except ValueError:
-        raise InputError(f"unknown flow {flow!r}; one of turnover, export, import") from None
+        raise InputError(f"unknown flow {_cut(str(flow))!r}; one of turnover, export, import") from None
 
 
 def flows_of(flow: TradeFlow) -> tuple[str, ...]:

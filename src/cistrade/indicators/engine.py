@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from cistrade.errors import InputError, StoreError
+from cistrade.errors import InputError, StoreError, _cut
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -284,7 +284,7 @@ def connect(db: str | Path | None = None, *, engine: str = "duckdb",
     cached per store version; it needs ``pip install 'cistrade[spark]'`` and Java 17.
     """
     if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+        raise InputError(f"unknown engine {_cut(str(engine))!r}; one of {', '.join(ENGINES)}")
     con, path, owns = _open_duckdb(db, store)
     try:
         if engine == "spark":

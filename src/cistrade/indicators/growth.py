@@ -15,7 +15,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cistrade.errors import InputError, NoData
+from cistrade.errors import InputError, NoData, _cut
 from cistrade.indicators.args import (
     ALL,
     Partner,
@@ -206,7 +206,7 @@ def growth(eng: Engine, reporter: Any, period: Any, partner: Any = None, flow: A
     ``reporter="*"`` with ``partner="*"`` gives every pair in one query.
     """
     if by not in (None, "month"):
-        raise InputError(f"by must be None or 'month', not {by!r}")
+        raise InputError(f"by must be None or 'month', not {_cut(str(by))!r}")
     eng.refresh()
     rng = period_range(period)
     prev = rng.previous_year()

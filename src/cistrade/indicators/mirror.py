@@ -22,7 +22,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cistrade.errors import InputError, NoData
+from cistrade.errors import InputError, NoData, _cut
 from cistrade.indicators.args import ALL, area_code, area_name, period_range, reporter_codes
 from cistrade.indicators.frame import BASE_KEYS, base, select_rows
 from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
@@ -193,7 +193,7 @@ def mirror(eng: Engine, reporter: Any, period: Any, *, partner: Any = None,
            cif_fob: float = CIF_FOB, source: str | None = None) -> Result:
     """A reporter's figures beside its partners' reports, with ratios and a filled view."""
     if not cif_fob > 0:
-        raise InputError(f"cif_fob must be a positive factor, not {cif_fob!r}")
+        raise InputError(f"cif_fob must be a positive factor, not {_cut(str(cif_fob))!r}")
     eng.refresh()
     check_source(eng, source)
     rng = period_range(period)
