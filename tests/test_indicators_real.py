@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from conftest import SHARED_DATA, shared
 
-from cistrade.indicators import bloc_share, connect, growth, mirror, roles, share
+from cistrade.errors import NoData
+from cistrade.indicators import balance, bloc_share, connect, growth, mirror, roles, share
 
 NATIONAL = {
     "kz-bns": ("national/kz-bns", "*.xls"),
@@ -129,3 +130,42 @@ def test_cis_roles_say_which_members_reported(eng: Any) -> None:
     assert {status[m] for m in ("ARM", "KAZ", "UZB")} == {"reported"}
     assert status["RUS"] == "mirror"  # publishes no partner detail for 2023
     assert r.rows[0]["supplier_rank"] == 1
+
+
+def test_russia_2017_share_of_the_published_total(eng: Any) -> None:
+    """96stran lists 29 partners (478.8 bn in 2017); 94itog publishes the World total
+    (585.1 bn): the share is of that, and the rank is not certain beyond the listed rows."""
+    r = share(eng, "RUS", "2017", partner="CHN")
+    row = r.rows[0]
+    assert (pct(row["share"]), round(row["total"] / 1e9, 1)) == (14.9, 585.1)
+    assert r.query["total_basis"] == "published world total" and r.query["complete"] is False
+    assert r.query["partners_listed"] == 29 and round(r.query["covered"], 3) == 0.818
+    assert row["rank"] == 1 and row["rank_certain"] is False
+    assert {d["file"] for d in r.datasets} == {"94itog.xlsx", "96stran.xlsx"}
+
+
+def test_russia_2021_one_total_for_every_indicator(eng: Any) -> None:
+    """The annual World total (789.4 bn), for the share as for the bloc share and balance."""
+    total = share(eng, "RUS", "2021", top=1).rows[0]["total"]
+    assert round(total / 1e9, 1) == 789.4
+    assert bloc_share(eng, "RUS", "CIS", "2021").rows[0]["total"] == total
+    assert balance(eng, "RUS", "2021").row(partner="WLD")["turnover"] == total
+
+
+def test_russia_eu_refused_naming_the_missing_members(eng: Any) -> None:
+    """96stran shows 13 of the 28 EU members of 2018 and FTS prints no EU row."""
+    with pytest.raises(NoData) as err:
+        bloc_share(eng, "RUS", "EU", "2018")
+    lacking = err.value.available["lacking"]
+    assert len(lacking) == 15 and {"BGR", "DNK", "PRT", "ROU"} <= set(lacking)
+    assert len(err.value.available["members_listed"]) == 13
+    assert "lists 13 of the 28 members" in str(err.value)
+
+
+def test_complete_tables_say_so(eng: Any) -> None:
+    kaz = share(eng, "KAZ", "2023", top=2)
+    assert kaz.query["total_basis"] == "published world total" and kaz.query["complete"] is True
+    assert kaz.rows[1]["rank_certain"] is True
+    arm = share(eng, "ARM", "2023", top=1)
+    assert arm.query["total_basis"] == "sum of partners (complete table)"
+    assert arm.query["complete"] is True

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 from cistrade.indicators.args import ALL, area_code, area_name, period_range
 from cistrade.indicators.frame import base, has_world, select_rows
 from cistrade.indicators.measures import partner_values, totals
-from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
+from cistrade.indicators.provenance import (
+    datasets_of,
+    missing_note,
+    plan_datasets,
+    plan_notes,
+    plans_query,
+)
 from cistrade.indicators.result import Result
 from cistrade.indicators.share import plans_for, reporter_key
 
@@ -70,7 +76,7 @@ def balance(eng: Engine, reporter: Any, period: Any, *, partner: Any = None,
                  "selections": plans_query(plans)}
         if frame.rates:
             query["rates"] = frame.rates
-        ids = {d for p in plans for d in p.datasets} | set(frame.datasets)
+        ids = plan_datasets(plans) | set(frame.datasets)
         return balance_table(frame.table, pcode, world), {
             "query": query, "datasets": datasets_of(eng, ids), "notes": notes,
             "build": functools.partial(_build, str(rng), frame.currency)}

@@ -6,14 +6,18 @@ is left out of it (its trade with "the CIS" is with the other members). Two ways
 bloc's figure, chosen per candidate selection in the usual preference order:
 
 * **members** — when the publisher's country detail covers the bloc: every member appears
-  among its partners, or its total is itself the sum of its partners (no World row), so an
-  absent member traded nothing. The bloc's value is the sum over the members in force.
+  among its partners, or the table is the reporter's whole trade (it lists at least
+  :data:`~cistrade.indicators.select.MIN_COMPLETE_PARTNERS` countries), so an absent member
+  traded nothing. The bloc's value is the sum over the members in force.
 * **published group row** — otherwise, when the same data prints a row for the group
   (Russia's customs table lists six CIS countries beside its CIS total, ``G:CIS``): that
   figure, which follows the publisher's own definition of the group.
 
-A candidate offering neither is passed over; when none offers either, :class:`NoData` names
-the members the detail lacks.
+A candidate offering neither is passed over (FTS's table of 29 main partners shows 13 of the
+28 EU members and no EU row: no EU figure from it); when none offers either,
+:class:`NoData` names the members the detail lacks. The total is the one every indicator
+uses (:mod:`cistrade.indicators.share`); the query's ``coverage`` names, per reporter, the
+method, the total's basis and the members missing (``members_missing``).
 """
 
 from __future__ import annotations
@@ -43,7 +47,13 @@ from cistrade.indicators.measures import (
     with_share,
     with_totals,
 )
-from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
+from cistrade.indicators.provenance import (
+    datasets_of,
+    missing_note,
+    plan_datasets,
+    plan_notes,
+    plans_query,
+)
 from cistrade.indicators.result import Result
 from cistrade.indicators.select import Plan, candidates, check_source, no_data
 from cistrade.indicators.share import reporter_key
@@ -89,13 +99,30 @@ def _listed(eng: Engine, reporters: Sequence[str], members: Sequence[str]) -> di
 
 def _decide(plan: Plan, code: str | None, members: tuple[str, ...],
             listed: set[str] | None) -> BlocChoice | None:
-    complete = all(plan.world_nowhere(f) for f in plan.flows)
+    """Members when the detail shows every member, or is the reporter's whole trade (a member
+    it leaves out traded nothing); else the publisher's group row; else nothing (None)."""
     lacking = tuple(m for m in members if listed is not None and m not in listed)
-    if complete or not lacking:
-        return BlocChoice(plan, MEMBERS, members, () if complete else lacking)
+    if not lacking or plan.complete_listing:
+        return BlocChoice(plan, MEMBERS, members, lacking)
     if code is not None and code in plan.groups:
         return BlocChoice(plan, GROUP, members, lacking)
     return None
+
+
+def _refusal(the_bloc: Any, r: str, rng: PeriodRange, plan: Plan, members: tuple[str, ...],
+             listed: set[str], cands: list[Plan]) -> NoData:
+    """Why no candidate gives the bloc's figure: the members its partner table leaves out."""
+    lacking = [m for m in members if m not in listed]
+    shown = [m for m in members if m in listed]
+    table = (f"lists {len(shown)} of the {len(members)} members" if shown
+             else f"lists none of the {len(members)} members")
+    return NoData(
+        f"no {the_bloc.id} figure for {r} in {rng}: the partner table of {plan.describe()} "
+        f"{table} (missing: {', '.join(lacking)}), is not the whole trade ({plan.listed} "
+        f"partners listed) and prints no {the_bloc.id} row; a sum over the members listed "
+        "would understate the bloc",
+        available={"lacking": lacking, "members_listed": shown,
+                   "candidates": [c.describe() for c in cands]})
 
 
 def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Any, rng: PeriodRange,
@@ -111,15 +138,17 @@ def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Any, rng:
         misses[r] = []
         cands[r] = list(candidates(eng.catalog(), r, rng, flows, basis=basis, source=source,
                                    freqs=freqs, misses=misses[r]))
-    need = [r for r, ps in cands.items() if any(not all(p.world_nowhere(f) for f in p.flows)
-                                                 for p in ps)]
+    # the members each candidate lists: needed where a table is partial; for one reporter
+    # also to name the members a complete table leaves out
+    need = list(reporters) if len(reporters) == 1 else [
+        r for r, ps in cands.items() if any(not p.complete_listing for p in ps)]
     listed = _listed(eng, need, all_members) if need else {}
     chosen, missing = [], {}
     for r in reporters:
         members = tuple(m for m in all_members if m != r)
         choice = None
         for plan in cands[r]:
-            got = listed.get((r, plan.source, plan.freq), set())
+            got = listed.get((r, plan.source, plan.freq), set()) if r in need else None
             choice = _decide(plan, the_bloc.group_code, members, got)
             if choice:
                 break
@@ -127,11 +156,8 @@ def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Any, rng:
             chosen.append(choice)
         elif cands[r]:
             p = cands[r][0]
-            lacking = [m for m in members if m not in listed.get((r, p.source, p.freq), set())]
-            missing[r] = NoData(
-                f"no {the_bloc.id} figure for {r} in {rng}: {p.describe()} data lists none of "
-                f"{', '.join(lacking)} and prints no {the_bloc.id} row",
-                available={"lacking": lacking, "candidates": [c.describe() for c in cands[r]]})
+            missing[r] = _refusal(the_bloc, r, rng, p, members,
+                                  listed.get((r, p.source, p.freq), set()), cands[r])
         else:
             missing[r] = no_data(eng, r, rng, "/".join(flows), misses[r])
     return chosen, missing
@@ -204,12 +230,25 @@ def _notes(choices: list[BlocChoice], the_bloc: Any, rng: PeriodRange) -> list[s
             notes.append(f"{r}: the country detail of {c.plan.describe()} lacks "
                          f"{', '.join(c.lacking)}; the {the_bloc.id} figure is the publisher's "
                          f"own group row ({the_bloc.group_code}), by its definition of the group")
+        elif c.lacking:
+            notes.append(f"{r}: the {the_bloc.id} figure is the sum over the members during "
+                         f"{rng}; {', '.join(c.lacking)} do not appear in a table of "
+                         f"{c.plan.listed} partners (the whole trade): they traded nothing")
         else:
             notes.append(f"{r}: the {the_bloc.id} figure is the sum over the members during {rng}")
         if r in the_bloc.members(during=rng):
             notes.append(f"{r} is itself a member: its trade with {the_bloc.id} is with the "
                          "other members")
     return notes
+
+
+def _coverage(choices: list[BlocChoice]) -> dict[str, dict[str, Any]]:
+    """Per reporter: how the bloc's figure and the total were made, and the members the
+    partner table does not show."""
+    return {c.plan.reporter: {"method": c.method, "total_basis": c.plan.total_basis().value,
+                              "complete": c.plan.complete_listing,
+                              "partners_listed": c.plan.listed,
+                              "members_missing": list(c.lacking)} for c in choices}
 
 
 def _build(choices: list[BlocChoice], the_bloc: Any, common: dict[str, Any],
@@ -255,10 +294,13 @@ def bloc_share(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any = "
                  "flow": tf.value, "basis": basis, "source": source,
                  "currency": frame.currency, "engine": eng.name,
                  "methods": {c.plan.reporter: c.method for c in choices},
+                 "coverage": _coverage(choices),
                  "selections": plans_query(plans)}
+        if not batch:
+            query.update({k: v for k, v in query["coverage"][codes[0]].items() if k != "method"})
         if frame.rates:
             query["rates"] = frame.rates
-        ids = {d for p in plans for d in p.datasets} | set(frame.datasets)
+        ids = plan_datasets(plans) | set(frame.datasets)
         return expr, {"query": query, "datasets": datasets_of(eng, ids),
                       "notes": notes + missing_note(missing),
                       "build": functools.partial(_build, choices, the_bloc, common, flows)}

@@ -72,8 +72,10 @@ def catalog_expr(flows: ir.Table) -> ir.Table:
 class Catalog:
     """Entries indexed by reporter."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], vintages: dict[str, str] | None = None) -> None:
         self.by_reporter: dict[str, list[Entry]] = defaultdict(list)
+        #: each dataset's vintage (the newer one's figures replace the older's)
+        self.vintages: dict[str, str] = dict(vintages or {})
         #: the reporters each dataset holds
         self.by_dataset: dict[str, set[str]] = defaultdict(set)
         for e in entries:
@@ -169,7 +171,8 @@ def load_catalog(eng: Engine, version: tuple[Any, ...]) -> Catalog:
     sources = {k: v["source"] for k, v in eng.datasets.items()}
     cols = [_pylist(table.column(c)) for c in (*KEYS, "agg", "rows")]
     source = [sources.get(d, "?") for d in cols[1]]
-    return Catalog(map(Entry._make, zip(*cols, source, strict=True)))
+    vintages = {k: str(v["vintage"]) for k, v in eng.datasets.items()}
+    return Catalog(map(Entry._make, zip(*cols, source, strict=True)), vintages)
 
 
 # -- what is available -------------------------------------------------------------------------

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
 
 __all__ = ["predicate", "shape_facts", "Facts", "select_rows", "dedup", "Frame", "base",
-           "has_world", "BASE_KEYS"]
+           "has_world", "with_world_totals", "BASE_KEYS"]
 
 BASE_KEYS = ("reporter", "partner", "aggregate", "flow", "period_start", "period_end")
 PERIOD_KEYS = ("period_start", "period_end")
@@ -204,8 +204,49 @@ def _keys_table(plans: Sequence[Plan]) -> Any:
                 "product_class": "string", "partner_basis": "string", "aggregate": "boolean"})
 
 
+def _totals_pred(t: ir.Table, plans: Sequence[Plan]) -> Any:
+    """The World rows of the plans' :attr:`~Plan.totals` (one term per dataset, flow and
+    frequency of a reporter); None when there are none."""
+    groups: dict[tuple[str, str, str, str, str], list[Any]] = defaultdict(list)
+    for p in plans:
+        for e in p.totals:
+            groups[(p.reporter, e.dataset_id, e.flow, e.freq, e.basis)].append(e)
+    terms = []
+    for (reporter, ds, flow, freq, basis), es in sorted(groups.items()):
+        terms.append((t.reporter == reporter) & (t.dataset_id == ds) & (t.flow == flow)
+                     & (t.freq == freq) & (t.partner_basis == basis)
+                     & t.period_start.isin(sorted({e.start for e in es}))
+                     & t.period_end.isin(sorted({e.end for e in es})))
+    if not terms:
+        return None
+    world = t["aggregate"] & (t.partner == "WLD") & (t.product_class == "TOTAL") \
+        & (t.product == "TOTAL")
+    return world & functools.reduce(operator.or_, terms)
+
+
+def with_world_totals(eng: Engine, sel: ir.Table, plans: Sequence[Plan]) -> ir.Table:
+    """``sel`` with each plan's World rows exactly those its total is read from
+    (:attr:`Plan.totals`): a plan whose totals are not among its own rows has its own World
+    rows dropped and the chosen ones added (another dataset or frequency of its source)."""
+    import ibis
+
+    foreign = [p for p in plans if not p.totals_own]
+    if not foreign:
+        return sel
+    spans: dict[tuple[date, date], list[str]] = defaultdict(list)
+    for p in foreign:
+        spans[(p.rng.first_day, p.rng.last_day)].append(p.reporter)
+    mine = functools.reduce(operator.or_, (
+        sel.reporter.isin(sorted(set(codes))) & (sel.period_start >= first)
+        & (sel.period_end <= last) for (first, last), codes in sorted(spans.items())))
+    sel = sel.filter(~(sel["aggregate"] & (sel.partner == "WLD") & mine))
+    pred = _totals_pred(eng.flows, foreign)
+    return sel if pred is None else ibis.union(sel, eng.flows.filter(pred))
+
+
 def select_rows(eng: Engine, plans: Sequence[Plan], where: Any = None) -> ir.Table:
-    """The rows of ``flows`` the plans choose (``where``: an extra filter on ``flows``)."""
+    """The rows of ``flows`` the plans choose (``where``: an extra filter on ``flows``), with
+    the World rows each plan's total is read from (:func:`with_world_totals`)."""
     t = eng.flows
     shapes = {p.shape() for p in plans}
     if len(shapes) <= MAX_SHAPES:
@@ -217,7 +258,7 @@ def select_rows(eng: Engine, plans: Sequence[Plan], where: Any = None) -> ir.Tab
         sel = pre.semi_join(_keys_table(plans), list(_KEY_COLUMNS))
     if any(p.overlap for p in plans):
         sel = dedup(eng, sel)
-    return sel
+    return with_world_totals(eng, sel, plans)
 
 
 @dataclass
@@ -232,7 +273,7 @@ class Frame:
 
 
 def _units(plans: Sequence[Plan]) -> set[tuple[date, date]]:
-    return {u for p in plans for u in p.units}
+    return {u for p in plans for u in p.units} | {e.unit for p in plans for e in p.totals}
 
 
 def _rate_table(eng: Engine, currencies: Sequence[str], target: str,
@@ -251,7 +292,7 @@ def _rate_table(eng: Engine, currencies: Sequence[str], target: str,
 
 
 def has_world(plans: Sequence[Plan]) -> bool:
-    """Whether any plan takes a total from a published World row (then totals need periods)."""
+    """Whether any plan takes a total from the publisher's World rows (:attr:`Plan.totals`)."""
     return any(not p.world_nowhere(f) for p in plans for f in p.flows)
 
 

@@ -36,10 +36,17 @@ from cistrade.indicators.frame import (
     predicate,
     select_rows,
     shape_facts,
+    with_world_totals,
 )
 from cistrade.indicators.measures import totals
 from cistrade.indicators.preference import FREQ_ORDER
-from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
+from cistrade.indicators.provenance import (
+    datasets_of,
+    missing_note,
+    plan_datasets,
+    plan_notes,
+    plans_query,
+)
 from cistrade.indicators.result import Result
 from cistrade.indicators.select import Plan, candidates, check_source, no_data
 from cistrade.indicators.share import reporter_key
@@ -101,6 +108,7 @@ def side_rows(eng: Engine, cur: Sequence[Plan], prev: Sequence[Plan], rng: Perio
         sel = t.filter(predicate(t, [*cur, *prev], shape_facts(eng, [*cur, *prev])))
         if any(p.overlap for p in [*cur, *prev]):
             sel = dedup(eng, sel)
+        sel = with_world_totals(eng, sel, [*cur, *prev])
         return sel.mutate(side=ibis.cases((sel.period_start >= rng.first_day, CUR), else_=PREV))
     a = select_rows(eng, cur).mutate(side=ibis.literal(CUR))
     b = select_rows(eng, prev).mutate(side=ibis.literal(PREV))
@@ -239,7 +247,7 @@ def growth(eng: Engine, reporter: Any, period: Any, partner: Any = None, flow: A
             query["members"] = target.members
         if frame.rates:
             query["rates"] = frame.rates
-        ids = {d for p in [*cur, *old] for d in p.datasets} | set(frame.datasets)
+        ids = plan_datasets([*cur, *old]) | set(frame.datasets)
         notes = plan_notes(cur, totals=target.kind == "world") + plan_notes(old) + frame.notes
         notes.append(f"growth = value / previous_value − 1 (a fraction); previous = {prev}")
         if target.kind == "bloc":

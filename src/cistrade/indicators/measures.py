@@ -5,8 +5,8 @@ They work on a *base* table (:func:`cistrade.indicators.frame.base`): one ``valu
 ``side``), in one currency.
 
 * :func:`partner_values` — each partner's figure per flow, and their sum (turnover);
-* :func:`totals` — the reporter's total with the world per flow: the published World row
-  (``WLD``, aggregate) for each period that has one, else the sum over the partner rows;
+* :func:`totals` — the reporter's total with the world per flow: the publisher's World rows
+  (``WLD``, aggregate) the plan chose, else the sum over the partner rows;
 * :func:`with_rank` — rank among countries only (pseudo-areas get none), ties broken by code;
 * :func:`group_values` — a published group row (``G:CIS`` …).
 """
@@ -45,12 +45,13 @@ def partner_values(b: ir.Table, flows: Sequence[str], by: Sequence[str] = ("repo
 
 
 def totals(b: ir.Table, flows: Sequence[str], by: Sequence[str] = ("reporter",)) -> ir.Table:
-    """Per ``by``: ``total`` and ``total_<flow>``; each flow and period from its World row if
-    published, else the sum of its partner rows (``b`` keeps the period columns)."""
+    """Per ``by``: ``total`` and ``total_<flow>``; each flow from its World rows where ``b``
+    holds them (the plan chose World rows tiling the whole range, or none:
+    :func:`cistrade.indicators.select.world_totals`), else the sum of its partner rows."""
     import ibis
 
     is_world = b["aggregate"] & (b.partner == "WLD")
-    per = b.group_by([*by, "flow", "period_start", "period_end"]).aggregate(
+    per = b.group_by([*by, "flow"]).aggregate(
         world=b.value.sum(where=is_world),
         n_world=b.count(where=is_world),
         partners=b.value.sum(where=~b["aggregate"]).fill_null(0.0),

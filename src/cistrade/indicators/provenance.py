@@ -11,7 +11,8 @@ from cistrade.indicators.select import Plan
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
 
-__all__ = ["datasets_of", "plan_notes", "basis_text", "plans_query", "missing_note"]
+__all__ = ["datasets_of", "plan_notes", "basis_text", "plans_query", "missing_note",
+           "plan_datasets", "coverage_of"]
 
 _BASIS_TEXT = {
     "origin": "by country of origin",
@@ -42,10 +43,35 @@ def basis_text(flow: str, basis: str) -> str:
 
 def _total_text(plan: Plan, flow: str) -> str:
     if plan.world_everywhere(flow):
-        return f"{flow}s: the published World row"
-    if plan.world_nowhere(flow):
-        return f"{flow}s: the sum over every partner row (no World row published)"
-    return f"{flow}s: the published World row where there is one, else the sum over partners"
+        used = sorted({(e.freq, e.dataset_id) for e in plan.totals if e.flow == flow})
+        where = ", ".join(f"{freq_name(f)} rows of {d}" for f, d in used)
+        return f"{flow}s: the published World row ({where})"
+    text = f"{flow}s: the sum over every partner row (no World row published"
+    if plan.complete_listing:
+        return text + f"; {plan.listed} partners listed: taken as the whole trade)"
+    return text + (f"; only {plan.listed} partners listed: a partial table, not the whole "
+                   "trade)" if plan.listed else "; summed over the products present: an "
+                   "extract need not hold every product)")
+
+
+def plan_datasets(plans: Sequence[Plan]) -> set[str]:
+    """Every dataset the plans read, their World totals' included."""
+    return {d for p in plans for d in (*p.datasets, *p.total_datasets)}
+
+
+def coverage_of(plan: Plan, covered: float | None = None) -> dict[str, Any]:
+    """What a reporter's figures cover: ``total_basis`` (the published World total, or the
+    sum of a complete or a partial partner table), ``complete`` (the partner table is the
+    whole trade: enough partners listed, and adding up to the published total where there is
+    one), ``partners_listed`` and ``covered`` (the listed partners' part of the total)."""
+    complete = plan.complete_listing and (covered is None or covered >= COMPLETE_COVERAGE)
+    return {"total_basis": plan.total_basis().value, "complete": complete,
+            "partners_listed": plan.listed, "covered": covered}
+
+
+#: listed partners adding up to at least this part of the published total make a complete
+#: table (what is left is rounding and the publisher's unallocated rows)
+COMPLETE_COVERAGE = 0.995
 
 
 def plan_notes(plans: Sequence[Plan], *, totals: bool = False) -> list[str]:

@@ -20,19 +20,35 @@ silently shorter sum.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 
 from cistrade.errors import InputError, NoData, _cut
 from cistrade.indicators.catalog import Catalog, Entry, availability, describe_available
 from cistrade.indicators.preference import BASIS_ORDER, FREQ_ORDER, freq_name, source_rank
 from cistrade.model import Freq, Period, PeriodRange
 
-__all__ = ["Part", "Plan", "candidates", "best_plan", "plan_for", "plan_many", "units_for",
-           "no_data", "unit_label", "check_source"]
+__all__ = ["Part", "Plan", "TotalBasis", "MIN_COMPLETE_PARTNERS", "candidates", "best_plan",
+           "plan_for", "plan_many", "units_for", "world_totals", "no_data", "unit_label",
+           "check_source"]
 
 Unit = tuple[date, date]
+
+#: a partner table listing at least this many countries is taken for the reporter's whole
+#: trade when no World total says otherwise: every CIS economy trades with well over a hundred
+#: countries (Armstat's sparsest month lists 107), while a publisher's "main partners" table
+#: lists 20–40 (FTS's 96stran: 29) and an extract or a sample fewer still
+MIN_COMPLETE_PARTNERS = 100
+
+
+class TotalBasis(StrEnum):
+    """What a reporter's total (a share's denominator) is."""
+
+    PUBLISHED = "published world total"
+    COMPLETE = "sum of partners (complete table)"
+    PARTIAL = "sum of listed partners (partial table)"
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,14 @@ class Plan:
     has_partners: bool = True
     #: the catalog entries chosen (the exact keys of the rows), not part of the plan's identity
     entries: tuple[Entry, ...] = field(default=(), compare=False, repr=False)
+    #: the publisher's World rows the total comes from, per flow that has them
+    #: (:func:`world_totals`; they may be of another dataset or frequency than the partners)
+    totals: tuple[Entry, ...] = field(default=(), compare=False, repr=False)
+    #: the totals are exactly the World rows among :attr:`entries` (nothing to add or drop)
+    totals_own: bool = field(default=True, compare=False)
+    #: how many partners the table lists (per flow the most in any period, the fewest over
+    #: the flows); 0 when the rows are summed over products (an extract need not hold them all)
+    listed: int = field(default=0, compare=False)
 
     def shape(self) -> Plan:
         """The plan without its reporter: reporters sharing a shape share one filter."""
@@ -83,10 +107,26 @@ class Plan:
         raise KeyError(flow)
 
     def world_everywhere(self, flow: str) -> bool:
-        return all((flow, u) in self.world for u in self.units)
+        """Whether the flow's total is the publisher's World total (:attr:`totals`)."""
+        return any(e.flow == flow for e in self.totals)
 
     def world_nowhere(self, flow: str) -> bool:
-        return not any((flow, u) in self.world for u in self.units)
+        return not self.world_everywhere(flow)
+
+    @property
+    def complete_listing(self) -> bool:
+        """Whether the partner table lists enough countries to be the whole trade."""
+        return self.listed >= MIN_COMPLETE_PARTNERS
+
+    def total_basis(self) -> TotalBasis:
+        """The weakest of the flows' totals: published, else a complete or a partial sum."""
+        if all(self.world_everywhere(f) for f in self.flows):
+            return TotalBasis.PUBLISHED
+        return TotalBasis.COMPLETE if self.complete_listing else TotalBasis.PARTIAL
+
+    @property
+    def total_datasets(self) -> tuple[str, ...]:
+        return tuple(sorted({e.dataset_id for e in self.totals}))
 
     def describe(self) -> str:
         return f"{self.source} {freq_name(self.freq)}"
@@ -204,8 +244,81 @@ def _overlap(kept: list[Entry]) -> bool:
     return False
 
 
+#: when World rows of several frequencies tile a range with equally new vintages, the
+#: coarsest is the publisher's figure for the whole period (an annual total includes the
+#: revisions its monthly rows never received: FTS's 2021 turnover 789.4 bn, its months 785.0)
+_COARSE_FIRST = ("A", "C", "Q", "M")
+
+
+def _newest(pool: list[Entry], units: Sequence[Unit], part: Part,
+            vintages: Mapping[str, str]) -> list[Entry] | None:
+    """Per unit the newest vintage's World entry (the flow's own basis first), or None when
+    some unit has none."""
+    chosen = []
+    for unit in units:
+        here = [e for e in pool if e.unit == unit]
+        if not here:
+            return None
+        chosen.append(max(here, key=lambda e: (vintages.get(e.dataset_id, ""),
+                                               e.basis == part.basis, e.dataset_id)))
+    return chosen
+
+
+def _world_pool(entries: Sequence[Entry], source: str, part: Part,
+                currency: str) -> list[Entry]:
+    """The World entries that may give one flow's total: same source, flow, basis, currency,
+    all goods."""
+    bases = {part.basis, part.agg_basis}
+    return [e for e in entries
+            if (e.agg, e.source, e.flow, e.product_class, e.currency)
+            == ("WLD", source, part.flow, "TOTAL", currency) and e.basis in bases]
+
+
+def world_totals(entries: Sequence[Entry], source: str, rng: PeriodRange, part: Part,
+                 currency: str | None, freqs: Sequence[str],
+                 vintages: Mapping[str, str]) -> tuple[Entry, ...]:
+    """The publisher's World rows for one flow over the range: from any dataset of ``source``
+    (same flow, basis, currency, all goods) whose periods tile the range; the newest vintage
+    wins, then the coarsest frequency. Empty when none does (the total is then a partner sum)."""
+    if part.product_class != "TOTAL" or currency is None:
+        return ()
+    pool = _world_pool(entries, source, part, currency)
+    best: tuple[tuple[str, int], list[Entry]] | None = None
+    for freq in (f for f in _COARSE_FIRST if f in freqs):
+        units = units_for(rng, freq) or ()
+        chosen = _newest([e for e in pool if e.freq == freq], units, part, vintages)
+        if not chosen:
+            continue
+        key = (min(vintages.get(e.dataset_id, "") for e in chosen), -_COARSE_FIRST.index(freq))
+        if best is None or key > best[0]:
+            best = (key, chosen)
+    return tuple(best[1]) if best else ()
+
+
+def _with_totals(kept: list[Entry], parts: Sequence[Part], entries: Sequence[Entry],
+                 source: str, rng: PeriodRange, freqs: Sequence[str],
+                 vintages: Mapping[str, str]) -> tuple[list[Entry], tuple[Entry, ...], bool]:
+    """(the kept entries, the World entries the totals come from, whether those are exactly
+    the kept World entries); other World entries are dropped from the kept ones."""
+    currencies = {e.currency for e in kept}
+    currency = next(iter(currencies)) if len(currencies) == 1 else None
+    totals = tuple(e for part in parts
+                   for e in world_totals(entries, source, rng, part, currency, freqs, vintages))
+    own = set(totals) == {e for e in kept if e.agg == "WLD"}
+    if not own:  # the total is read from other World rows, or summed over the partners
+        kept = [e for e in kept if e.agg != "WLD"]
+    return kept, totals, own
+
+
+def _listed(kept: Sequence[Entry], flows: Sequence[str]) -> int:
+    counts = [max((e.rows for e in kept if e.flow == f and not e.agg
+                   and e.product_class == "TOTAL"), default=0) for f in flows]
+    return min(counts, default=0)
+
+
 def _plan(reporter: str, source: str, freq: str, rng: PeriodRange, entries: list[Entry],
-          flows: Sequence[str], basis: str | None) -> Plan:
+          flows: Sequence[str], basis: str | None, freqs: Sequence[str] = FREQ_ORDER,
+          vintages: Mapping[str, str] | None = None) -> Plan:
     units = units_for(rng, freq)
     if units is None:
         raise _Miss(f"{freq_name(freq)} periods do not tile {rng}")
@@ -216,6 +329,7 @@ def _plan(reporter: str, source: str, freq: str, rng: PeriodRange, entries: list
         part, used = _part(flow, freq, [e for e in mine if e.flow == flow], units, basis)
         parts.append(part)
         kept += used
+    kept, totals, own = _with_totals(kept, parts, entries, source, rng, freqs, vintages or {})
     return Plan(
         reporter=reporter, source=source, freq=freq, rng=rng, units=units, parts=tuple(parts),
         datasets=tuple(sorted({e.dataset_id for e in kept})),
@@ -225,6 +339,9 @@ def _plan(reporter: str, source: str, freq: str, rng: PeriodRange, entries: list
         overlap=_overlap(kept),
         has_partners=any(not e.agg for e in kept),
         entries=tuple(kept),
+        totals=totals,
+        totals_own=own,
+        listed=_listed(kept, flows),
     )
 
 
@@ -245,7 +362,8 @@ def candidates(catalog: Catalog, reporter: str, rng: PeriodRange, flows: Sequenc
     for src in _sources(entries, source):
         for freq in freqs:
             try:
-                yield _plan(reporter, src, freq, rng, entries, flows, basis)
+                yield _plan(reporter, src, freq, rng, entries, flows, basis, freqs,
+                            catalog.vintages)
             except _Miss as miss:
                 if misses is not None and any(e.source == src and e.freq == freq for e in entries):
                     misses.append((f"{src} {freq_name(freq)}", miss))

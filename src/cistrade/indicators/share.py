@@ -1,10 +1,16 @@
 """Partner shares: every partner's value, share of the reporter's total, and rank.
 
-The total is the reporter's trade with the world: the published World row where the data has
-one for that flow and period, otherwise the sum over every partner row (the notes say which).
-Ranks count countries only; pseudo-areas ("other countries", areas n.e.s. …) are listed
-without a rank and aggregate rows (World, CIS …) never appear as partners. When the total is
-the sum of the partners, the shares of all partners add up to 1.
+The total is the reporter's trade with the world, decided by one rule for every indicator
+(:func:`cistrade.indicators.select.world_totals`): the publisher's World total wherever any
+dataset of that reporter, source and period holds one (newest vintage; its figure for the
+whole period before a sum of months), otherwise the sum over every partner row. The query
+says which (``total_basis``: ``published world total``, ``sum of partners (complete table)``
+or ``sum of listed partners (partial table)``) and whether the partner table is the whole
+trade (``complete``, ``partners_listed``, ``covered``). Ranks count countries only and, in a
+partial table, only the partners it lists: ``rank_certain`` says where no partner left out
+could rank above. Pseudo-areas ("other countries", areas n.e.s. …) are listed without a rank
+and aggregate rows (World, CIS …) never appear as partners. When the total is the sum of the
+partners, the shares of all partners add up to 1.
 """
 
 from __future__ import annotations
@@ -24,9 +30,16 @@ from cistrade.indicators.args import (
 )
 from cistrade.indicators.frame import base, has_world, select_rows
 from cistrade.indicators.measures import partner_values, with_rank, with_share, with_totals
-from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
+from cistrade.indicators.provenance import (
+    COMPLETE_COVERAGE,
+    datasets_of,
+    missing_note,
+    plan_datasets,
+    plan_notes,
+    plans_query,
+)
 from cistrade.indicators.result import Result
-from cistrade.indicators.select import Plan, plan_for, plan_many
+from cistrade.indicators.select import Plan, TotalBasis, plan_for, plan_many
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -44,11 +57,9 @@ def share_table(b: ir.Table, flows: tuple[str, ...], *, top: int | None = None,
     import ibis
 
     j = with_share(with_totals(partner_values(b, flows), b, flows, world))
-    if world:  # the listed partners' part of a published total
-        j = j.mutate(covered=j.value.sum().over(ibis.window(group_by="reporter"))
-                     / j.total.nullif(0.0))
-    else:
-        j = j.mutate(covered=ibis.literal(1.0))
+    # the listed partners' part of the total (1 where the total is their sum)
+    j = j.mutate(covered=j.value.sum().over(ibis.window(group_by="reporter"))
+                 / j.total.nullif(0.0))
     j = with_rank(j)
     if partner is not None:
         j = j.filter(j.partner == partner)
@@ -78,11 +89,27 @@ def _builder(flow: str, period: str, currency: str, plans: list[Plan]) -> Any:
     """How the rows' dicts are built from the answer's columns (a picklable partial)."""
     flows = flows_of(trade_flow(flow))
     basis = {p.reporter: p.part(flows[-1]).basis for p in plans}
-    return functools.partial(_build, flow, period, currency, basis)
+    listing = {p.reporter: (p.total_basis() is TotalBasis.PUBLISHED, p.complete_listing)
+               for p in plans}
+    return functools.partial(_build, flow, period, currency, basis, listing)
+
+
+def rank_certain(rank: int | None, value: float | None, total: float | None,
+                 covered: float | None, published: bool, listing: bool) -> bool | None:
+    """Whether a rank among the listed partners is the partner's rank among all: the table
+    is complete, or the trade it leaves out (the published total less the listed partners)
+    is smaller than the partner's, so no partner missing from it can rank above."""
+    if rank is None:
+        return None
+    if published and covered is not None:
+        if listing and covered >= COMPLETE_COVERAGE:
+            return True
+        return value is not None and total is not None and total * (1 - covered) < value
+    return listing
 
 
 def _build(flow: str, period: str, currency: str, basis: dict[str, str],
-           table: Any) -> list[dict[str, Any]]:
+           listing: dict[str, tuple[bool, bool]], table: Any) -> list[dict[str, Any]]:
     flows = flows_of(trade_flow(flow))
     c = table.to_pydict()
     parts = [c[f] for f in flows] if len(flows) > 1 else []
@@ -95,20 +122,46 @@ def _build(flow: str, period: str, currency: str, basis: dict[str, str],
         for f, col in zip(flows if parts else (), parts, strict=False):
             row[f] = col[i]
         row["total"] = c["total"][i]
+        row["rank_certain"] = rank_certain(row["rank"], row["value"], row["total"],
+                                           c["covered"][i], *listing[r])
         rows.append(row)
     return rows
 
 
-def _coverage_notes(table: Any) -> list[str]:
-    """Reporters whose listed partners fall short of the published total (``covered`` is the
-    same on every row of a reporter)."""
-    seen: dict[str, float] = {}
-    for r, c in zip(table.column("reporter").to_pylist(), table.column("covered").to_pylist(),
-                    strict=True):
-        if c is not None and c < 0.995:
-            seen.setdefault(r, c)
-    return [f"{r}: the partners listed add up to {c:.1%} of the published total (the publisher "
-            "lists only some partners)" for r, c in list(seen.items())[:10]]
+def _covered(table: Any) -> dict[str, float]:
+    """Per reporter, the listed partners' part of the published total (the same on every
+    row of a reporter)."""
+    return dict(zip(table.column("reporter").to_pylist(), table.column("covered").to_pylist(),
+                    strict=True))
+
+
+def _coverage(info: dict[str, Any], covered: dict[str, float]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for r, (basis, listed, listing) in info.items():
+        cov = covered.get(r) if basis == TotalBasis.PUBLISHED.value else None
+        complete = listing and (cov is None or cov >= COMPLETE_COVERAGE)
+        out[r] = {"total_basis": basis, "complete": complete, "partners_listed": listed,
+                  "covered": cov}
+    return out
+
+
+def _coverage_notes(coverage: dict[str, dict[str, Any]]) -> list[str]:
+    """What a partial table means for its shares and ranks."""
+    notes = []
+    for r, c in list(coverage.items())[:10]:
+        if c["complete"]:
+            continue
+        n = c["partners_listed"]
+        if c["covered"] is not None:
+            notes.append(f"{r}: the {n} partners listed add up to {c['covered']:.1%} of the "
+                         "published total (a partial table): shares are of the published total; "
+                         "ranks are among the listed partners only (rank_certain: no partner "
+                         "left out could rank above)")
+        else:
+            notes.append(f"{r}: only {n} partners listed and no World total published: the "
+                         "total is their sum, which need not be the whole trade; shares and "
+                         "ranks are among those partners only")
+    return notes
 
 
 def reporter_key(reporter: Any) -> Any:
@@ -149,22 +202,28 @@ def share(eng: Engine, reporter: Any, period: Any, flow: Any = "turnover", *,
         }
         if frame.rates:
             query["rates"] = frame.rates
-        ids = {d for p in plans for d in p.datasets} | set(frame.datasets)
+        ids = plan_datasets(plans) | set(frame.datasets)
         return expr, {"query": query, "datasets": datasets_of(eng, ids), "world": world,
                       "notes": plan_notes(plans, totals=True) + frame.notes,
                       "tail": missing_note(missing),
+                      "listing": {p.reporter: (p.total_basis().value, p.listed,
+                                               p.complete_listing) for p in plans},
                       "build": _builder(tf.value, str(rng), frame.currency, plans)}
 
     key = ("share", reporter_key(reporter), str(rng), tf.value, basis, top, partner_code, source)
     prepared = eng.prepare(key, make)
     table = eng.execute(prepared)
     meta = prepared.meta
-    notes = meta["notes"] + (_coverage_notes(table) if meta["world"] else [])
+    query = dict(meta["query"])
+    query["coverage"] = _coverage(meta["listing"], _covered(table))
+    if len(query["coverage"]) == 1 and query["reporter"] != ALL:
+        query.update(next(iter(query["coverage"].values())))
+    notes = meta["notes"] + _coverage_notes(query["coverage"])
     notes.append("ranks count countries only; World, groups and pseudo-areas (other countries, "
                  "areas n.e.s. …) have no rank")
     if top is not None:
         notes.append(f"the top {top} partners by rank; the shares are of the full total")
     if partner_code is not None and table.num_rows == 0:
         notes.append(f"{partner_code} does not appear among the partners in this data")
-    return Result("share", dict(meta["query"]), datasets=meta["datasets"],
+    return Result("share", query, datasets=meta["datasets"],
                   notes=notes + meta["tail"], table=table, build=meta["build"])
