@@ -6,7 +6,8 @@
     ├── InputError (also ValueError)    bad input; carries file, sheet, row, column
     │   ├── UnknownCountry              a name or code the registry does not know; lists close matches
     │   ├── UnknownBloc                 a grouping the registry does not know
-    │   └── MixedUnits                  values in different currencies or units would be added
+    │   ├── MixedUnits                  values in different currencies or units would be added
+    │   └── WorkLimit                   a text too long, or too slow, to read (cistrade.workload)
     ├── NoData                          nothing stored for a query; says what *is* available
     ├── SourceUnavailable               a publisher's API failed (URL and status, never the key)
     ├── MissingDependency               a part of cistrade cannot load; names the package to install

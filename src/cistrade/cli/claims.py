@@ -145,6 +145,14 @@ def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> 
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
 
 
+def _claims(text: str, name: str, lang: str) -> list[Any]:
+    """A claim file's claims or a text's, read within the limits of :mod:`cistrade.workload`
+    (length, sentences, time and memory, in a child process: a clear error, never a hang)."""
+    from cistrade.workload import extract_within
+
+    return extract_within(text, lang=lang, name=name, files=True)
+
+
 @command("check")
 def check(
     file: Annotated[str, typer.Argument(
@@ -163,7 +171,7 @@ def check(
 ) -> None:
     """Find the trade claims in a text (shares, ranks, growth, values, roles) and check each against
     the data: supported, close, contradicted or unverifiable, with the evidence."""
-    from cistrade.claims import Verifier, read_input
+    from cistrade.claims import Verifier
     from cistrade.claims.io import decode_text
 
     data, name = _read(file)
@@ -171,7 +179,7 @@ def check(
     if encoding is None and used not in ("utf-8", "utf-16"):
         err.print(f"note: {name} is not UTF-8; read as {used} (give --encoding if that is wrong)",
                   highlight=False, markup=False)
-    claims = read_input(text, name=name, lang=lang.value)
+    claims = _claims(text, name, lang.value)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
                          "rates, values and roles of countries and blocs); nothing to check",
