@@ -43,7 +43,7 @@ store.ingest(Killed(series="big", vintage="1"), [Path(sys.argv[2])])
 """
 
 
-def synthetic_csv(path: Path, rows: int, seed: int = 1) -> Path:
+def synthetic_csv(path: Path, rows: int, seed: int = 1, prefix: str = "") -> Path:
     """A SYNTHETIC long table: Armenia's monthly exports to ten partners by product, with
     random values (so that the rows do not compress to nothing)."""
     import random
@@ -52,7 +52,7 @@ def synthetic_csv(path: Path, rows: int, seed: int = 1) -> Path:
     partners = ["RUS", "CHN", "DEU", "USA", "GEO", "IRN", "TUR", "FRA", "ITA", "KAZ"]
     lines = ["reporter,partner,flow,period,value,product"]
     lines += [f"ARM,{partners[i % 10]},export,{2000 + (i // 60) % 25}-{1 + i % 12:02d},"
-              f"{rng.random() * 1e6:.2f},{i // 60:06d}" for i in range(rows)]
+              f"{rng.random() * 1e6:.2f},{prefix}{i // 60:06d}" for i in range(rows)]
     path.write_text("\n".join(lines) + "\n")
     return path
 
