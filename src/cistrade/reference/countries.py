@@ -206,8 +206,8 @@ class Registry:
         if scheme == "iso2":
             return self._iso2.get(text.upper(), []) if len(text) == 2 else []
         if scheme in ("m49", "comtrade"):
-            if not text.isdigit():
-                return []
+            if not (text.isascii() and text.isdigit()) or len(text) > 9:  # '²' is a digit to
+                return []                                               # isdigit(), not to int()
             return (self._m49 if scheme == "m49" else self._comtrade).get(int(text), [])
         return self._names.get(normalise(text), [])
 
