@@ -24,11 +24,14 @@ def shared(*parts: str) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_caches(tmp_path_factory: pytest.TempPathFactory):
-    """Tests never write to the user's cache: catalogs, prepared queries, API responses."""
+    """Tests never write to the user's cache (catalogs, prepared queries, API responses)
+    nor read the user's config folder."""
     root = tmp_path_factory.mktemp("cache")
-    saved = {k: os.environ.get(k) for k in ("CISTRADE_CACHE_DIR", "CISTRADE_CACHE")}
+    saved = {k: os.environ.get(k) for k in ("CISTRADE_CACHE_DIR", "CISTRADE_CACHE", "XDG_CONFIG_HOME")}
     os.environ["CISTRADE_CACHE_DIR"] = str(root / "cistrade")
     os.environ["CISTRADE_CACHE"] = str(root / "fetch")
+    # the user's own config folder (registered layouts …) never leaks into a test
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
     yield
     for key, value in saved.items():
         if value is None:

@@ -162,3 +162,11 @@ def test_auto_passes_the_tidy_options_to_the_files_it_reads_as_tidy(tmp_path):
     assert (file["source"], file["rows"]) == ("tidy", 1)
     other = runner.invoke(app, ["ingest", "ru-fts", str(src), "--db", str(db), "--encoding", "cp1251"])
     assert other.exit_code == 1 and "apply to the tidy source" in other.stderr
+
+
+def test_an_error_message_keeps_its_square_brackets(tmp_path):
+    """Rich markup must not eat '[...]' in a message (a file named "trade[final].csv")."""
+    src = tmp_path / "trade[final].csv"
+    src.write_text(CSV + "ARM,Narnia,export,2024,1,USD\n")
+    result = runner.invoke(app, ["ingest", "tidy", str(src), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1 and "trade[final].csv" in result.stderr

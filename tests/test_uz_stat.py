@@ -1,4 +1,8 @@
-"""Uzbekistan's Statistics Agency: exports and imports by partner, read from the real files."""
+"""Uzbekistan's Statistics Agency: exports and imports by partner, read from the real files.
+
+``uz-stat`` is a layout file shipped with the package (``cistrade/layouts/uz-stat.toml``);
+these are the tests of the Python reader it replaced, unchanged in meaning.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from conftest import shared
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow
-from cistrade.sources import detect
-from cistrade.sources.national.uz_stat import UzStatSource
+from cistrade.sources import detect, get_source
+
+UzStatSource = get_source("uz-stat")
 
 EXPORTS = ("national", "uz-stat", "exports_by_country_sdmx_1105.csv")
 IMPORTS = ("national", "uz-stat", "imports_by_country_sdmx_1176.csv")
@@ -43,8 +48,10 @@ def test_detected_by_content() -> None:
 
 def test_flow_from_the_dataset_number() -> None:
     src = UzStatSource()
-    assert src.flow_of(shared(*EXPORTS)) is Flow.EXPORT
-    assert src.flow_of(shared(*IMPORTS)) is Flow.IMPORT
+    for path, flow in ((shared(*EXPORTS), Flow.EXPORT), (shared(*IMPORTS), Flow.IMPORT)):
+        result = src.read(path)
+        assert set(result.data.column("flow").to_pylist()) == {flow.value}
+        assert any(f"flow {flow.value!r} from the file name" in n for n in result.notes)
 
 
 def test_totals_2023_in_billion_usd(uz_store) -> None:

@@ -8,6 +8,7 @@ Tables
   ``superseded`` which rows of which dataset a newer vintage replaced, and by whom
   ``coverage``  the flows grouped by reporter, dataset, flow, period, basis … (what the store
                 covers; indicators choose their rows from it), kept by every ingest
+  ``agenda_*``  the cooperation agenda register and its files (:mod:`cistrade.agenda.tables`)
 
 Ingest (:meth:`Store.ingest`) is all or nothing: every file of one call is staged, checked
 and written in one transaction, so a file that fails half-way leaves the store exactly as
@@ -174,6 +175,9 @@ class Store:
             self.con.execute(COVERAGE_DDL)
             self.con.execute(f"INSERT INTO coverage {coverage_select()}")
         self._refresh_areas()
+        from cistrade.agenda.tables import create_tables  # the agenda register's own tables
+
+        create_tables(self.con)
 
     def _refresh_areas(self) -> None:
         """The registry's codes as a table (lists bound as parameters: building an Arrow table

@@ -11,7 +11,7 @@ __all__ = ["app", "main"]
 
 # each module registers its commands on `app`; every one of them must load (a command that
 # silently went missing would be a skip, which #12 rules out)
-_MODULES = ("core", "indicators", "claims", "fetch", "web")
+_MODULES = ("core", "indicators", "claims", "fetch", "web", "agenda")
 
 for _name in _MODULES:
     importlib.import_module(f"cistrade.cli.{_name}")

@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cistrade.errors import CistradeError, InputError
@@ -83,7 +84,9 @@ def guarded(fn: Callable[..., Any], *, interrupted: str = "") -> Callable[..., A
         try:
             return fn(*args, **kw)
         except CistradeError as exc:
-            err.print(f"[bold red]error[/]: {exc}", highlight=False, markup=True)
+            # the message is the user's text and file names: never read as Rich markup
+            # (a '[2023]' or '[col]' in it would vanish)
+            err.print(f"[bold red]error[/]: {escape(str(exc))}", highlight=False, markup=True)
             detail = getattr(exc, "available", None)
             if detail:
                 err.print(f"available: {_short(detail)}", highlight=False, markup=False)
@@ -104,7 +107,7 @@ def guarded(fn: Callable[..., Any], *, interrupted: str = "") -> Callable[..., A
                 raise
             logging.getLogger("cistrade").debug("internal error", exc_info=True)
             err.print(
-                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
+                f"[bold red]internal error[/]: {type(exc).__name__}: {escape(str(exc))}\n"
                 "(set CISTRADE_DEBUG=1 for the traceback, and please report it)",
                 highlight=False,
             )

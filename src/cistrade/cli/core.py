@@ -15,7 +15,8 @@ from cistrade.errors import InputError, _cut
 
 SOURCE_HELP = (
     "Source name (tidy, ru-fts, kz-bns, uz-stat, am-armstat, eurostat, comtrade, imf, baci, or a "
-    "third-party source; `cistrade sources` lists which are available here and why one is not) "
+    "registered layout's, or a third-party source; `cistrade sources` lists which are available "
+    "here and why one is not), layout:PATH.toml to read with a layout file (docs/layouts.md), "
     "or 'auto' to detect each file's publisher from its content."
 )
 
@@ -173,6 +174,10 @@ def ingest(
         help="A file whose figures differ from a stored dataset's of the same series and the "
              "same vintage replaces them (without it such a tie is refused).",
     )] = False,
+    layout: Annotated[list[Path] | None, typer.Option(
+        "--layout", help="A layout file or folder to register for this command (repeatable): its "
+        "layouts are sources by file name, and 'auto' recognises their files.",
+    )] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Read publishers' files into the store, in one transaction (all files or none).
@@ -181,19 +186,33 @@ def ingest(
     eurofxref-daily.csv) used to convert currencies. Reader options go with -o KEY=VALUE, e.g.
     ``-o codes=country_codes_V202501.csv`` (baci), ``-o scale=auto|apply|ignore`` (imf),
     ``-o flow=import`` (uz-stat), ``-o series=... -o vintage=...`` (comtrade, imf).
+    ``layout:PATH.toml`` reads with a layout file; ``--vintage`` gives a layout's files their
+    vintage when their content does not order them.
     """
     if source == "rates":
         _ingest_rates(paths, db, fmt)
         return
+    from cistrade.sources.layout.places import extra_layouts
+
+    with extra_layouts(layout or []):
+        _ingest(source, paths, db, fmt, map_=map_, encoding=encoding, series=series, vintage=vintage,
+                option=option, skip_unknown=skip_unknown, replace=replace)
+
+
+def _ingest(source: str, paths: list[Path], db: Path | None, fmt: Format, *, map_: list[str] | None,
+            encoding: str | None, series: str | None, vintage: str | None, option: list[str] | None,
+            skip_unknown: bool, replace: bool = False) -> None:
     options: dict[str, Any] = {}
     tidy: dict[str, Any] = {"mapping": _parse_map(map_ or []), "series": series, "vintage": vintage}
     if encoding:
         tidy["encoding"] = encoding
     if source == "tidy":
         options = tidy
+    elif vintage and not (map_ or encoding or series) and _is_layout(source):
+        options["vintage"] = vintage
     elif (map_ or encoding or series or vintage) and source != "auto":
         raise InputError("--map, --encoding, --series and --vintage apply to the tidy source "
-                         "(or to the files 'auto' reads as tidy) only")
+                         "(or to the files 'auto' reads as tidy) only; --vintage also to a layout")
     if option:
         if source == "auto":
             raise InputError("--option needs a named source, not 'auto'")
@@ -226,6 +245,13 @@ def ingest(
         return
     emit(rows, fmt, title=f"ingest into {path}")
     _print_details(report)
+
+
+def _is_layout(source: str) -> bool:
+    from cistrade.sources import get_source
+    from cistrade.sources.layout.source import LayoutSource
+
+    return source != "auto" and issubclass(get_source(source), LayoutSource)
 
 
 def _ingest_rates(paths: list[Path], db: Path | None, fmt: Format) -> None:

@@ -41,7 +41,8 @@ def code_fingerprint() -> str:
     import cistrade
 
     root = Path(cistrade.__file__).parent
-    files = sorted([*root.joinpath("indicators").glob("*.py"), *root.joinpath("reference").glob("*"),
+    # rglob: subpackages (indicators/strengths/) decide queries too
+    files = sorted([*root.joinpath("indicators").rglob("*.py"), *root.joinpath("reference").glob("*"),
                     root / "model.py"])
     stamp = [(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file()]
     return hashlib.sha1(repr((cistrade.__version__, stamp)).encode()).hexdigest()

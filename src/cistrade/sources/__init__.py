@@ -1,14 +1,19 @@
 """Sources: one module per publisher, found by name or by content.
 
 Built-in sources are listed in :data:`BUILTIN`; third-party ones arrive through the
-``cistrade.sources`` entry point group (``name = "package.module:SourceClass"``).
+``cistrade.sources`` entry point group (``name = "package.module:SourceClass"``). Layout
+files (:mod:`cistrade.sources.layout`) are sources too: the package's own (``uz-stat``,
+``am-armstat``) are built-in, registered folders add theirs (named by file), and
+``layout:PATH.toml`` names any file.
 
 A source that cannot load is never skipped in silence:
 
 * a **built-in** source that fails to import raises :class:`~cistrade.errors.MissingDependency`
   at once, naming the package to install (it is a broken installation of cistrade itself);
 * a **third-party** entry point that fails is left out, logged once by name, and listed with
-  its reason by :func:`source_status` (``cistrade sources``).
+  its reason by :func:`source_status` (``cistrade sources``);
+* a **registered layout** that is invalid, or takes another source's name, is an error naming
+  its file wherever the sources are listed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 from cistrade.errors import InputError, MissingDependency
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports
+from cistrade.sources.layout import places as _layouts
 
 __all__ = [
     "Source",
@@ -43,13 +49,13 @@ BUILTIN: dict[str, str] = {
     "tidy": "cistrade.sources.tidy:TidySource",
     "ru-fts": "cistrade.sources.national.ru_fts:RuFtsSource",
     "kz-bns": "cistrade.sources.national.kz_bns:KzBnsSource",
-    "uz-stat": "cistrade.sources.national.uz_stat:UzStatSource",
-    "am-armstat": "cistrade.sources.national.am_armstat:AmArmstatSource",
     "eurostat": "cistrade.sources.eurostat:EurostatSource",
     "comtrade": "cistrade.sources.comtrade:ComtradeSource",
     "imf": "cistrade.sources.imf:ImfSource",
     "baci": "cistrade.sources.baci:BaciSource",
 }
+# the package's layout files (uz-stat, am-armstat): "layout:" targets
+BUILTIN.update({name: f"layout:{path}" for name, path in _layouts.shipped_layouts().items()})
 
 #: import names whose distribution is spelled differently
 _DISTRIBUTION = {"yaml": "pyyaml", "ibis": "ibis-framework", "vl_convert": "vl-convert-python"}
@@ -89,6 +95,11 @@ def _norm(name: str) -> str:
 
 
 def _load(target: str) -> type[Source]:
+    if target.startswith("layout:"):
+        from cistrade.sources.layout.source import layout_source
+
+        path = Path(target.removeprefix("layout:"))
+        return layout_source(path, name=path.stem)  # a registered layout is named by its file
     module, _, attr = target.partition(":")
     cls = getattr(importlib.import_module(module), attr)
     if not (isinstance(cls, type) and issubclass(cls, Source)):
@@ -131,12 +142,27 @@ def _plugins() -> tuple[dict[str, tuple[str, str]], dict[str, SourceStatus]]:
     return found, broken
 
 
+def _registered() -> dict[str, str]:
+    """The registered layout folders' sources, name → ``layout:`` target (read each time: the
+    folders change); a name another source has is an error."""
+    found = {}
+    for name, path in _layouts.registered_layouts().items():
+        if name in BUILTIN or name in _plugins()[0]:
+            raise InputError(f"the registered layout {path} has the name of the source {name!r}; rename it")
+        found[name] = f"layout:{path}"
+    return found
+
+
 def source_names() -> list[str]:
     """Names of the sources that can be used here: every built-in one (raising
-    :class:`MissingDependency` if one cannot load), then the third-party ones that load."""
+    :class:`MissingDependency` if one cannot load), the registered layouts (raising
+    :class:`InputError` for an invalid one), then the third-party ones that load."""
     for name, target in BUILTIN.items():
         _load_builtin(name, target)
-    return [*BUILTIN, *_plugins()[0]]
+    registered = _registered()
+    for target in registered.values():
+        _load(target)
+    return [*BUILTIN, *registered, *_plugins()[0]]
 
 
 def source_status() -> list[SourceStatus]:
@@ -150,6 +176,11 @@ def source_status() -> list[SourceStatus]:
             rows.append(SourceStatus(name, target, "built-in", False, str(exc)))
             continue
         rows.append(SourceStatus(name, target, "built-in", True, title=cls.title))
+    for name, target in _registered().items():
+        try:
+            rows.append(SourceStatus(name, target, "registered layout", True, title=_load(target).title))
+        except InputError as exc:
+            rows.append(SourceStatus(name, target, "registered layout", False, str(exc)))
     plugins, broken = _plugins()
     for name, (target, dist) in plugins.items():
         rows.append(SourceStatus(name, target, dist, True, title=_load(target).title))
@@ -157,8 +188,15 @@ def source_status() -> list[SourceStatus]:
 
 
 def get_source(name: str) -> type[Source]:
+    if name.startswith("layout:"):
+        from cistrade.sources.layout.source import layout_source
+
+        return layout_source(_layouts.layout_argument(name.removeprefix("layout:")))
+    registered = _registered()  # first: a layout that takes a built-in name is an error
     if name in BUILTIN:
         return _load_builtin(name, BUILTIN[name])
+    if name in registered:
+        return _load(registered[name])
     plugins, broken = _plugins()
     if name in plugins:
         return _load(plugins[name][0])
