@@ -98,27 +98,19 @@ def test_a_tie_with_different_figures_is_refused_with_advice(tmp_path: Path) -> 
         assert figures(store)[0][-1] == 6.0
 
 
-def test_a_tie_with_the_same_figures_changes_nothing_and_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("first", "second", "body", "kept"), [
+    ("1", "1", "Armenia,Russia,X,2024,5.0\n", ["a.csv"]),  # the same figure, written otherwise
+    ("2", "1", "ARM,RUS,export,2024,4\n", ["a.csv"]),      # an older vintage
+], ids=["same vintage, same figures", "older vintage"])
+def test_a_file_that_changes_nothing_says_covered(tmp_path: Path, first, second, body, kept) -> None:  # noqa: ANN001
+    """Before: status 'ingested' with 0 rows (and dropped_older), exit 0, recorded as a dataset."""
     with Store(tmp_path / "s.duckdb") as store:
-        store.ingest(TidySource(series="s", vintage="1"), [write(tmp_path, "a.csv", "ARM,RUS,export,2024,5\n")])
-        # the same figure written differently (another file, same vintage)
-        report = store.ingest(TidySource(series="s", vintage="1"),
-                              [write(tmp_path, "b.csv", "Armenia,Russia,X,2024,5.0\n")])
-        f = report.files[0]
-        assert (f.status, f.rows, f.dropped_rows, report.changed) == ("covered", 0, 1, False)
-        assert len(store.datasets()) == 1
-
-
-def test_an_older_file_says_covered_not_ingested(tmp_path: Path) -> None:
-    """Before: status 'ingested' with 0 rows and dropped_older, exit 0, recorded as a dataset."""
-    with Store(tmp_path / "s.duckdb") as store:
-        store.ingest(TidySource(series="s", vintage="2"), [write(tmp_path, "new.csv", "ARM,RUS,export,2024,6\n")])
-        report = store.ingest(TidySource(series="s", vintage="1"),
-                              [write(tmp_path, "old.csv", "ARM,RUS,export,2024,5\n")])
+        store.ingest(TidySource(series="s", vintage=first), [write(tmp_path, "a.csv", "ARM,RUS,export,2024,5\n")])
+        report = store.ingest(TidySource(series="s", vintage=second), [write(tmp_path, "b.csv", body)])
         f = report.files[0]
         assert (f.status, f.rows, f.dropped_rows, report.changed) == ("covered", 0, 1, False)
         assert "correction" in f.warnings[0]
-        assert [d["file_name"] for d in store.datasets()] == ["new.csv"]
+        assert [d["file_name"] for d in store.datasets()] == kept
 
 
 def test_the_cli_refuses_a_tie_and_replace_decides(tmp_path: Path) -> None:

@@ -612,7 +612,8 @@ def _tie_error(store: Store, differs: tuple[str, str | None], result: ReadResult
         f"figures of {result.series} with the same vintage {result.vintage!r}, and they differ: "
         "neither is newer by its content, so the order of ingest must not decide. Ingest with "
         "--replace to let this file's figures replace the stored ones, or give the newer file a "
-        "later vintage (--vintage for tidy, -o vintage=… for comtrade and imf); nothing was ingested",
+        "later vintage (--vintage for tidy and layouts, -o vintage=… for comtrade and imf); nothing "
+        "was ingested",
         file=str(path) if path else None, **parse_row_ref(ref),
     )
 

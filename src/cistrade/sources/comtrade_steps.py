@@ -105,13 +105,23 @@ _CANONICAL = ("reporter, partner, flow, freq, period_start, period_end, product_
 
 
 def check_numbers(con: Any, path: Path, layout: layouts.Layout) -> None:
-    fields = [f for f in NUMERIC if f in layout.source_of]
+    """The first cell of a numeric field that is not a number, then the first code, year,
+    month or flag too large for what it is (``reporterCode`` 1e29)."""
+    _first_bad(con, path, layout, {
+        f: f"{f} IS NOT NULL AND trim({f}) <> '' AND TRY_CAST({f} AS DOUBLE) IS NULL"
+        for f in NUMERIC}, lambda f: "not a number")
+    _first_bad(con, path, layout, {
+        f: f"abs(TRY_CAST({f} AS DOUBLE)) > {bound}" for f, bound in WHOLE.items()},
+        lambda f: f"not a plausible {f.replace('_', ' ')}")
+
+
+def _first_bad(con: Any, path: Path, layout: layouts.Layout, conditions: dict[str, str],
+               problem: Any) -> None:
+    """InputError at the first row where one of the file's fields meets its condition."""
+    fields = [f for f in conditions if f in layout.source_of]
     if not fields:
         return
-    bad = " ".join(
-        f"WHEN {f} IS NOT NULL AND trim({f}) <> '' AND TRY_CAST({f} AS DOUBLE) IS NULL "
-        f"THEN '{f}'" for f in fields
-    )
+    bad = " ".join(f"WHEN {conditions[f]} THEN '{f}'" for f in fields)
     row = con.execute(
         f"SELECT _rn, field FROM (SELECT _rn, CASE {bad} END AS field FROM raw) "
         "WHERE field IS NOT NULL ORDER BY _rn LIMIT 1"
@@ -119,26 +129,8 @@ def check_numbers(con: Any, path: Path, layout: layouts.Layout) -> None:
     if row:
         rn, field = row[0]
         value = con.execute(f"SELECT {field} FROM raw WHERE _rn = ?", [rn]).fetchall()[0][0]
-        raise InputError(f"not a number: {_cut(repr(value))}", file=str(path), row=rn,
+        raise InputError(f"{problem(field)}: {_cut(repr(value))}", file=str(path), row=rn,
                          column=layout.source_of[field])
-    _check_whole(con, path, layout)
-
-
-def _check_whole(con: Any, path: Path, layout: layouts.Layout) -> None:
-    """The first code, year, month or flag too large for what it is (``reporterCode`` 1e29)."""
-    fields = [f for f in WHOLE if f in layout.source_of]
-    if not fields:
-        return
-    bad = " ".join(f"WHEN abs(TRY_CAST({f} AS DOUBLE)) > {WHOLE[f]} THEN '{f}'" for f in fields)
-    row = con.execute(
-        f"SELECT _rn, field FROM (SELECT _rn, CASE {bad} END AS field FROM raw) "
-        "WHERE field IS NOT NULL ORDER BY _rn LIMIT 1"
-    ).fetchall()
-    if row:
-        rn, field = row[0]
-        value = con.execute(f"SELECT {field} FROM raw WHERE _rn = ?", [rn]).fetchall()[0][0]
-        raise InputError(f"not a plausible {field.replace('_', ' ')}: {_cut(repr(value))}",
-                         file=str(path), row=rn, column=layout.source_of[field])
 
 
 def check_periods(con: Any, path: Path, layout: layouts.Layout) -> None:
