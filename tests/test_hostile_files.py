@@ -278,3 +278,26 @@ def test_no_share_is_computed_on_an_infinite_or_zero_total(mem_store, tmp_path) 
     rows = share(eng, "ARM", "2023", "export").rows
     assert [r["share"] for r in rows] == [None, None]
     assert [r["share"] for r in share(eng, "KAZ", "2023", "export").rows] == [None]
+
+
+@pytest.mark.timeout(60)
+def test_a_sheet_spanning_a_million_rows_is_refused_quickly(mem_store, tmp_path) -> None:
+    """Found by benchmarks/fuzz.py: one cell reference at row 1,048,577 (Excel's last) made a
+    sheet of 7 million cells that took over 20 s to read and walk (a hang)."""
+    import time
+
+    from cistrade.sources.national.ru_fts import RuFtsSource
+
+    out = tmp_path / "countries_2024-04.xlsx"
+    with zipfile.ZipFile(shared("national", "ru-fts", "countries_2024-04.xlsx")) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="([A-Z]+)(\d+)"', lambda m: b'<c r="' + m[1] + b'1048577"', data,
+                              count=1)
+            zout.writestr(name, data)
+    started = time.perf_counter()
+    exc = ingest_error(mem_store, out, RuFtsSource)
+    assert "rows x 7 columns" in exc.message and "more than 2,000,000 cells" in exc.message
+    assert time.perf_counter() - started < 10

@@ -21,8 +21,9 @@ What was measured (``benchmarks/fuzz.py``; see the report of issue #14):
   dates); the workbooks of the statistics offices are a few hundred kilobytes, so the cost is
   a small part of an ingest. That is what :func:`read_sheets` does.
 
-The child reads every sheet at once (one round trip); a sheet that fails is reported by name
-and raises only when a reader asks for it.
+The child reads every sheet at once (one round trip); a sheet that fails, or that spans more
+than :data:`MAX_CELLS` cells (a repeat count the file controls), is reported by name and
+raises only when a reader asks for it.
 """
 
 from __future__ import annotations
@@ -39,13 +40,17 @@ from typing import Any
 
 from cistrade.errors import InputError, _cut
 
-__all__ = ["Sheets", "read_sheets", "MEMORY_FLOOR", "memory_limit", "time_limit"]
+__all__ = ["Sheets", "read_sheets", "MEMORY_FLOOR", "MAX_CELLS", "memory_limit", "time_limit"]
 
 #: the child's address-space limit: at least this, or 64 bytes per byte of the file
 MEMORY_FLOOR = 2 << 30
 MEMORY_CEILING = 16 << 30
 #: seconds: at least this, plus 2 s per MB of file
 TIME_FLOOR = 10.0
+#: the most cells one sheet may span from A1 (the offices' largest table is 213 rows by 30
+#: columns; one cell reference at row 1,048,577 makes a sheet of 7 million cells that takes
+#: half a minute to read and walk): a sheet beyond it is an error when a reader asks for it
+MAX_CELLS = 2_000_000
 
 _CHILD = r"""
 import pickle, resource, sys
@@ -57,10 +62,17 @@ try:
 except BaseException as exc:  # CalamineError, or a Rust panic (a BaseException)
     sys.stderr.write(f"{type(exc).__name__}: {exc}")
     sys.exit(2)
+cells = int(sys.argv[3])
 sheets = []
 for name in book.sheet_names:
     try:
-        sheets.append((str(name), book.get_sheet_by_name(name).to_python(skip_empty_area=False), None))
+        sheet = book.get_sheet_by_name(name)
+        if sheet.height * sheet.width > cells:
+            sheets.append((str(name), None, f"the sheet spans {sheet.height:,} rows x {sheet.width:,} "
+                           f"columns from A1, more than {cells:,} cells: no statistics table is that "
+                           "large (a damaged cell reference?)"))
+            continue
+        sheets.append((str(name), sheet.to_python(skip_empty_area=False), None))
     except BaseException as exc:
         sheets.append((str(name), None, f"{type(exc).__name__}: {exc}"))
 pickle.dump(sheets, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -108,7 +120,7 @@ def read_sheets(path: Path) -> Sheets:
     env["RUST_BACKTRACE"] = "0"
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-c", _CHILD, str(path), str(limit)],
+            [sys.executable, "-I", "-c", _CHILD, str(path), str(limit), str(MAX_CELLS)],
             capture_output=True, timeout=seconds, env=env, check=False,
         )
     except subprocess.TimeoutExpired:
