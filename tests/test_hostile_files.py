@@ -300,4 +300,4 @@ def test_a_sheet_spanning_a_million_rows_is_refused_quickly(mem_store, tmp_path)
     started = time.perf_counter()
     exc = ingest_error(mem_store, out, RuFtsSource)
     assert "rows x 7 columns" in exc.message and "more than 2,000,000 cells" in exc.message
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 20  # the fuzzing's bound for one file (a hang)
