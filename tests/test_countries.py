@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -264,18 +263,6 @@ def test_add_aliases():
         reg.add_aliases("KAZ", ["Kyrgyz Republic"])
     with pytest.raises(UnknownCountry):
         registry().lookup("Кыргызская Респ.")  # the singleton is untouched
-
-
-def test_load_is_fast():
-    text = (REFERENCE / "countries.tsv").read_text(encoding="utf-8")
-    best = min(_timed(lambda: Registry.from_text(text)) for _ in range(3))
-    assert best < 0.1
-
-
-def _timed(fn) -> float:  # noqa: ANN001
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 # -- publishers' files in ../shared ------------------------------------------------------------

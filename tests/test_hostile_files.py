@@ -273,7 +273,7 @@ def test_no_share_is_computed_on_an_infinite_or_zero_total(mem_store, tmp_path) 
     path.write_text("reporter,partner,flow,period,value\nARM,RUS,export,2023,5\n"
                     "ARM,GEO,export,2023,7\nKAZ,RUS,export,2023,0\n")
     mem_store.ingest(TidySource(), [path])
-    mem_store.con.execute("UPDATE flows SET value = 1e308 WHERE reporter = 'ARM'")
+    mem_store.con.execute("UPDATE flow_rows SET value = 1e308 WHERE reporter = 'ARM'")
     eng = connect(store=mem_store)
     rows = share(eng, "ARM", "2023", "export").rows
     assert [r["share"] for r in rows] == [None, None]

@@ -84,6 +84,29 @@ def test_two_kz_bns_files_the_content_cannot_order_are_refused(tmp_path: Path) -
         assert report.files[0].status == "ingested" and report.files[0].superseded_rows > 0
 
 
+def test_a_tie_within_one_ingest_is_refused_and_replace_lets_the_later_file_win(tmp_path: Path) -> None:
+    """The two files in one call go through the batched path (ingest_batch): the tie rule is
+    the same as file by file. The same figures under other bytes are covered, never stored."""
+    original, copy = kz("by_country_2023.xls"), _corrected(tmp_path, None)
+    same = _xlsx_copy(original, tmp_path / "same.xlsx")
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(InputError, match="the file by_country_2023.xls of this same ingest") as info:
+            store.ingest(KzBnsSource(), [original, copy])
+        assert info.value.file == str(copy) and "--replace" in str(info.value)
+        assert figures(store) == [] and store.datasets() == []
+        report = store.ingest(KzBnsSource(), [original, copy, same], replace=True)
+        first, second, third = report.files
+        assert (first.status, second.status) == ("ingested", "ingested")
+        assert second.superseded_rows > 0 and third.status == "ingested"  # the latest wins
+        assert store.con.execute(
+            """SELECT value FROM flows WHERE partner = 'RUS' AND flow = 'export'
+               AND year(period_start) = 2023""").fetchall() != [(1000.0,)]
+    with Store(tmp_path / "t.duckdb") as store:
+        report = store.ingest(KzBnsSource(), [original, same])
+        assert [f.status for f in report.files] == ["ingested", "covered"]
+        assert [d["file_name"] for d in store.datasets()] == ["by_country_2023.xls"]
+
+
 # -- the store's rule for any source ---------------------------------------------------------
 
 

@@ -34,9 +34,9 @@ import python_calamine  # noqa: F401 - read in a child process (isolated.py); a 
 
 from cistrade.errors import InputError, UnknownCountry, _cut
 from cistrade.model import Freq, PeriodRange
+from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
 from cistrade.sources.national.isolated import Sheets, read_sheets
-from cistrade.validate import format_row_ref
 
 if TYPE_CHECKING:
     from cistrade.reference.countries import Area

@@ -387,7 +387,7 @@ def _vintage(book: Workbook, tables: list[KzTable]) -> str:
     prints, when it has one (``2023-12/2024-07-25``). A later period is newer; for the same
     period a dated release sorts after an undated one and a later date after an earlier one.
     Two files that the content cannot order (the same period, no date or the same date) tie:
-    the store asks which one counts (:meth:`cistrade.store.Store._settle_ties`)."""
+    the store asks which one counts (:func:`cistrade.ingest_batch.apply_vintages`)."""
     last = max(t.last for t in tables)
     published = _published(book)
     return f"{last:%Y-%m}" + (f"/{published.isoformat()}" if published else "")
