@@ -253,16 +253,21 @@ def test_on_prefers_the_area_valid_that_day():
 # -- extension and speed ---------------------------------------------------------------------
 
 
-def test_add_aliases():
-    reg = Registry(list(registry()))
-    reg.add_aliases("KGZ", ["Кыргызская Респ.", "Kyrgyzstan"])
+def test_with_aliases_makes_a_new_registry():
+    reg = registry().with_aliases({"KGZ": ["Кыргызская Респ.", "Kyrgyzstan"]})
     assert reg.lookup("кыргызская респ").code == "KGZ"
     assert reg.get("KGZ").aliases[-1] == "Кыргызская Респ."
     assert reg.search("Кыргызская Респ")[0][0].code == "KGZ"
     with pytest.raises(InputError):
-        reg.add_aliases("KAZ", ["Kyrgyz Republic"])
+        registry().with_aliases({"KAZ": ["Kyrgyz Republic"]})
     with pytest.raises(UnknownCountry):
         registry().lookup("Кыргызская Респ.")  # the singleton is untouched
+
+
+def test_the_registry_refuses_mutation():
+    with pytest.raises(AttributeError, match="aliases.tsv"):
+        registry()._names = {}  # noqa: SLF001
+    assert not hasattr(registry(), "add_aliases")
 
 
 # -- publishers' files in ../shared ------------------------------------------------------------

@@ -7,7 +7,7 @@ the store's version (:meth:`Engine.refresh`), the call's key and a fingerprint o
 and reference data that shape queries (this package, the country registry, the blocs), so
 neither a changed store nor changed code ever meets a stale query. Files are pickles, and a
 pickle runs code when loaded: they are written and read only in a private folder of the user
-(``prepared-<uid>`` under :func:`cistrade.indicators.engine.cache_dir`, mode 0700, owned by
+(``prepared-<uid>`` under :func:`cistrade.paths.cache_dir`, mode 0700, owned by
 the user; :func:`private_folder`), each file mode 0600 and loaded only when this user owns it
 and nobody else can write it. One that cannot be read is ignored, and a query whose parts
 cannot be pickled is simply kept in memory only.
@@ -21,18 +21,41 @@ import logging
 import os
 import pickle
 import stat
+from collections.abc import Hashable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from cistrade.paths import cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cistrade.indicators.engine import Engine, Prepared
+    import ibis.expr.types as ir
 
-__all__ = ["cache_path", "load", "save"]
+    from cistrade.indicators.spec import Answer
+
+__all__ = ["Prepared", "cache_path", "load", "save"]
 
 log = logging.getLogger(__name__)
 
-#: bump when the pickled layout changes
-LAYOUT = 1
+#: bump when the pickled layout changes (2: the meta is a spec.Answer, not a dict)
+LAYOUT = 2
+
+X = TypeVar("X")
+
+
+@dataclass
+class Prepared(Generic[X]):
+    """An indicator's query, planned, built and (on DuckDB) compiled once per store version.
+
+    ``meta`` carries what the indicator needs besides the rows (the query echo, notes,
+    datasets, how rows are built: :class:`~cistrade.indicators.spec.Answer`). Executing it
+    always reads the data again; only the planning is reused. ``expr`` is None for a query
+    read back from disk (its SQL is all that runs).
+    """
+
+    expr: ir.Table | None
+    sql: str | None
+    meta: Answer[X]
 
 
 @functools.cache
@@ -48,17 +71,15 @@ def code_fingerprint() -> str:
     return hashlib.sha1(repr((cistrade.__version__, stamp)).encode()).hexdigest()
 
 
-def cache_path(eng: Engine, key: Any) -> Path | None:
-    """Where the prepared query for ``key`` on this store version lives (None: a live store
-    without a file)."""
-    if eng.store_path is None:
+def cache_path(store_path: Path | None, version: tuple[Any, ...], key: Hashable) -> Path | None:
+    """Where the prepared query for ``key`` on this version of the store lives (None: a live
+    store without a file)."""
+    if store_path is None:
         return None
-    from cistrade.indicators.engine import cache_dir
-
     folder = private_folder(cache_dir() / f"prepared-{os.getuid()}")
     if folder is None:
         return None
-    ident = repr((LAYOUT, code_fingerprint(), str(eng.store_path.resolve()), eng.version, key))
+    ident = repr((LAYOUT, code_fingerprint(), str(store_path.resolve()), version, key))
     return folder / f"{hashlib.sha1(ident.encode()).hexdigest()}.pkl"
 
 
@@ -98,9 +119,7 @@ def _trusted(path: Path) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def load(path: Path) -> Prepared | None:
-    from cistrade.indicators.engine import Prepared
-
+def load(path: Path) -> Prepared[Any] | None:
     if not path.exists():
         return None
     if not _trusted(path):
@@ -116,7 +135,7 @@ def load(path: Path) -> Prepared | None:
     return Prepared(None, sql, meta)
 
 
-def save(path: Path, prepared: Prepared) -> None:
+def save(path: Path, prepared: Prepared[Any]) -> None:
     try:
         blob = pickle.dumps((prepared.sql, prepared.meta), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
