@@ -18,12 +18,15 @@ inside a statement over many could not be found afterwards).
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError, _cut
@@ -36,7 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from cistrade.sources.base import ReadResult, Source
     from cistrade.store import FileReport, Store
 
-__all__: list[str] = []
+__all__ = ["file_error"]
+
+log = logging.getLogger(__name__)
 
 #: the canonical columns a reader gives, every one nullable (the checks name what is missing)
 _CANONICAL = pa.schema([f.with_nullable(True) for f in FLOW_SCHEMA if f.name != "dataset_id"])
@@ -183,16 +188,12 @@ def _naming(item: _Item) -> Iterator[None]:
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - the ingest boundary: every failure names the file
-        from cistrade.store import file_error
-
         raise file_error(exc, item.path, type(item.source).name) from exc
 
 
 def _batch_error(exc: Exception, items: list[_Item]) -> CistradeError:
     """A failure of the batch: an error the steps named, or, from a statement over all the
     files, an error naming them (one file: that file)."""
-    from cistrade.store import file_error
-
     if isinstance(exc, CistradeError):
         return exc
     if len(items) == 1:
@@ -365,3 +366,55 @@ def _tie_error(con: Any, differs: tuple[int, str, str, str | None], items: list[
         "-o vintage=… for comtrade and imf); nothing was ingested",
         file=str(item.path), **parse_row_ref(ref),
     )
+
+
+def file_error(exc: BaseException, path: Path, source: str = "") -> CistradeError:
+    """Any failure while reading or ingesting ``path`` as an error naming the file.
+
+    The store's own errors keep their kind (an :class:`InputError` gains the file if it lacks
+    it); DuckDB's errors say the row where DuckDB or the reader's SQL knows it; anything else
+    a reader raised on a damaged file (``KeyError``, ``OverflowError``, ``None.items()`` …)
+    becomes an :class:`InputError` with the exception's kind, so that no file can end a run
+    with an internal error that does not say which file it was.
+    """
+    where = str(path)
+    if isinstance(exc, InputError):
+        return exc.located(file=where)
+    if isinstance(exc, CistradeError):
+        return exc
+    if isinstance(exc, duckdb.Error):
+        return _duck_error(exc, path)
+    log.debug("%s: unexpected %s while reading", where, type(exc).__name__, exc_info=exc)
+    reader = f"the {source} reader" if source else "the reader"
+    text = _cut(str(exc).strip().splitlines()[0] if str(exc).strip() else "", 200)
+    return InputError(
+        f"cannot read the file ({type(exc).__name__}{': ' + text if text else ''}); it is "
+        f"damaged or not in the layout {reader} expects",
+        file=where, cause=type(exc).__name__,
+    )
+
+
+_ROW_PREFIX = re.compile(r"^row (\d+)(?:, column ([^:]+))?: ")
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _duck_error(exc: Exception, path: Path) -> InputError:
+    """A DuckDB error during a load, as an InputError with the row where it is known.
+
+    Readers that raise inside SQL prefix their message with ``row N, column X: ``; DuckDB's
+    CSV reader says ``CSV Error on Line: N`` and explains on the following lines.
+    """
+    text = str(exc).strip() or type(exc).__name__
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    first = lines[0]
+    for prefix in ("Conversion Error: ", "Invalid Input Error: ", "Binder Error: "):
+        first = first.replace(prefix, "")
+    where: dict[str, Any] = {}
+    if m := _ROW_PREFIX.match(first):
+        where = {"row": int(m[1]), "column": m[2]}
+        first = first[m.end():]
+    elif m := _CSV_LINE.search(text):
+        where = {"row": int(m[1])}
+        explain = [ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible"))][:1]
+        first = "malformed CSV line" + (f": {explain[0]}" if explain else "")
+    return InputError(_cut(first, 300), file=str(path), **where)

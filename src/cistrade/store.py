@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -38,7 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError, _cut
-from cistrade.ingest_batch import _Batch, _Item, apply_vintages
+from cistrade.ingest_batch import _Batch, _duck_error, _Item, apply_vintages, file_error
 from cistrade.provenance import fetch_sidecar, sha256_of
 from cistrade.schema import (
     COVERAGE_DDL,
@@ -626,32 +625,6 @@ def _covered_copies(report: IngestReport) -> None:
             f.status, f.warnings = "covered", list(covered[f.dataset_id].warnings)
 
 
-def file_error(exc: BaseException, path: Path, source: str = "") -> CistradeError:
-    """Any failure while reading or ingesting ``path`` as an error naming the file.
-
-    The store's own errors keep their kind (an :class:`InputError` gains the file if it lacks
-    it); DuckDB's errors say the row where DuckDB or the reader's SQL knows it; anything else
-    a reader raised on a damaged file (``KeyError``, ``OverflowError``, ``None.items()`` …)
-    becomes an :class:`InputError` with the exception's kind, so that no file can end a run
-    with an internal error that does not say which file it was.
-    """
-    where = str(path)
-    if isinstance(exc, InputError):
-        return exc.located(file=where)
-    if isinstance(exc, CistradeError):
-        return exc
-    if isinstance(exc, duckdb.Error):
-        return _duck_error(exc, path)
-    log.debug("%s: unexpected %s while reading", where, type(exc).__name__, exc_info=exc)
-    reader = f"the {source} reader" if source else "the reader"
-    text = _cut(str(exc).strip().splitlines()[0] if str(exc).strip() else "", 200)
-    return InputError(
-        f"cannot read the file ({type(exc).__name__}{': ' + text if text else ''}); it is "
-        f"damaged or not in the layout {reader} expects",
-        file=where, cause=type(exc).__name__,
-    )
-
-
 def _check_result(result: ReadResult, path: Path) -> None:
     """What the store takes from a reader's result is text where it must be: a vintage or a
     series read from a file (a JSON document's ``Prepared`` field …) may be anything."""
@@ -664,29 +637,3 @@ def _check_result(result: ReadResult, path: Path) -> None:
 
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-_ROW_PREFIX = re.compile(r"^row (\d+)(?:, column ([^:]+))?: ")
-_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
-
-
-def _duck_error(exc: Exception, path: Path) -> InputError:
-    """A DuckDB error during a load, as an InputError with the row where it is known.
-
-    Readers that raise inside SQL prefix their message with ``row N, column X: ``; DuckDB's
-    CSV reader says ``CSV Error on Line: N`` and explains on the following lines.
-    """
-    text = str(exc).strip() or type(exc).__name__
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    first = lines[0]
-    for prefix in ("Conversion Error: ", "Invalid Input Error: ", "Binder Error: "):
-        first = first.replace(prefix, "")
-    where: dict[str, Any] = {}
-    if m := _ROW_PREFIX.match(first):
-        where = {"row": int(m[1]), "column": m[2]}
-        first = first[m.end():]
-    elif m := _CSV_LINE.search(text):
-        where = {"row": int(m[1])}
-        explain = [ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible"))][:1]
-        first = "malformed CSV line" + (f": {explain[0]}" if explain else "")
-    return InputError(_cut(first, 300), file=str(path), **where)
