@@ -186,6 +186,14 @@ def _print_verdict(i: int, v: Any) -> None:
         out.print(f"   source: {f}", highlight=False, markup=False)
 
 
+def _claims(text: str, name: str, lang: str, when: Any = None) -> list[Any]:
+    """A claim file's claims or a text's, read within the limits of :mod:`cistrade.workload`
+    (length, sentences, time and memory, in a child process: a clear error, never a hang)."""
+    from cistrade.workload import extract_within
+
+    return extract_within(text, lang=lang, name=name, files=True, date=when)
+
+
 @command("check")
 def check(
     file: Annotated[str, typer.Argument(
@@ -208,7 +216,7 @@ def check(
 ) -> None:
     """Find the trade claims in a text (shares, ranks, growth, values, roles) and check each against
     the data: supported, close, contradicted or unverifiable, with the evidence."""
-    from cistrade.claims import Verifier, read_input
+    from cistrade.claims import Verifier
     from cistrade.claims.io import decode_text
 
     data, name = _read(file)
@@ -219,7 +227,7 @@ def check(
     from cistrade.claims.extract import as_date
 
     when = as_date(date)
-    claims = read_input(text, name=name, lang=lang.value, date=when)
+    claims = _claims(text, name, lang.value, when)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
                          "rates, values and roles of countries and blocs); nothing to check",

@@ -9,9 +9,11 @@ document ``{"query", "rows" (one verdict each), "summary"}``. Every error has th
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 MAX_ROWS = 1000
 MAX_CHECK_BYTES = 256 * 1024
 MAX_CLAIMS = 200
+#: extractions running at once (each in a child process; the rest wait their turn)
+_EXTRACTING = threading.BoundedSemaphore(2)
 
 
 
@@ -233,12 +237,17 @@ def bloc(bloc_id: str, on: date | None = None) -> Response:
 
 
 def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
-    from cistrade.claims import claims_from_data, extract_claims  # patterns load with a /check
+    """The claims of a request: structured ones as given, or those found in its text within
+    the limits of :mod:`cistrade.workload` (length, sentences, time, in a child process so
+    that the server keeps answering meanwhile)."""
+    from cistrade.claims import claims_from_data
+    from cistrade.workload import extract_within
 
     if (body.text is None) == (body.claims is None):
         raise InputError('give either "text" or "claims"')
     if body.text is not None:
-        claims = extract_claims(body.text, lang=body.lang)
+        with _EXTRACTING:  # each extraction is a child process: a few at a time
+            claims = extract_within(body.text, lang=body.lang)
         query = {"input": "text", "lang": body.lang, "chars": len(body.text)}
     else:
         claims = claims_from_data(body.claims, name="claims")
@@ -253,7 +262,7 @@ async def check(request: Request, body: CheckRequest) -> Response:
     from cistrade.claims import Verifier  # the claims load with the first /check
 
     pool = request.app.state.pool
-    claims, query = await pool.submit(lambda: _claims(body))
+    claims, query = await asyncio.to_thread(_claims, body)  # a thread that waits on a child
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth rates, "
                          "values and roles of countries and blocs); nothing to check")
