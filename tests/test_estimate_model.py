@@ -126,9 +126,8 @@ def test_bloc_members_reporting_carried_and_unknown() -> None:
     est = estimate("T", "2024", 2024, reports(), known=known, published=pub)
     row = bloc_row(est, "X", ["A", "D", "E", "T"], "import")
     assert row.reporting == ("A",) and row.carried == ("D",) and row.unknown == ("E",)
-    # E has no figure at all: the top is open up to what no partner's low accounts for
-    lows = 10 * B + 5 * B + 0  # A's and B's lows at factor 1.00, D's low 0
-    assert row.value.high == pytest.approx(11 * B + 0.10 * 1.1**3 * 100 * B + 100 * B - lows)
+    # E has no figure at all: the top is all of the total not surely another partner's
+    assert row.value.high == pytest.approx(100 * B - 5 * B)  # B's low at factor 1.00
     assert row.coverage == pytest.approx(0.05 / 0.15)
     closed = bloc_row(est, "X", ["A", "D"], "import")
     assert closed.unknown == () and closed.share.high == pytest.approx(closed.value.high / (100 * B))
@@ -165,3 +164,16 @@ def test_truth_within_the_models_assumptions_is_inside_the_band(pairs: list) -> 
     for r in share_rows(est):
         assert r.value.contains(truth[r.partner], rel=1e-9)
         assert r.share.contains(truth[r.partner] / total, rel=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50), st.booleans()), min_size=1,
+                max_size=30))
+def test_rank_ranges_count_the_bands_above(items: list) -> None:
+    bands = {f"P{i}": Figure(lo, lo, None if open_ else lo + w) for i, (lo, w, open_) in enumerate(items)}
+    got = rank_ranges(bands)
+    for p, f in bands.items():
+        hi = float("inf") if f.high is None else f.high
+        surely = sum(1 for q, g in bands.items() if q != p and g.low > hi)
+        maybe = sum(1 for q, g in bands.items() if q != p and (g.high is None or g.high > f.low))
+        assert got[p] == (1 + surely, 1 + maybe)
