@@ -10,7 +10,9 @@ For each synthetic store (generated with :func:`cistrade.synthetic.generate` and
                     annual one, whose rows cannot make Jan–Sep);
 * ``mirror``      — ``mirror(eng, "*", P)``: every pair's reported and mirror figures;
 
-and, for the same result on the same store, hand-written DuckDB SQL and pandas (on a
+and ``estimate_share`` (:mod:`cistrade.estimate`) of one reporter against ``share`` of the same
+reporter (target: within 2x); and, for the same result on the same store, hand-written DuckDB
+SQL and pandas (on a
 DataFrame already in memory, pandas' default dtypes; its load time is printed apart). It also
 times ``share`` one reporter at a time (each a new question: planned and compiled), and a
 fresh ``cistrade share --reporter X`` process: with empty caches (the catalog read from the
@@ -353,6 +355,7 @@ def run_case(db: Path, monthly: bool, engine: str) -> dict[str, Any]:
         out[kind] = row
     if engine == "duckdb":
         out["share_one_by_one"] = _one_by_one(eng, con, p)
+        out["estimate"] = _estimate_case(eng, p)
     eng.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -372,6 +375,28 @@ def _one_by_one(eng: Any, con: Any, p: dict[str, str]) -> dict[str, Any]:
     for r in reporters:
         con.execute(sql, {"r": r}).fetchall()
     return {"reporters": len(reporters), "api_s": api, "sql_s": time.perf_counter() - t0}
+
+
+ESTIMATE_REPORTERS = ("KAZ", "RUS")
+
+
+def _estimate_case(eng: Any, p: dict[str, str]) -> dict[str, Any]:
+    """The estimated share table of one reporter (from its partners' reports) against
+    ``share`` of the same reporter, timed alternately. RUS publishes nothing by partner from
+    2022 in the synthetic world: its ``share`` is taken for 2021, the last year it has."""
+    from cistrade.estimate.run import estimate_share
+    from cistrade.indicators import share
+
+    out = {}
+    for reporter in ESTIMATE_REPORTERS:
+        period = p["period"] if reporter != "RUS" else "2021"
+        first, est_s, est, share_s, own = timed_pair(
+            lambda r=reporter, q=period: estimate_share(eng, r, q),
+            lambda r=reporter, q=period: share(eng, r, q))
+        out[reporter] = {"period": period, "estimate_first_s": first, "estimate_s": est_s,
+                         "share_s": share_s, "estimate_rows": len(est.rows),
+                         "share_rows": len(own.rows)}
+    return out
 
 
 def run_pandas(db: Path, monthly: bool) -> dict[str, Any]:
@@ -436,6 +461,11 @@ def _report(name: str, api: dict[str, Any], pandas: dict[str, Any] | None,
     one = api["share_one_by_one"]
     print(f"share one reporter at a time ({one['reporters']} reporters): API {one['api_s']:.2f} s,"
           f" SQL {one['sql_s']:.2f} s ({one['api_s'] / one['sql_s']:.1f}x)")
+    for reporter, e in api.get("estimate", {}).items():
+        print(f"estimate_share {reporter} {e['period']}: first {e['estimate_first_s']:.3f} s, "
+              f"warm {e['estimate_s']:.3f} s; share {reporter} {e['share_s']:.3f} s "
+              f"({e['estimate_s'] / e['share_s']:.2f}x, target <= 2x; "
+              f"{e['estimate_rows']}/{e['share_rows']} rows)")
     if pandas:
         print(f"pandas: DataFrame load {pandas['load_s']:.1f} s (not in its times), peak RSS "
               f"{pandas['peak_rss_mb']:.0f} MB")

@@ -9,7 +9,8 @@
   made from another one.
 * **The target's published World total** of the period: the World rows the target's own plan
   would divide by (:attr:`cistrade.indicators.select.Plan.totals`), when it has one.
-* **Its history** (years before the period): per year, the target's own annual figure per
+* **Its history** (years before the period; read once per store version and kept with the
+  prepared query, as the catalog is): per year, the target's own annual figure per
   partner and flow (its World and group rows too) and each partner's annual report of the
   same trade — a year's ``A`` rows, else its twelve monthly rows, of the side's preferred
   source (:data:`cistrade.indicators.preference.SOURCE_ORDER`), the newest vintage — from
@@ -148,6 +149,8 @@ class Inputs:
     #: the target's own plan for the range, where it has one: ``has_partners`` (it
     #: publishes by partner), ``world`` (flows with a published World total), ``totals``
     own: dict[str, Any] | None = None
+    gaps: dict[tuple[str, str], Gap] = field(default_factory=dict)
+    known: dict[tuple[str, str], Known] = field(default_factory=dict)
 
 
 # -- the period -----------------------------------------------------------------------------------
@@ -328,8 +331,15 @@ def _make(eng: Engine, target: str, rng: PeriodRange, years: int) -> tuple[Any, 
     totals, own_plan, total_frame = _published_expr(eng, target, rng, currency)
     first = rng.start.year - years
     parts = [e for e in (reports, totals) if e is not None]
-    parts.append(history_expr(eng, target, date(first, 1, 1), rng.first_day))
+    if not parts:  # nobody reports: an empty answer, asked of no row
+        parts.append(_shaped(eng.flows.filter(ibis.literal(False)), "none"))
+    # the history is of years before the period: read once per store version (like the
+    # catalog), kept with the prepared query
+    rows = eng.to_arrow(history_expr(eng, target, date(first, 1, 1), rng.first_day)).to_pylist()
+    history = read_history(rows, target, eng.datasets,
+                           history_rates(eng, currency, first, rng.start.year - 1), currency)
     meta: dict[str, Any] = {
+        "history": history, "gaps": history.gaps(), "known": history.known(),
         "currency": currency, "sources": {p.reporter: p.source for p in plans},
         "datasets": {p.reporter: list(p.datasets) for p in plans}, "notes": [], "rates": [],
         "rate_datasets": [],
@@ -337,7 +347,6 @@ def _make(eng: Engine, target: str, rng: PeriodRange, years: int) -> tuple[Any, 
             "has_partners": own_plan.has_partners,
             "world": [f for f in FLOWS if own_plan.world_everywhere(f)],
             "totals": sorted({e.dataset_id for e in own_plan.totals})},
-        "history_rates": history_rates(eng, currency, first, rng.start.year - 1),
         "plans": len(plans),
     }
     for f in (frame, total_frame):
@@ -366,11 +375,10 @@ def gather(eng: Engine, target: str, rng: PeriodRange, *,
     own = meta["own"]
     totals = {r["flow"]: float(r["value"]) for r in parts["total"] if r["value"] is not None}
     published = {f: totals.get(f) if own and f in own["world"] else None for f in FLOWS}
-    history = read_history(parts["history"], target, eng.datasets, meta["history_rates"],
-                           currency)
+    history = meta["history"]
     inputs = Inputs(target, rng, currency, reports, published, history,
                     {r.partner: r.source for r in reports}, notes=list(meta["notes"]),
-                    rates=list(meta["rates"]), own=own)
+                    rates=list(meta["rates"]), own=own, gaps=meta["gaps"], known=meta["known"])
     reporting = {r.partner for r in reports}
     inputs.datasets = ({d for p, ds in meta["datasets"].items() if p in reporting for d in ds}
                        | set(meta["rate_datasets"]) | set(own["totals"] if own else ())

@@ -224,12 +224,17 @@ class Estimate:
         return max((k.year for k in self.known.values()), default=None)
 
     def total(self, flow: str) -> Figure:
-        """The denominator: the published total (exact) or the estimate's sum (with its band)."""
-        flows = FLOWS if flow == "turnover" else (flow,)
-        if all(self.published.get(f) is not None for f in flows):
-            t = sum(self.published[f] or 0.0 for f in flows)
-            return Figure(t, t, t)
-        return Figure.total(p.figure(flow) for p in self.partners.values())
+        """The denominator: the published total (exact) or the estimate's sum (with its band);
+        computed once per flow (the table is complete when asked)."""
+        cache = self.__dict__.setdefault("_totals", {})
+        if flow not in cache:
+            flows = FLOWS if flow == "turnover" else (flow,)
+            if all(self.published.get(f) is not None for f in flows):
+                t = sum(self.published[f] or 0.0 for f in flows)
+                cache[flow] = Figure(t, t, t)
+            else:
+                cache[flow] = Figure.total(p.figure(flow) for p in self.partners.values())
+        return cache[flow]
 
     def total_basis(self, flow: str) -> str:
         flows = FLOWS if flow == "turnover" else (flow,)
@@ -321,9 +326,10 @@ def estimate(target: str, period: str, year: int, reports: Sequence[Report], *,
             e = _merged(pe.flows[r.flow], e)
         pe.flows[r.flow] = e
     coverage = _coverage(known, partners)
+    ordered = sorted(known.items())
     for flow in FLOWS:
-        unseen = [k for (p, f), k in sorted(known.items())
-                  if f == flow and p != target and flow not in partners.get(p, PartnerEstimate(p)).flows]
+        unseen = [k for (p, f), k in ordered
+                  if f == flow and p != target and (p not in partners or flow not in partners[p].flows)]
         seen = sum(pe.flows[flow].figure.value for pe in partners.values() if flow in pe.flows)
         total = _implied_total(flow, seen, sum(k.share for k in unseen), published.get(flow))
         for k in unseen:

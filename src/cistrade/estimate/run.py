@@ -54,7 +54,7 @@ def build_estimate(eng: Engine, reporter: Any, period: Any, *, settings: Setting
                      f"from (fetch them: cistrade fetch partners --target {target} ...)",
                      available={"partners_reporting": 0})
     est = model.estimate(target, str(rng), rng.end.year, inputs.reports,
-                         gaps=inputs.history.gaps(), known=inputs.history.known(),
+                         gaps=inputs.gaps, known=inputs.known,
                          published=inputs.published, currency=inputs.currency,
                          settings=settings)
     return est, inputs
@@ -196,7 +196,10 @@ def estimate_bloc(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any 
            "share_low": b.share.low, "share_high": b.share.high,
            "members": members, "members_reporting": list(b.reporting),
            "members_carried": list(b.carried), "members_unknown": list(b.unknown),
-           "members_coverage": b.coverage, "method": "sum of the members' estimates"}
+           "members_coverage": b.coverage,
+           "remainder": {f: k.share for f, k in rem.items()} or None,
+           "method": "sum of the members' estimates"
+           + (f" and {the_bloc.group_code} less the members listed, carried" if rem else "")}
     query = _query(est, inputs, eng, tf)
     query.update(bloc=the_bloc.id, members=members)
     query["estimate"]["members_coverage"] = b.coverage

@@ -255,7 +255,9 @@ def own_check(eng: Engine, reporter: str, period: str, partners: Sequence[str] =
         rows.append(_compare(bloc, o["share"], b["share"], b["share_low"], b["share_high"],
                              f"members reporting: {', '.join(b['members_reporting']) or '-'}; "
                              f"carried: {', '.join(b['members_carried']) or '-'}; "
-                             f"unknown: {', '.join(b['members_unknown']) or '-'}"))
+                             f"no figure: {', '.join(b['members_unknown']) or '-'}"
+                             + (f" (in {b['partner']} less the members listed, carried)"
+                                if b["remainder"] else "")))
     q = est.query["estimate"]
     return OwnCheck(reporter, period, rows, q["partners_reporting"], q["coverage"],
                     q["sufficient"], est.notes)

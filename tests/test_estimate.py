@@ -1,0 +1,215 @@
+"""Estimates from a store: a small SYNTHETIC store written here (the reporter RUS publishes
+only World totals in 2024; its partners report), the synthetic truth check, and the real
+files (Russia 2019-2021 against FTS's own figures; Jan-Apr 2024 with FTS's published total).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SHARED_DATA, shared
+
+from cistrade.errors import NoData
+from cistrade.estimate.model import Settings
+from cistrade.estimate.run import MIN_COVERAGE, estimate_bloc, estimate_share
+from cistrade.estimate.truth import own_check, summary, synthetic_check
+from cistrade.indicators import connect
+from cistrade.sources.tidy import TidySource
+
+B = 1e9
+MONTHS = [f"2024-{m:02d}" for m in range(1, 10)]
+
+
+def rows_small() -> list[dict[str, Any]]:
+    """RUS's own table 2020-2021 (KAZ, DEU, BLR, World); 2024: only its World total by month;
+    KAZ reports both flows by month in USD, DEU its exports to RUS in EUR, BLR nothing."""
+    rows = []
+
+    def add(rep: str, par: str, flow: str, period: str, value: float, cur: str = "USD",
+            val: str = "unknown", agg: bool = False) -> None:
+        rows.append({"reporter": rep, "partner": par, "flow": flow, "period": period,
+                     "value": value, "currency": cur, "valuation": val,
+                     "aggregate": str(agg).lower()})
+
+    for year, k in (("2020", 1.0), ("2021", 1.1)):
+        for par, x, m in (("KAZ", 20, 10), ("DEU", 30, 25), ("BLR", 25, 15)):
+            add("RUS", par, "export", year, x * k * B, val="FOB")
+            add("RUS", par, "import", year, m * k * B, val="CIF")
+        add("RUS", "WLD", "export", year, 100 * k * B, val="FOB", agg=True)
+        add("RUS", "WLD", "import", year, 80 * k * B, val="CIF", agg=True)
+        add("KAZ", "RUS", "import", year, 20 * k * 1.06 * B, val="CIF")  # gap exactly 1.06
+        add("KAZ", "RUS", "export", year, 10 * k / 1.06 * B, val="FOB")
+    for month in MONTHS:
+        add("RUS", "WLD", "export", month, 10 * B, val="FOB", agg=True)
+        add("RUS", "WLD", "import", month, 8 * B, val="CIF", agg=True)
+        add("KAZ", "RUS", "import", month, 2.12 * B, val="CIF")
+        add("KAZ", "RUS", "export", month, 1.0 * B, val="FOB")
+        add("DEU", "RUS", "export", month, 1.0 * B, cur="EUR", val="FOB")
+    return rows
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from cistrade.rates import ingest_rates
+    from cistrade.store import Store
+
+    tmp_path = tmp_path_factory.mktemp("estimate-small")
+    path = tmp_path / "synthetic-estimate.csv"
+    rows = rows_small()
+    with open(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with Store(tmp_path / "small.duckdb") as store:
+        store.ingest(TidySource(series="synthetic/estimate-test", vintage="2024",
+                                synthetic=True), [path])
+        ingest_rates(store, shared("fx", "eurofxref-hist.zip"))
+    with connect(tmp_path / "small.duckdb") as eng:
+        yield eng
+
+
+def test_a_cumulative_range_from_monthly_partner_reports(small: Any) -> None:
+    r = estimate_share(small, "Russia", "2024-01..2024-09")
+    q = r.query
+    assert q["basis"] == "estimate" and q["total_basis"] == "published world total"
+    assert q["total"] == pytest.approx(9 * 18 * B)
+    kaz = r.row(partner="KAZ")
+    assert kaz["export"] == pytest.approx(9 * 2 * B)  # 2.12 ÷ 1.06 a month
+    assert kaz["import"] == pytest.approx(9 * 1.06 * B)
+    assert kaz["method"] == "mirror" and kaz["sources"] == ["tidy"]
+    assert kaz["share"] == pytest.approx(kaz["value"] / q["total"])
+    assert kaz["value_low"] <= kaz["value"] <= kaz["value_high"]
+    assert kaz["basis"] == "estimate" and "rank_range" in kaz and "share_low" in kaz
+
+
+def test_euro_reports_are_converted_at_the_stored_rates(small: Any) -> None:
+    r = estimate_share(small, "RUS", "2024-01..2024-09")
+    deu = r.row(partner="DEU")
+    assert deu["method"] == "export carried forward + import mirror"
+    assert 9 * 1.06 * 1.05 * B < deu["import"] < 9 * 1.06 * 1.12 * B  # EUR/USD 1.05-1.12 in 2024
+    assert any("EUR converted to USD" in n for n in r.notes)
+    assert r.query["currency"] == "USD"
+
+
+def test_a_partner_without_a_report_carries_its_2021_share(small: Any) -> None:
+    r = estimate_share(small, "RUS", "2024-01..2024-09")
+    blr = r.row(partner="BLR")
+    assert blr["method"] == "carried forward" and blr["value_low"] == 0
+    assert blr["export"] == pytest.approx(25 * 1.1 / 110 * 90 * B)  # 2021 share × published
+    assert blr["rank"] is None and "–" in blr["rank_range"]
+    est = r.query["estimate"]
+    assert est["known_year"] == 2021 and est["partners_reporting"] == ["DEU", "KAZ"]
+    # KAZ and DEU held (22+11+33+27.5)/198 of RUS's 2021 trade, by flow: exports 22/110 (DEU
+    # reports no exports), imports (11+27.5)/88
+    assert est["coverage"] == pytest.approx((22 / 110 * 90 + 38.5 / 88 * 72) / 162)
+    assert est["sufficient"] is False and est["coverage"] < MIN_COVERAGE
+    assert any("below 80%" in n for n in r.notes)
+
+
+def test_a_bloc_estimate_names_its_members(small: Any) -> None:
+    r = estimate_bloc(small, "RUS", "EAEU", "2024-01..2024-09")
+    row = r.rows[0]
+    assert row["members_reporting"] == ["KAZ"] and row["members_carried"] == ["BLR"]
+    assert set(row["members_unknown"]) == {"ARM", "KGZ"}
+    kaz_blr = estimate_share(small, "RUS", "2024-01..2024-09")
+    assert row["value"] == pytest.approx(kaz_blr.row(partner="KAZ")["value"]
+                                         + kaz_blr.row(partner="BLR")["value"])
+    assert row["share_low"] <= row["share"] <= row["share_high"] <= 1
+
+
+def test_settings_move_the_point_and_the_band(small: Any) -> None:
+    flat = estimate_share(small, "RUS", "2024-01..2024-09",
+                          settings=Settings(cif_fob=1.0, cif_fob_range=(1.0, 1.0), use_gap=False))
+    kaz = flat.row(partner="KAZ")
+    assert kaz["export"] == pytest.approx(9 * 2.12 * B)
+    assert kaz["value_low"] == pytest.approx(kaz["value"]) == pytest.approx(kaz["value_high"])
+
+
+def test_no_partner_report_is_no_data(small: Any) -> None:
+    with pytest.raises(NoData, match="cistrade fetch partners"):
+        estimate_share(small, "KGZ", "2024-01..2024-09")
+
+
+def test_the_output_contract_is_documented() -> None:
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "output-contract.md").read_text(encoding="utf-8")
+    for name in ("value_low", "value_high", "share_low", "share_high", "rank_range",
+                 "rank_best", "rank_worst", "method", "sources", "coverage", "sufficient",
+                 "members_reporting", "members_carried", "members_unknown", "known_year"):
+        assert f"`{name}`" in text, name
+
+
+# -- truth ------------------------------------------------------------------------------------
+
+
+def test_synthetic_truth_check(tmp_path: Path) -> None:
+    """Russia's own 2021 rows hidden in the synthetic world (its World totals kept): the truth
+    lies inside the band for at least 90 % of partners and for the CIS share."""
+    checks = synthetic_check(tmp_path, ("RUS",), year=2021, first_year=2020)
+    s = summary(checks)
+    assert s["partners"] > 150
+    assert s["inside_band"] >= 0.9 and s["share_inside_band"] >= 0.9
+    assert s["bloc_inside_band"] == 1.0
+    assert s["median_error"] < 0.01 and s["bloc_median_error_pp"] < 0.5
+    assert checks[0].total_basis == "published world total"
+
+
+# -- the real files ----------------------------------------------------------------------------
+
+REAL = {
+    "kz-bns": ("national/kz-bns", "*.xls"),
+    "uz-stat": ("national/uz-stat", "*.csv"),
+    "am-armstat": ("national/am-armstat", "*.csv"),
+    "ru-fts": ("national/ru-fts", "*.xlsx"),
+    "eurostat": ("mirror/eurostat/russia_export_eurostat", "*.csv"),
+}
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from cistrade.rates import ingest_rates
+    from cistrade.sources import get_source
+    from cistrade.store import Store
+
+    shared("national")
+    path = tmp_path_factory.mktemp("estimate-real") / "real.duckdb"
+    with Store(path) as store:
+        for name, (folder, pattern) in REAL.items():
+            store.ingest(get_source(name)(), sorted((SHARED_DATA / folder).glob(pattern)))
+        ingest_rates(store, shared("fx", "eurofxref-hist.zip"))
+    with connect(path) as eng:
+        yield eng
+
+
+@pytest.mark.parametrize(("year", "kaz_pp", "cis_pp"), [("2019", 0.2, 0.6), ("2020", 0.2, 0.6),
+                                                        ("2021", 0.2, 0.6)])
+def test_russia_against_its_own_figures(real: Any, year: str, kaz_pp: float,
+                                        cis_pp: float) -> None:
+    """The estimate made without FTS's partner figures of the year, against them: KAZ from
+    Kazakhstan's report; BLR (no report in the shared files) carried from the year before;
+    the CIS from three reporting members, carried ones and FTS's own CIS row before."""
+    c = own_check(real, "RUS", year, ["BLR", "KAZ"], bloc="CIS")
+    by = {r["what"]: r for r in c.rows}
+    assert by["KAZ"]["method"] == "mirror" and abs(by["KAZ"]["error_pp"]) < kaz_pp
+    assert by["BLR"]["method"] == "carried forward" and by["BLR"]["low"] == 0
+    assert all(r["inside"] for r in c.rows)
+    assert abs(by["CIS"]["error_pp"]) < cis_pp
+    assert {"ARM", "KAZ", "UZB", "DEU"} <= set(c.reporting) and "BLR" not in c.reporting
+    assert c.coverage < 0.25 and not c.sufficient
+    assert any("below 80%" in n for n in c.notes)
+
+
+def test_russia_jan_apr_2024_from_the_partners_with_fts_total(real: Any) -> None:
+    """FTS publishes only continents in 2024: its Jan-Apr World total is the denominator
+    (a cumulative row); Armenia and the EU members report (Eurostat to Aug 2024)."""
+    r = estimate_share(real, "RUS", "2024-01..2024-04")
+    assert r.query["total_basis"] == "published world total"
+    assert any("countries_2024-04" in d["file"] for d in r.datasets)
+    arm = r.row(partner="ARM")
+    assert arm["method"] == "mirror" and arm["sources"] == ["am-armstat"]
+    assert r.row(partner="CHN")["method"] == "carried forward"
+    assert r.query["estimate"]["sufficient"] is False
