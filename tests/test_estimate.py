@@ -213,3 +213,46 @@ def test_russia_jan_apr_2024_from_the_partners_with_fts_total(real: Any) -> None
     assert arm["method"] == "mirror" and arm["sources"] == ["am-armstat"]
     assert r.row(partner="CHN")["method"] == "carried forward"
     assert r.query["estimate"]["sufficient"] is False
+
+
+# -- a claim against the estimate (a SYNTHETIC 2024 built for it) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def statement(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from cistrade.estimate.synthetic import ingest_statement_world, statement_world
+    from cistrade.store import Store
+
+    folder = tmp_path_factory.mktemp("statement")
+    world = statement_world(folder)
+    with Store(folder / "s.duckdb") as store:
+        ingest_statement_world(store, world)
+    with connect(folder / "s.duckdb") as eng:
+        yield eng, world
+
+
+def test_the_seed_statements_cis_share_against_a_synthetic_estimate(statement: Any) -> None:
+    """'the share of CIS countries in Russia's foreign trade has risen to 16.2%' (Jan-Sep
+    2024): Russia publishes only totals in this SYNTHETIC 2024; the partners reporting held
+    over 80 % of its last known trade, so the estimate may judge the claim — in its own words."""
+    from cistrade.estimate.run import estimate_verdict
+
+    eng, world = statement
+    r = estimate_bloc(eng, "RUS", "CIS", "2024-01..2024-09")
+    assert all(d["synthetic"] for d in r.datasets)
+    assert r.query["estimate"]["sufficient"] and r.query["estimate"]["coverage"] >= 0.8
+    row = r.rows[0]
+    assert row["share_low"] <= world.cis_share <= row["share_high"]
+    v = estimate_verdict(0.162, r)
+    assert v.outcome == "consistent with the estimate"
+    assert v.text.startswith("consistent with the estimate (band ")
+    far = estimate_verdict(0.25, r)
+    assert far.outcome == "outside the estimate's band" and "supported" not in far.text
+
+
+def test_too_few_partners_reporting_give_no_verdict(real: Any) -> None:
+    from cistrade.estimate.run import estimate_verdict
+
+    r = estimate_bloc(real, "RUS", "CIS", "2024-01..2024-04")
+    v = estimate_verdict(0.162, r)
+    assert v.outcome == "insufficient" and "not checked" in v.text

@@ -19,6 +19,7 @@ rests mostly on carried shares and the notes say so.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import NoData
@@ -32,7 +33,8 @@ from cistrade.indicators.result import Result
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
 
-__all__ = ["estimate_share", "estimate_bloc", "build_estimate", "MIN_COVERAGE", "METHOD"]
+__all__ = ["estimate_share", "estimate_bloc", "build_estimate", "estimate_verdict",
+           "EstimateVerdict", "MIN_COVERAGE", "METHOD"]
 
 #: the part of the reporter's last known trade its reporting partners must hold for the
 #: estimate to be used in place of the reporter's own figures (claims, dashboards)
@@ -214,3 +216,41 @@ def estimate_bloc(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any 
                      + ("" if b.share.high is not None else " (open: no published total)"))
     return Result("estimate_bloc_share", query, rows=[row],
                   datasets=datasets_of(eng, inputs.datasets), notes=notes)
+
+
+@dataclass(frozen=True)
+class EstimateVerdict:
+    """How a stated share compares with an estimate: never plain supported/contradicted."""
+
+    outcome: str  # "consistent with the estimate" | "outside the estimate's band" | "insufficient"
+    text: str
+    low: float | None
+    high: float | None
+    coverage: float | None
+
+
+def estimate_verdict(stated: float, result: Result) -> EstimateVerdict:
+    """A stated share (a fraction) against an estimate's first row: "consistent with the
+    estimate (band a–b)" inside the band, "outside the estimate's band" beyond it, and
+    "insufficient" when the partners reporting held less than :data:`MIN_COVERAGE` of the
+    reporter's last known trade (the rule claims use; see the module doc)."""
+    row = result.rows[0]
+    est = result.query["estimate"]
+    coverage = est.get("members_coverage") if "bloc" in result.query else None
+    coverage = est["coverage"] if coverage is None else min(coverage, est["coverage"] or 0.0)
+    low, high = row["share_low"], row["share_high"]
+    band = f"{low:.1%}–{'open' if high is None else f'{high:.1%}'}"
+    if not est["sufficient"]:
+        return EstimateVerdict(
+            "insufficient", f"not checked: the partners reporting held "
+            f"{0 if est['coverage'] is None else est['coverage']:.0%} of the reporter's last "
+            f"known trade (the rule: {MIN_COVERAGE:.0%}); estimate {row['share']:.1%}, band "
+            f"{band}", low, high, coverage)
+    inside = low <= stated + 1e-12 and (high is None or stated <= high + 1e-12)
+    if inside:
+        return EstimateVerdict("consistent with the estimate",
+                               f"consistent with the estimate (band {band}; estimate "
+                               f"{row['share']:.1%})", low, high, coverage)
+    return EstimateVerdict("outside the estimate's band",
+                           f"outside the estimate's band ({band}; estimate {row['share']:.1%})",
+                           low, high, coverage)
