@@ -246,13 +246,11 @@ class Estimate:
         """``coverage`` of one flow, or of turnover (the flows' weighted by their totals)."""
         if flow != "turnover":
             return self.coverage.get(flow)
-        values = [self.coverage.get(f) for f in FLOWS]
-        if any(v is None for v in values):
-            return None
+        values = [v for v in (self.coverage.get(f) for f in FLOWS) if v is not None]
         weights = [self.total(f).value for f in FLOWS]
-        if not sum(weights):
+        if len(values) < len(FLOWS) or not sum(weights):
             return None
-        return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)  # type: ignore[operator]
+        return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
 
 
 # -- one figure ----------------------------------------------------------------------------------
