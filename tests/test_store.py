@@ -261,26 +261,21 @@ def test_csv_is_read_in_parallel_with_line_numbers_or_by_duckdb(tmp_path, caplog
     text = HEADER + "".join(f"ARM,{p},export,2024-{m:02d},{m}.5,USD\n"
                             for p in ("RUS", "CHN", "GEO") for m in range(1, 13))
     path = write(tmp_path, "arm.csv", text)
-    monkeypatch.setattr(numbered_csv.NumberedCsv, "BLOCK_SIZE", 200)  # several batches
+    monkeypatch.setattr(numbered_csv.NumberedCsv, "BLOCK_SIZE", 200)  # several chunks
+    monkeypatch.setattr(numbered_csv.NumberedCsv, "CHUNK_BLOCKS", 1)
     results = []
-    opened = numbered_csv.pcsv.open_csv
+    parse = numbered_csv.pcsv.read_csv
     for refuse in (False, True):
+        calls: list[int] = []
 
-        def open_csv(*args, refuse=refuse, **kw):
-            reader = opened(*args, **kw)
-            if not refuse:
-                return reader
+        def read_csv(*args, refuse=refuse, calls=calls, **kw):
+            # the header, the first chunk, then what Arrow says of a line it cannot read
+            calls.append(1)
+            if refuse and len(calls) > 2:
+                raise pa.ArrowInvalid("CSV parse error: refused for the test")
+            return parse(*args, **kw)
 
-            class Refusing:  # the first batch, then what Arrow says of a line it cannot read
-                schema = reader.schema
-
-                def __iter__(self):
-                    yield reader.read_next_batch()
-                    raise pa.ArrowInvalid("CSV parse error: refused for the test")
-
-            return Refusing()
-
-        monkeypatch.setattr(numbered_csv.pcsv, "open_csv", open_csv)
+        monkeypatch.setattr(numbered_csv.pcsv, "read_csv", read_csv)
         caplog.clear()
         with caplog.at_level("INFO", logger="cistrade.sources.numbered_csv"), \
                 Store(tmp_path / f"s{refuse}.duckdb") as s:

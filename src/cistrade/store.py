@@ -1,14 +1,20 @@
 """The store: an embedded DuckDB file with the canonical ``flows`` table and provenance.
 
 Tables
-  ``flows``     canonical rows (:data:`cistrade.schema.FLOW_SCHEMA`)
+  ``flows``     the canonical rows (:data:`cistrade.schema.FLOW_SCHEMA`): a view joining
+                ``flow_rows`` (what varies per row) and ``segments`` (what a dataset's rows
+                share), see :mod:`cistrade.schema`
   ``datasets``  one row per ingested file: id, source, series, vintage, file name, sha256,
                 ingested-at, retrieved-at, URL, licence, synthetic, row count, notes (JSON)
   ``areas``     the country registry's codes and kinds, for SQL joins
   ``superseded`` which rows of which dataset a newer vintage replaced, and by whom
   ``coverage``  the flows grouped by reporter, dataset, flow, period, basis … (what the store
                 covers; indicators choose their rows from it), kept by every ingest
+  ``store_info`` the layout version (:data:`cistrade.schema.SCHEMA_VERSION`)
   ``agenda_*``  the cooperation agenda register and its files (:mod:`cistrade.agenda.tables`)
+
+A store written by an earlier release (one wide ``flows`` table) reads as it is; opening it
+for writing upgrades it in place, in one transaction (:func:`cistrade.segments.upgrade`).
 
 Ingest (:meth:`Store.ingest`) is all or nothing: every file of one call is staged, checked
 and written in one transaction, so a file that fails half-way leaves the store exactly as
@@ -32,7 +38,24 @@ import duckdb
 import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
-from cistrade.schema import COVERAGE_DDL, DATA_COLUMNS, DUCKDB_FLOWS_DDL, NATURAL_KEY, coverage_select
+from cistrade.ingest_batch import _Batch, _Item, apply_vintages
+from cistrade.schema import (
+    COVERAGE_DDL,
+    DATA_COLUMNS,
+    ROW_FIELDS,
+    coverage_select,
+    seg_range,
+    seg_sql,
+)
+from cistrade.segments import (
+    NO_REF,
+    add_segments,
+    drop_stage_views,
+    next_number,
+    split_wide,
+    stage_views,
+    upgrade,
+)
 from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
 from cistrade.validate import validate_stage
 
@@ -132,9 +155,13 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
-        self._configure()
-        if not read_only:
-            self._create()
+        try:
+            self._configure()
+            if not read_only:
+                self._create()
+        except BaseException:
+            self.con.close()  # a failed upgrade leaves the file as it was, and free
+            raise
         self._ibis = None
 
     def _configure(self) -> None:
@@ -163,19 +190,22 @@ class Store:
     # -- schema ---------------------------------------------------------------------------
 
     def _create(self) -> None:
-        self.con.execute(f"CREATE TABLE IF NOT EXISTS flows (\n    {DUCKDB_FLOWS_DDL}\n)")
+        upgrade(self.con, self.path)
         self.con.execute(DATASETS_DDL)
         self.con.execute(SUPERSEDED_DDL)
-        has_coverage = self.con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'coverage' AND schema_name = 'main'"
-        ).fetchall()[0][0]
-        if not has_coverage:  # a new store, or one written before the table existed
+        if not self._has("coverage"):  # a new store, or one written before the table existed
             self.con.execute(COVERAGE_DDL)
             self.con.execute(f"INSERT INTO coverage {coverage_select()}")
         self._refresh_areas()
         from cistrade.agenda.tables import create_tables  # the agenda register's own tables
 
         create_tables(self.con)
+
+    def _has(self, name: str, kind: str = "table") -> bool:
+        catalog = "duckdb_tables()" if kind == "table" else "duckdb_views()"
+        return bool(self.con.execute(
+            f"SELECT count(*) FROM {catalog} WHERE {kind}_name = ? AND schema_name = 'main' "
+            "AND NOT temporary", [name]).fetchall()[0][0])
 
     def _refresh_areas(self) -> None:
         """The registry's codes as a table (lists bound as parameters: building an Arrow table
@@ -248,7 +278,8 @@ class Store:
         return out
 
     def count(self) -> int:
-        return self.con.execute("SELECT count(*) FROM flows").fetchone()[0]
+        table = "flow_rows" if self._has("flow_rows") else "flows"
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def close(self) -> None:
         self.con.close()
@@ -283,7 +314,11 @@ class Store:
     ) -> IngestReport:
         """Ingest (source, path, read) items in one transaction: all of them or none.
 
-        Fetchers pass ``meta`` (``url``, ``notes``, ``virtual`` for results with no file).
+        Files read into memory (every publisher's workbook and small CSV) are written, checked
+        and counted together, in batches (:class:`_Batch`): a few statements for many files;
+        a large file (a reader's SELECT, or a reader with an ``after_load`` step) alone. The
+        vintage rules still apply file by file, in the order given. Fetchers pass ``meta``
+        (``url``, ``notes``, ``virtual`` for results with no file).
         """
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
@@ -291,10 +326,25 @@ class Store:
         notify = progress or (lambda event, info: None)
         self.con.execute("BEGIN TRANSACTION")
         try:
+            batch = _Batch(self, notify)
+            self._number = next_number(self.con)
             for source, path, read in items:
                 notify("file", {"path": str(path)})
-                report.files.append(self._ingest_one(source, path, read, meta or {}))
-                notify("done", {"path": str(path), "report": report.files[-1]})
+                try:
+                    item = self._read_item(source, path, read, meta or {}, batch)
+                except CistradeError:
+                    batch.flush()  # an error in an earlier file is the one to report
+                    raise
+                report.files.append(item.report)
+                if item.result is None:  # unchanged
+                    notify("done", {"path": str(path), "report": item.report})
+                elif batch.takes(item):
+                    batch.add(item)
+                else:
+                    batch.flush()
+                    self._ingest_one(item)
+                    notify("done", {"path": str(path), "report": item.report})
+            batch.flush()
             self._update_coverage([f.dataset_id for f in report.files if f.status == "ingested"])
             self.con.execute("COMMIT")
         except BaseException:
@@ -318,18 +368,18 @@ class Store:
         self.con.execute(f"DELETE FROM coverage {where}")
         self.con.execute(f"INSERT INTO coverage {coverage_select(where)}")
 
-    def _ingest_one(
-        self, source: Source, path: Path, read: Callable[[], ReadResult], meta: dict[str, Any]
-    ) -> FileReport:
+    def _read_item(self, source: Source, path: Path, read: Callable[[], ReadResult],
+                   meta: dict[str, Any], batch: _Batch) -> _Item:
+        """The file read (or found unchanged: the same bytes already stored for its source,
+        or earlier in this call), with its dataset id and number."""
         name = type(source).name
         if not path.exists() and not meta.get("virtual"):
             raise InputError("no such file", file=str(path))
         digest = meta.get("sha256") or sha256_of(path)
-        known = self.con.execute(
-            "SELECT dataset_id FROM datasets WHERE source = ? AND sha256 = ?", [name, digest]
-        ).fetchone()
+        known = batch.pending.get((name, digest))
         if known:
-            return FileReport(str(path), name, known[0], "unchanged")
+            return _Item(source, path, digest, meta, FileReport(str(path), name, known,
+                                                                "unchanged"))
         try:
             result = read()
         except InputError as exc:
@@ -344,122 +394,109 @@ class Store:
             result.url = result.url or side.get("url")
             result.retrieved_at = result.retrieved_at or side.get("retrieved_at")
         dataset_id = f"{name}-{digest[:12]}"
-        fr = FileReport(str(path), name, dataset_id, "ingested")
-        # a table already in memory is checked in a small temporary table first (cheap per
-        # file); a large or streamed file goes straight into flows, checked there (one pass)
-        small = isinstance(result.data, pa.Table) and result.after_load is None
-        target = "_small" if small else "flows"
-        self._load(result.data, path, dataset_id, target)
-        if result.after_load is not None:
-            result.after_load(self.con, dataset_id)
-        fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
-            self.con, path, dataset_id, type(source).on_duplicate, target=target
-        )
-        fr.dropped_rows, fr.superseded_rows = self._apply_vintage(
-            type(source).vintage_scope, result, dataset_id, target
-        )
+        self._number += 1
+        item = _Item(source, path, digest, meta, FileReport(str(path), name, dataset_id,
+                                                            "ingested"), result, self._number - 1)
+        batch.taken(item)
+        return item
+
+    def _ingest_one(self, item: _Item) -> None:
+        """A file on its own: written, then checked and its vintage applied."""
+        fr, result = item.report, item.result
+        assert result is not None and fr.dataset_id is not None
+        self._load(result.data, item.path, fr.dataset_id, item.number)
+        lo, hi = seg_range(item.number)
+        stage_views(self.con, lo, hi)
+        try:
+            if result.after_load is not None:
+                result.after_load(self.con, fr.dataset_id)
+            fr.collapsed_rows, fr.replaced_duplicates = validate_stage(
+                self.con, item.path, type(item.source).on_duplicate)
+        finally:
+            drop_stage_views(self.con)
+        apply_vintages(self.con, [item])
         fr.rows = self.con.execute(
-            f"SELECT count(*) FROM {target} WHERE dataset_id = ?", [dataset_id]
-        ).fetchone()[0]
-        if small:
-            self.con.execute("INSERT INTO flows SELECT * FROM _small")
-            self.con.execute("DROP TABLE _small")
-        self._record(source, path, digest, dataset_id, result, fr, meta)
-        return fr
+            f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
+        self._record([item])
 
     def _load(
-        self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str, target: str
+        self, data: pa.Table | pa.RecordBatchReader | SqlData, path: Path, dataset_id: str,
+        number: int,
     ) -> None:
-        """Write the rows into ``target`` (``flows`` or a temporary table); checks run afterwards."""
-        cols = ", ".join(DATA_COLUMNS)
-        if target == "flows":
-            insert = f"INSERT INTO flows SELECT ? AS dataset_id, {cols}"
-        else:
-            insert = f"CREATE OR REPLACE TEMP TABLE {target} AS SELECT ? AS dataset_id, {cols}"
+        """Write the rows as dataset ``number``'s (checks run afterwards)."""
         if isinstance(data, SqlData):
-            self._run_select(data, insert, path, dataset_id)
-            if data.finished is not None and not data.finished(self.con):
-                if data.fallback is None:
-                    raise InputError("the file could not be read to its end", file=str(path))
-                self.con.execute(f"DELETE FROM {target} WHERE dataset_id = ?", [dataset_id])
-                self._run_select(data.fallback, insert, path, dataset_id)
+            self._load_sql(data, path, dataset_id, number)
             return
+        self._stage_wide(data, path, dataset_id, number)
+        split_wide(self.con, "_wide")
+        self.con.execute("DROP TABLE _wide")
+
+    def _stage_wide(self, data: pa.Table | pa.RecordBatchReader, path: Path, dataset_id: str,
+                    number: int, *, append: bool = False) -> None:
+        """A reader's rows into the temporary table ``_wide`` of canonical columns."""
         missing = [c for c in DATA_COLUMNS if c not in data.schema.names]
         if missing:
             raise InputError(f"the reader produced no column(s) {missing}", file=str(path))
         self.con.register("_incoming", data)
         try:
-            self.con.execute(f"{insert} FROM _incoming", [dataset_id])
+            self.con.execute(f"{_WIDE_APPEND if append else _WIDE} FROM _incoming",
+                             [dataset_id, number])
         except duckdb.Error as exc:
             raise _duck_error(exc, path) from exc
         finally:
             self.con.unregister("_incoming")
 
-    def _run_select(self, data: SqlData, insert: str, path: Path, dataset_id: str) -> None:
+    def _load_sql(self, data: SqlData, path: Path, dataset_id: str, number: int) -> None:
+        """A reader's SELECT: straight into ``flow_rows`` when it names its segments, else
+        through a table of canonical rows; its fallback when its fast path gave up."""
+        narrow = data.segments is not None
+        if narrow:
+            cols = ", ".join((*ROW_FIELDS, "line"))
+            insert, params = (f"INSERT INTO flow_rows SELECT {seg_sql(str(number), NO_REF)} AS seg, "
+                              f"{cols}"), list(data.params)
+        else:
+            insert, params = _WIDE, [dataset_id, number, *data.params]
+        self._run_select(data, insert, path, params)
+        if data.finished is not None and not data.finished(self.con):
+            if data.fallback is None:
+                raise InputError("the file could not be read to its end", file=str(path))
+            if narrow:
+                lo, hi = seg_range(number)
+                self.con.execute(f"DELETE FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}")
+            self._load_sql(data.fallback, path, dataset_id, number)
+            return
+        if narrow:
+            add_segments(self.con, data.segments(self.con), dataset_id, number)
+        else:
+            split_wide(self.con, "_wide")
+            self.con.execute("DROP TABLE _wide")
+
+    def _run_select(self, data: SqlData, insert: str, path: Path, params: list[Any]) -> None:
         if data.prepare is not None:
             data.prepare(self.con)
         try:
-            self.con.execute(f"{insert} FROM ({data.sql})", [dataset_id, *data.params])
+            self.con.execute(f"{insert} FROM ({data.sql})", params)
         except duckdb.Error as exc:
             if data.finished is not None:
                 data.finished(self.con)  # let go of a registered stream
             raise _duck_error(exc, path) from exc
 
-    def _apply_vintage(
-        self, scope: Sequence[str], result: ReadResult, dataset_id: str, target: str = "flows"
-    ) -> tuple[int, int]:
-        """Drop new rows a newer vintage covers; delete older rows the new ones cover."""
-        scope = list(scope) or list(NATURAL_KEY)
-        on = " AND ".join(f"o.{c} = n.{c}" for c in scope)
-        newer = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage > ?"
-        older = "SELECT dataset_id FROM datasets WHERE series = ? AND vintage <= ?"
-        args = [result.series, result.vintage]
-        vintages = dict(self.con.execute(
-            "SELECT dataset_id, vintage FROM datasets WHERE series = ?", [result.series]
-        ).fetchall())
-        if not vintages:
-            return 0, 0
-        # one query for both directions: in a series each key is held by one dataset at most
-        # (every ingest keeps it so), so the datasets the new rows meet are either newer (the
-        # new rows covered are dropped) or older (their rows are superseded), never both for
-        # one key
-        met = self.con.execute(
-            f"""SELECT o.dataset_id, count(*) FROM flows o
-                WHERE o.dataset_id IN (SELECT dataset_id FROM datasets WHERE series = ?)
-                  AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})
-                GROUP BY o.dataset_id""",
-            [result.series, dataset_id],
-        ).fetchall()
-        dropped = 0
-        if any(vintages[d] > result.vintage for d, _ in met):  # files ingested out of order
-            dropped = self.con.execute(
-                f"""DELETE FROM {target} n WHERE n.dataset_id = ? AND EXISTS (
-                        SELECT 1 FROM flows o WHERE o.dataset_id IN ({newer}) AND {on})""",
-                [dataset_id, *args],
-            ).fetchall()[0][0]
-        per_dataset = [(d, n) for d, n in met if vintages[d] <= result.vintage]
-        if per_dataset:
-            self.con.execute(
-                f"""DELETE FROM flows o WHERE o.dataset_id IN ({older})
-                    AND EXISTS (SELECT 1 FROM {target} n WHERE n.dataset_id = ? AND {on})""",
-                [*args, dataset_id],
-            )
-            self.con.executemany(
-                "INSERT INTO superseded VALUES (?, ?, ?)",
-                [[old, dataset_id, n] for old, n in per_dataset],
-            )
-        return dropped, sum(n for _, n in per_dataset)
+    def _record(self, items: Sequence[_Item]) -> None:
+        """The datasets' rows (one statement for all of them)."""
+        rows = [self._dataset_row(item) for item in items]
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        self.con.execute(
+            "INSERT INTO datasets SELECT " + ", ".join(
+                f"unnest(${i + 1})" for i in range(len(columns))),
+            [list(c) for c in columns])
 
-    def _record(
-        self,
-        source: Source,
-        path: Path,
-        digest: str,
-        dataset_id: str,
-        result: ReadResult,
-        fr: FileReport,
-        meta: dict[str, Any],
-    ) -> None:
+    def _dataset_row(self, item: _Item) -> list[Any]:
+        source, path, digest, meta = item.source, item.path, item.digest, item.meta
+        fr, result = item.report, item.result
+        assert result is not None
+        dataset_id = fr.dataset_id
         cls = type(source)
         fr.warnings = list(result.warnings) + result.check_warnings()
         fr.notes = list(result.notes)
@@ -478,27 +515,30 @@ class Store:
             **meta.get("notes", {}),
         }
         size = path.stat().st_size if path.exists() else None
-        self.con.execute(
-            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                dataset_id,
-                cls.name,
-                result.series,
-                result.vintage,
-                result.title or cls.title,
-                meta.get("file_name", path.name),
-                str(path.resolve()) if path.exists() else str(path),
-                digest,
-                size,
-                datetime.now(UTC).replace(tzinfo=None),
-                result.retrieved_at,
-                result.url or meta.get("url") or cls.url,
-                result.licence or cls.licence,
-                result.synthetic,
-                fr.rows,
-                json.dumps(notes, ensure_ascii=False, default=str),
-            ],
-        )
+        return [
+            dataset_id,
+            cls.name,
+            result.series,
+            result.vintage,
+            result.title or cls.title,
+            meta.get("file_name", path.name),
+            str(path.resolve()) if path.exists() else str(path),
+            digest,
+            size,
+            datetime.now(UTC).replace(tzinfo=None),
+            result.retrieved_at,
+            result.url or meta.get("url") or cls.url,
+            result.licence or cls.licence,
+            result.synthetic,
+            fr.rows,
+            json.dumps(notes, ensure_ascii=False, default=str),
+        ]
+
+
+#: a reader's canonical rows, before they are split into segments and rows
+_WIDE = ("CREATE OR REPLACE TEMP TABLE _wide AS SELECT ?::VARCHAR AS dataset_id, "
+         f"?::BIGINT AS number, {', '.join(DATA_COLUMNS)}")
+_WIDE_APPEND = f"INSERT INTO _wide SELECT ?, ?, {', '.join(DATA_COLUMNS)}"
 
 
 def _sql_text(text: str) -> str:

@@ -1,9 +1,10 @@
 """Checks every staged row before it reaches the store, whatever the source.
 
-Runs inside the ingest transaction on the rows just written under the new dataset id
-(the ``_stage`` view); the first problem
-raises :class:`InputError` naming the file and the row (from ``row_ref``), so the
-transaction rolls back and the store is left as it was.
+Runs inside the ingest transaction on the rows just written under the new dataset id (the
+store's ``_stage`` view: the canonical columns and ``_rid``, the row's id in ``flow_rows``;
+``_stage_rows`` and ``_stage_segs``: the same rows' ``flow_rows`` and ``segments``);
+the first problem raises :class:`InputError` naming the file and the row (from ``row_ref``),
+so the transaction rolls back and the store is left as it was.
 """
 
 from __future__ import annotations
@@ -13,35 +14,10 @@ from typing import Any
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
-from cistrade.schema import NATURAL_KEY
+from cistrade.rowref import format_row_ref, parse_row_ref
+from cistrade.schema import NATURAL_KEY, SEG_BITS, SEGMENT_FIELDS
 
-__all__ = ["validate_stage", "parse_row_ref", "format_row_ref"]
-
-
-def format_row_ref(*, sheet: str | None = None, row: int | None = None, col: str | None = None) -> str:
-    """``sheet=2023;row=14;col=D`` (parts left out when unknown)."""
-    parts = []
-    if sheet is not None:
-        parts.append(f"sheet={sheet}")
-    if row is not None:
-        parts.append(f"row={row}")
-    if col is not None:
-        parts.append(f"col={col}")
-    return ";".join(parts)
-
-
-def parse_row_ref(ref: str | None) -> dict[str, Any]:
-    """The parts of a row_ref as keyword arguments for :class:`InputError`."""
-    out: dict[str, Any] = {}
-    for part in (ref or "").split(";"):
-        key, _, value = part.partition("=")
-        if key == "sheet":
-            out["sheet"] = value
-        elif key == "row" and value.isdigit():
-            out["row"] = int(value)
-        elif key == "col":
-            out["column"] = value
-    return out
+__all__ = ["validate_stage", "run_summaries", "parse_row_ref", "format_row_ref"]
 
 
 def _values(enum: type) -> str:
@@ -68,18 +44,84 @@ _CHECKS: list[tuple[str, str]] = [
 
 _ANY_BAD = " OR ".join(f"({cond})" for cond, _ in _CHECKS)
 
+#: the same checks, split by where the fields are stored (:mod:`cistrade.schema`): the
+#: segment fields are checked once per segment, not once per row
+_ROW_BAD = " OR ".join(f"({c})" for c in (
+    "reporter IS NULL OR reporter = ''", "partner IS NULL OR partner = ''",
+    "period_start IS NULL OR period_end IS NULL", "value IS NULL", "NOT isfinite(value)",
+    "value < 0", f"flow IS NULL OR flow NOT IN ({_values(Flow)})",
+    "period_end < period_start", "product IS NULL"))
+_SEG_BAD = " OR ".join(f"({c})" for c in (
+    f"freq IS NULL OR freq NOT IN ({_values(Freq)})",
+    f"valuation IS NULL OR valuation NOT IN ({_values(Valuation)})",
+    f"partner_basis IS NULL OR partner_basis NOT IN ({_values(PartnerBasis)})",
+    "currency IS NULL OR length(currency) <> 3", "product_class IS NULL",
+    "estimated IS NULL OR aggregate IS NULL"))
+#: the natural key's fields kept in the segment
+_SEG_KEY = [k for k in NATURAL_KEY if k in SEGMENT_FIELDS]
+_ROW_KEY = [k for k in NATURAL_KEY if k not in SEGMENT_FIELDS]
+#: above this many segments sharing their key fields, the key is hashed over the joined rows
+_MAX_KEY_CASES = 64
+
+
+def _key_hash(con: Any) -> tuple[str, str]:
+    """(relation, hash SQL) for counting distinct natural keys: over the rows alone, the
+    segment standing for its key fields (segments that share them mapped to one), unless too
+    many share them."""
+    pairs = con.execute(
+        f"""SELECT seg, min(seg) OVER (PARTITION BY {', '.join(_SEG_KEY)}) FROM _stage_segs"""
+    ).fetchall()
+    mapped = [(a, b) for a, b in pairs if a != b]
+    if len(mapped) > _MAX_KEY_CASES:
+        return "_stage", f"hash({', '.join(NATURAL_KEY)})"
+    kseg = ("seg" if not mapped else
+            "CASE seg " + " ".join(f"WHEN {a} THEN {b}" for a, b in mapped) + " ELSE seg END")
+    return "_stage_rows", f"hash({', '.join(_ROW_KEY)}, {kseg})"
+
 
 def _summary(con: Any) -> tuple[int, bool, bool, int]:
-    """One scan for the usual, clean file: (rows, a bad row?, an unknown code?, repeated key
-    hashes). Only what it finds is looked at again, row by row."""
-    key = ", ".join(NATURAL_KEY)
-    codes = "SELECT DISTINCT reporter AS c FROM _stage UNION SELECT DISTINCT partner FROM _stage"
-    return con.execute(
-        f"""SELECT count(*), coalesce(bool_or({_ANY_BAD}), false),
+    """One scan of the rows for the usual, clean file: (rows, a bad row?, an unknown code?,
+    repeated key hashes); the segment fields are checked on the segments. Only what it finds
+    is looked at again, row by row."""
+    codes = ("SELECT DISTINCT reporter AS c FROM _stage_rows "
+             "UNION SELECT DISTINCT partner FROM _stage_rows")
+    bad_segment = con.execute(
+        f"SELECT coalesce(bool_or({_SEG_BAD}), false) FROM _stage_segs").fetchall()[0][0]
+    keyed, key = _key_hash(con)
+    if keyed == "_stage":
+        repeated = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM _stage").fetchall()
+        repeat_sql = str(repeated[0][0])
+    else:
+        repeat_sql = f"count(*) - count(DISTINCT {key})"
+    total, bad_row, unknown, repeats = con.execute(
+        f"""SELECT count(*), coalesce(bool_or({_ROW_BAD}), false),
                    (SELECT count(*) FROM ({codes}) WHERE c NOT IN (SELECT code FROM areas)) > 0,
-                   count(*) - count(DISTINCT hash({key}))
-            FROM _stage"""
+                   {repeat_sql}
+            FROM _stage_rows"""
     ).fetchall()[0]
+    return total, bad_row or bad_segment, unknown, repeats
+
+
+def run_summaries(con: Any) -> dict[int, tuple[int, bool]]:
+    """:func:`_summary` for many datasets at once (the ``_run`` views): per dataset number,
+    (rows, whether anything is to be looked at row by row)."""
+    n = f"seg >> {SEG_BITS}"
+    flagged = {r[0] for r in con.execute(
+        f"SELECT DISTINCT {n} FROM _run_segs WHERE {_SEG_BAD}").fetchall()}
+    flagged |= {r[0] for r in con.execute(
+        f"""SELECT DISTINCT n FROM (SELECT {n} AS n, reporter AS c FROM _run_rows
+                                   UNION SELECT {n}, partner FROM _run_rows)
+            WHERE c NOT IN (SELECT code FROM areas)""").fetchall()}
+    # segments of one dataset sharing the key fields count as one in the key
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _kseg AS SELECT seg, min(seg) OVER
+                    (PARTITION BY {n}, {', '.join(_SEG_KEY)}) AS kseg FROM _run_segs""")
+    rows = con.execute(
+        f"""SELECT r.{n} AS n, count(*), coalesce(bool_or({_ROW_BAD}), false),
+                   count(*) - count(DISTINCT hash({', '.join(_ROW_KEY)}, k.kseg))
+            FROM _run_rows r JOIN _kseg k USING (seg) GROUP BY n""").fetchall()
+    con.execute("DROP TABLE _kseg")
+    return {num: (total, bool(bad or repeated or num in flagged))
+            for num, total, bad, repeated in rows}
 
 
 def _check_rows(con: Any, path: Path) -> None:
@@ -121,7 +163,7 @@ def _check_codes(con: Any, path: Path) -> None:
             raise UnknownCountry(str(code), suggestions, file=str(path), **parse_row_ref(ref))
 
 
-def _duplicates(con: Any, path: Path, dataset_id: str, mode: str, target: str) -> tuple[int, int]:
+def _duplicates(con: Any, path: Path, mode: str, table: str) -> tuple[int, int]:
     """Called when some key hashes repeat (equal keys always share a hash, so none repeating
     means no duplicate; a collision only costs this query)."""
     key = ", ".join(NATURAL_KEY)
@@ -145,42 +187,26 @@ def _duplicates(con: Any, path: Path, dataset_id: str, mode: str, target: str) -
             **parse_row_ref(ref),
         )
     con.execute(
-        f"""DELETE FROM {target} WHERE dataset_id = ? AND rowid NOT IN (
-                SELECT max(rowid) FROM {target} WHERE dataset_id = ? GROUP BY {key})""",
-        [dataset_id, dataset_id],
+        f"""DELETE FROM {table} WHERE rowid IN (SELECT _rid FROM _stage WHERE _rid NOT IN (
+                SELECT max(_rid) FROM _stage GROUP BY {key}))"""
     )
     return int(extra), int(conflicts)
 
 
-def validate_stage(
-    con: Any, path: Path, dataset_id: str, on_duplicate: str = "error", *, target: str = "flows"
-) -> tuple[int, int]:
-    """Raise on the first bad row of ``dataset_id``.
+def validate_stage(con: Any, path: Path, on_duplicate: str = "error", *,
+                   table: str = "flow_rows") -> tuple[int, int]:
+    """Raise on the first bad row of the ``_stage`` view (the new dataset's rows, which the
+    store defines); duplicates to collapse are deleted from ``table`` by ``_rid``.
 
     Returns (duplicate rows removed, keys whose duplicates had different values).
     """
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM {_table(target)} WHERE dataset_id = "
-        + _quote(dataset_id)
-    )
-    try:
-        total, bad_row, unknown_code, repeated = _summary(con)
-        if total == 0:
-            raise InputError("the file holds no data rows", file=str(path))
-        if bad_row:
-            _check_rows(con, path)
-        if unknown_code:
-            _check_codes(con, path)
-        if not repeated:
-            return 0, 0
-        return _duplicates(con, path, dataset_id, on_duplicate, _table(target))
-    finally:
-        con.execute("DROP VIEW IF EXISTS _stage")
-
-
-def _table(target: str) -> str:
-    return "main.flows" if target == "flows" else target
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    total, bad_row, unknown_code, repeated = _summary(con)
+    if total == 0:
+        raise InputError("the file holds no data rows", file=str(path))
+    if bad_row:
+        _check_rows(con, path)
+    if unknown_code:
+        _check_codes(con, path)
+    if not repeated:
+        return 0, 0
+    return _duplicates(con, path, on_duplicate, table)

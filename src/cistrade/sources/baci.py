@@ -44,6 +44,7 @@ import pyarrow as pa
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
 from cistrade.reference.countries import registry
+from cistrade.rowref import line_ref_sql
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
 from cistrade.sources.comtrade_codes import EXTRA, NES_CODES, resolve
 from cistrade.sources.numbered_csv import NumberedCsv
@@ -175,17 +176,27 @@ def baci_data(path: Path, product_class: str, codes: dict[int, str]) -> SqlData:
     """The rows of a BACI file: Arrow's parallel reader with line numbers, and DuckDB's
     reader as the fallback that names the row at fault."""
     numbered = NumberedCsv(path, _TYPES)
+    segments = baci_segments(product_class)
     return SqlData(
         baci_sql(numbered.name, product_class, codes),
         prepare=numbered.register,
         finished=numbered.finished,
-        fallback=SqlData(baci_sql(duckdb_scan(path), product_class, codes)),
+        fallback=SqlData(baci_sql(duckdb_scan(path), product_class, codes),
+                         segments=lambda con: segments),
+        segments=lambda con: segments,
     )
 
 
+def baci_segments(product_class: str) -> str:
+    """The two segments of a BACI file: rows with a quantity in tonnes, and rows without."""
+    return (f"SELECT 'A' AS freq, {_lit(product_class)} AS product_class, 'USD' AS currency, "
+            "'FOB' AS valuation, 'destination' AS partner_basis, unit AS quantity_unit, "
+            "false AS estimated, false AS aggregate FROM (VALUES ('t'), (NULL)) v(unit)")
+
+
 def baci_sql(rows: str, product_class: str, codes: dict[int, str]) -> str:
-    """The SELECT producing canonical rows from ``rows`` (a BACI file's cells ``t,i,j,k,v,q``,
-    as text or typed, and ``_rn``, the line of each) in one pass."""
+    """The SELECT producing the rows and segment fields from ``rows`` (a BACI file's cells
+    ``t,i,j,k,v,q``, as text or typed, and ``_rn``, the line of each) in one pass."""
     rn = "r._rn"
     return f"""
     SELECT
@@ -209,7 +220,7 @@ def baci_sql(rows: str, product_class: str, codes: dict[int, str]) -> str:
              ELSE {_fail(rn, 'q', 'not a quantity in tonnes', 'r.q')} END AS quantity,
         CASE WHEN r.qq IS NOT NULL THEN 't' END AS quantity_unit,
         false AS estimated, false AS aggregate,
-        'row=' || {rn} AS row_ref
+        {line_ref_sql(rn)} AS row_ref, {rn} AS line
     FROM (SELECT *, {_lookup(codes, 'TRY_CAST(i AS INTEGER)')} AS reporter,
                  {_lookup(codes, 'TRY_CAST(j AS INTEGER)')} AS partner,
                  TRY_CAST(t AS INTEGER) AS ty, TRY_CAST(k AS INTEGER) AS kk,

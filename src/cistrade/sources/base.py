@@ -10,7 +10,10 @@ supersedes an older one (``vintage_scope``).
 * a ``pyarrow.Table`` with the columns :data:`cistrade.schema.DATA_COLUMNS`;
 * a ``pyarrow.RecordBatchReader`` of the same (streamed into the store batch by batch);
 * a :class:`SqlData`: a DuckDB ``SELECT`` producing those columns, run inside the ingest
-  transaction (how the large-file readers let DuckDB's own CSV reader do the work).
+  transaction (how the large-file readers let DuckDB's own CSV reader do the work). One that
+  also says which segments its rows can fall in (:attr:`SqlData.segments`) is written
+  straight into the store's narrow layout (:mod:`cistrade.schema`): its rows also give their
+  file ``line`` (an integer), and the store keeps that instead of the ``row_ref`` text.
 """
 
 from __future__ import annotations
@@ -65,6 +68,11 @@ class SqlData:
     prepare: Callable[[Any], None] | None = None
     finished: Callable[[Any], bool] | None = None
     fallback: SqlData | None = None
+    #: for a SELECT that also gives ``line`` (its row_ref being ``row=<line>``): called with
+    #: the connection after it ran, SQL of every tuple of
+    #: :data:`~cistrade.schema.SEGMENT_FIELDS` its rows can hold (more is fine: the store
+    #: keeps those some row has)
+    segments: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.reference.countries import registry
+from cistrade.rowref import format_row_ref, line_ref_sql
 from cistrade.schema import DATA_COLUMNS
 from cistrade.sources import comtrade_layouts as layouts
 from cistrade.sources.base import Skipped
 from cistrade.sources.comtrade_codes import resolve
-from cistrade.validate import format_row_ref
 
 __all__ = ["CLASSIFICATIONS", "typed_sql", "check_numbers", "check_periods", "skip_rows",
            "map_areas", "deduplicate", "breakdowns", "canonical"]
@@ -251,7 +251,7 @@ def canonical(con: Any) -> tuple[pa.Table, tuple[int, int] | None]:
                 CASE WHEN count(DISTINCT quantity_unit) = 1 AND count(quantity) = count(*)
                      THEN any_value(quantity_unit) END AS quantity_unit,
                 bool_or(estimated) AS estimated, bool_or(aggregate) AS aggregate,
-                'row=' || min(_rn) AS row_ref, count(*) AS records
+                {line_ref_sql('min(_rn)')} AS row_ref, count(*) AS records
             FROM k GROUP BY {_CANONICAL} ORDER BY min(_rn)"""
     )
     table = rel.to_arrow_table()

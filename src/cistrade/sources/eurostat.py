@@ -49,9 +49,9 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Period, Valuation
+from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
 from cistrade.sources.base import AggregateCheck, ReadResult, Skipped, Source, Supports, sniff_text
-from cistrade.validate import format_row_ref
 
 __all__ = ["EurostatSource", "COLUMNS", "parse_period", "members_in_label", "vintage_of"]
 

@@ -45,10 +45,10 @@ import pyarrow as pa
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Period, Valuation
 from cistrade.reference.countries import registry
+from cistrade.rowref import format_row_ref
 from cistrade.schema import DATA_COLUMNS
 from cistrade.sources import imf_formats as fmt
 from cistrade.sources.base import ReadResult, Skipped, Source, Supports, sniff_text
-from cistrade.validate import format_row_ref
 
 __all__ = ["ImfSource", "INDICATORS", "AREA_CODES", "decide_scale"]
 

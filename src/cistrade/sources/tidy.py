@@ -37,10 +37,10 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Freq
+from cistrade.rowref import line_ref_sql, parse_row_ref
 from cistrade.sources.base import ReadResult, Source, SqlData, Supports, sniff_text
 from cistrade.sources.numbered_csv import NumberedCsv
 from cistrade.sources.transcode import binary_kind, is_utf8, remove, text_encoding, utf8_copy
-from cistrade.validate import parse_row_ref
 
 __all__ = ["TidySource", "DEFAULTS", "REQUIRED"]
 
@@ -254,10 +254,14 @@ class TidySource(Source):
         value_column = self.mapping.get("value", "value")
         decimal = self._decimal(text, delimiter, value_column) if csv_file else "."
         fast = self._fast(text, scan, columns, delimiter)
-        data = SqlData(self._sql(exprs, scan, rownum, decimal))
+        raw = _raw_columns(exprs)
+        data = SqlData(self._sql(exprs, scan, rownum, decimal),
+                       segments=lambda con: _segments(exprs, _scanned_values(con, scan, raw)))
         if fast is not None:
+            fast.track = raw
             data = SqlData(self._sql(exprs, fast.name, "_rn", decimal), prepare=fast.register,
-                           finished=fast.finished, fallback=data)
+                           finished=fast.finished, fallback=data,
+                           segments=lambda con: _segments(exprs, fast.distinct))
         notes = []
         if decimal == ",":
             notes.append(f"decimal comma: values such as 1234,5 read as 1234.5 (column "
@@ -296,30 +300,20 @@ class TidySource(Source):
             return f"CASE WHEN {n} IS NULL AND {text} <> '' THEN error({message}) ELSE {n} END"
 
         quantity = checked(e["quantity"], "quantity") if e["quantity"] else "NULL::DOUBLE"
-        qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
-        aggregate = f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"] else "false"
+        seg = _segment_exprs(e)
         period = _PERIOD_SQL.format()
         return f"""
             SELECT trim({e["reporter"]}::VARCHAR) AS reporter,
                    trim({e["partner"]}::VARCHAR) AS partner,
                    {_FLOW_SQL.format(c=e["flow"] + "::VARCHAR")} AS flow,
-                   per.f AS freq,
                    make_date(per.y, per.m1, 1) AS period_start,
                    last_day(make_date(per.y, per.m2, 1)) AS period_end,
-                   upper(trim({e["product_class"]}::VARCHAR)) AS product_class,
                    trim({e["product"]}::VARCHAR) AS product,
                    {checked(e["value"], "value")}
                        * {checked(e["unit_multiplier"], "unit_multiplier")} AS value,
-                   upper(trim({e["currency"]}::VARCHAR)) AS currency,
-                   CASE upper(trim({e["valuation"]}::VARCHAR)) WHEN 'FOB' THEN 'FOB'
-                        WHEN 'CIF' THEN 'CIF' WHEN 'UNKNOWN' THEN 'unknown'
-                        ELSE trim({e["valuation"]}::VARCHAR) END AS valuation,
-                   lower(trim({e["partner_basis"]}::VARCHAR)) AS partner_basis,
                    {quantity} AS quantity,
-                   {qunit} AS quantity_unit,
-                   coalesce(TRY_CAST({e["estimated"]} AS BOOLEAN), false) AS estimated,
-                   {aggregate} AS aggregate,
-                   'row=' || _line::VARCHAR AS row_ref
+                   {", ".join(f"{sql} AS {name}" for name, sql in seg.items())},
+                   {line_ref_sql("_line")} AS row_ref, _line AS line
             FROM (SELECT *, {period} AS per FROM (
                 SELECT *, {rownum} AS _line, trim({e["period"]}::VARCHAR) AS p FROM {scan}))
             """
@@ -332,6 +326,75 @@ class TidySource(Source):
             _resolve_names(con, dataset_id, path)
 
         return resolve
+
+
+def _segment_exprs(e: dict[str, str | None]) -> dict[str, str]:
+    """SQL of each segment field (:data:`~cistrade.schema.SEGMENT_FIELDS`) from the cells;
+    ``per`` is the period parsed (:data:`_PERIOD_SQL`). Each reads one cell of the file (or a
+    constant), which is what lets :func:`_segments` list the segments from the cells' values."""
+    qunit = f"{e['quantity_unit']}::VARCHAR" if e["quantity_unit"] else "NULL::VARCHAR"
+    aggregate = (f"coalesce(TRY_CAST({e['aggregate']} AS BOOLEAN), false)" if e["aggregate"]
+                 else "false")
+    return {
+        "freq": "per.f",
+        "product_class": f"upper(trim({e['product_class']}::VARCHAR))",
+        "currency": f"upper(trim({e['currency']}::VARCHAR))",
+        "valuation": (f"CASE upper(trim({e['valuation']}::VARCHAR)) WHEN 'FOB' THEN 'FOB' "
+                      "WHEN 'CIF' THEN 'CIF' WHEN 'UNKNOWN' THEN 'unknown' "
+                      f"ELSE trim({e['valuation']}::VARCHAR) END"),
+        "partner_basis": f"lower(trim({e['partner_basis']}::VARCHAR))",
+        "quantity_unit": qunit,
+        "estimated": f"coalesce(TRY_CAST({e['estimated']} AS BOOLEAN), false)",
+        "aggregate": aggregate,
+    }
+
+
+#: the key of each segment field's cell in the column mapping
+_SEGMENT_CELLS = {"freq": "period", "product_class": "product_class", "currency": "currency",
+                  "valuation": "valuation", "partner_basis": "partner_basis",
+                  "quantity_unit": "quantity_unit", "estimated": "estimated",
+                  "aggregate": "aggregate"}
+
+
+def _raw_columns(e: dict[str, str | None]) -> list[str]:
+    """The file's columns the segment fields are read from (the others are constants)."""
+    cols = []
+    for key in _SEGMENT_CELLS.values():
+        sql = e[key]
+        if sql and sql.startswith('"'):
+            cols.append(sql[1:-1].replace('""', '"'))
+    return list(dict.fromkeys(cols))
+
+
+def _scanned_values(con: Any, scan: str, columns: list[str]) -> dict[str, set[str | None]]:
+    """The distinct values (as text) of ``columns`` in the file (one scan of those alone)."""
+    if not columns:
+        return {}
+    parts = ", ".join(f"list(DISTINCT {_q(c)}::VARCHAR), bool_or({_q(c)} IS NULL)" for c in columns)
+    row = con.execute(f"SELECT {parts} FROM {scan}").fetchall()[0]
+    return {c: set(row[2 * i] or []) | ({None} if row[2 * i + 1] else set())
+            for i, c in enumerate(columns)}
+
+
+def _segments(e: dict[str, str | None], values: dict[str, set[str | None]]) -> str:
+    """SQL listing every segment the rows can fall in: each field's distinct values (from the
+    distinct ``values`` of its cell), every combination of them."""
+    seg = _segment_exprs(e)
+    parts = []
+    for field, key in _SEGMENT_CELLS.items():
+        sql = e[key]
+        column = sql[1:-1].replace('""', '"') if sql and sql.startswith('"') else None
+        if column is None:
+            rows = "(SELECT 1)"
+        else:
+            cells = ", ".join("NULL" if v is None else _lit(v) for v in sorted(
+                values.get(column, set()), key=lambda v: (v is None, v or "")))
+            rows = f"(SELECT unnest([{cells}]::VARCHAR[]) AS {_q(column)})"
+        if field == "freq":
+            rows = (f"(SELECT {_PERIOD_SQL.format()} AS per FROM (SELECT trim("
+                    f"{e['period']}::VARCHAR) AS p FROM {rows}))")
+        parts.append(f"(SELECT DISTINCT {seg[field]} AS {field} FROM {rows})")
+    return "SELECT * FROM " + " CROSS JOIN ".join(parts)
 
 
 def _check_periods(con: Any, dataset_id: str, path: Path) -> None:
@@ -371,6 +434,7 @@ def _resolve_names(con: Any, dataset_id: str, path: Path) -> None:
             except UnknownCountry as exc:
                 raise exc.located(file=str(path), **parse_row_ref(ref)) from None
             con.execute(
-                f"UPDATE flows SET {column} = ? WHERE dataset_id = ? AND {column} = ?",
-                [code, dataset_id, raw],
+                f"""UPDATE flow_rows SET {column} = ? WHERE {column} = ?
+                    AND seg IN (SELECT seg FROM segments WHERE dataset_id = ?)""",
+                [code, raw, dataset_id],
             )

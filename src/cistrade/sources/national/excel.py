@@ -32,8 +32,8 @@ import python_calamine
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Freq, PeriodRange
+from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
-from cistrade.validate import format_row_ref
 
 if TYPE_CHECKING:
     from cistrade.reference.countries import Area
