@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, NoData
 from cistrade.model import Freq, PeriodRange
-from cistrade.sources.base import sha256_of
+from cistrade.provenance import sha256_of
 
 __all__ = [
     "RATES_DDL",

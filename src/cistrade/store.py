@@ -39,6 +39,7 @@ import pyarrow as pa
 
 from cistrade.errors import CistradeError, InputError, StoreError
 from cistrade.ingest_batch import _Batch, _Item, apply_vintages
+from cistrade.provenance import fetch_sidecar, sha256_of
 from cistrade.schema import (
     COVERAGE_DDL,
     DATA_COLUMNS,
@@ -56,7 +57,7 @@ from cistrade.segments import (
     stage_views,
     upgrade,
 )
-from cistrade.sources.base import ReadResult, Source, SqlData, fetch_sidecar, sha256_of
+from cistrade.sources.base import ReadResult, Source, SqlData
 from cistrade.validate import validate_stage
 
 __all__ = ["Store", "IngestReport", "FileReport", "default_db_path"]

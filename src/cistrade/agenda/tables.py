@@ -14,7 +14,6 @@ newer file's, and the report counts it.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from cistrade.agenda.register import Entry, read_register
 from cistrade.errors import StoreError
+from cistrade.provenance import sha256_of
 
 __all__ = ["create_tables", "ingest_register", "AgendaReport", "has_register", "ENTRY_COLUMNS"]
 
@@ -93,14 +93,6 @@ class AgendaReport:
     synthetic: bool = False
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _values(e: Entry, file_id: str) -> list[Any]:
     a, d = e.adopted, e.due
     return [e.id, file_id, f"row={e.row}", e.title, e.area.value, e.economic, e.kind.value,
@@ -110,7 +102,7 @@ def _values(e: Entry, file_id: str) -> list[Any]:
 
 
 def _ingest_one(con: Any, path: Path, synthetic: bool) -> AgendaReport:
-    digest = _sha256(path)
+    digest = sha256_of(path)
     file_id = f"agenda-{digest[:12]}"
     if con.execute("SELECT 1 FROM agenda_files WHERE sha256 = ?", [digest]).fetchall():
         return AgendaReport(str(path), file_id, "unchanged")

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from cistrade.claims.clauses import Clause, analyse
 from cistrade.claims.drafts import Draft, drafts_of
 from cistrade.claims.entities import EntityMatcher, Mention, matcher
-from cistrade.claims.lexicon import Cue, Lexicon, lexicon
+from cistrade.claims.lexicon import Cue, Lexicon
+from cistrade.claims.lexicons import lexicon
 from cistrade.claims.model import Claim, ClaimKind, Role
 from cistrade.claims.periods import PeriodMention, find_years
 from cistrade.claims.text import Sentence, language, sentences

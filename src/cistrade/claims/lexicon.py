@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Cue", "Lexicon", "lexicon"]
+__all__ = ["Cue", "Lexicon"]
 
 
 class Cue(StrEnum):
@@ -65,12 +65,3 @@ class Lexicon:
         if self.import_.search(text):
             found.add("import")
         return found
-
-
-def lexicon(lang: str) -> Lexicon:
-    """The lexicon of ``en`` or ``ru``."""
-    if lang == "ru":
-        from cistrade.claims.patterns_ru import LEXICON
-    else:
-        from cistrade.claims.patterns_en import LEXICON
-    return LEXICON

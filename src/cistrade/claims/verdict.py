@@ -93,7 +93,7 @@ class Verdict:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of one checked claim (CLI ``--format json`` and the web API):
         plain JSON types only (dates as ISO text)."""
-        from cistrade.indicators.result import jsonable
+        from cistrade.contract import jsonable
 
         c = self.claim
         return jsonable({

@@ -15,7 +15,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cistrade.contract import jsonable
 from cistrade.errors import CistradeError, InputError
 
 __all__ = [
@@ -142,20 +142,8 @@ def open_store(db: Path | None, *, read_only: bool = True):  # noqa: ANN201
     return Store(path, read_only=read_only)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, float) and value != value:  # NaN
-        return None
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return value.item()
-    return value
-
-
 def to_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, default=_jsonable)
+    return json.dumps(document, ensure_ascii=False, indent=2, default=jsonable)
 
 
 def emit(
@@ -206,14 +194,14 @@ def emit(
 
 
 def _csv_cell(value: Any) -> Any:
-    value = _jsonable(value)
+    value = jsonable(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return value
 
 
 def _cell(value: Any) -> str:
-    value = _jsonable(value)
+    value = jsonable(value)
     if value is None:
         return ""
     if isinstance(value, float):

@@ -1,13 +1,17 @@
-"""Indicator commands: share, bloc-share, growth, roles, balance, mirror.
+"""Indicator commands: one per declaration of :mod:`cistrade.indicators.registry`.
 
 Each prints a table (default), CSV, or with ``--format json`` one JSON document on stdout:
-``{"query", "rows", "datasets", "notes"}`` (``docs/output-contract.md``). The indicator
-machinery (Ibis, DuckDB, Spark) is imported only when a command runs, so that
-``cistrade --help`` and every other command start fast.
+``{"query", "rows", "datasets", "notes"}`` (``docs/output-contract.md``). A command's options
+are its indicator's parameters (:class:`~cistrade.indicators.spec.Param`: name, type, default,
+help, short flag), then ``--db``, ``--format`` and ``--engine``; it calls the indicator's
+function, never a name looked up. The indicator machinery (Ibis, DuckDB, Spark) is imported
+only when a command runs, so that ``cistrade --help`` and every other command start fast.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,49 +19,13 @@ from typing import Annotated, Any
 import typer
 
 from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, out
-from cistrade.model import TradeFlow
+from cistrade.indicators.engine import EngineName, connect
+from cistrade.indicators.registry import INDICATORS
+from cistrade.indicators.spec import Indicator, Param
 
-__all__ = ["run_indicator", "print_result"]
-
-
-class EngineName(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
-class Basis(StrEnum):
-    origin = "origin"
-    consignment = "consignment"
-
+__all__ = ["run_indicator", "print_result", "indicator_command"]
 
 EngineOption = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")]
-SourceOption = Annotated[str | None, typer.Option(
-    "--source", help="Use this source only (ru-fts, kz-bns, uz-stat, am-armstat, imf, comtrade, "
-                     "eurostat, baci, tidy); default: the documented preference.")]
-ReporterOption = Annotated[str, typer.Option(
-    "--reporter", "-r", help="Reporting country: a name or code (Kazakhstan, KAZ, KZ, 398); "
-                             "'*' for every reporter.")]
-PeriodOption = Annotated[str, typer.Option(
-    "--period", "-p", help="2024, 2024-Q3, 2024-09 or a range 2024-01..2024-09.")]
-FlowOption = Annotated[TradeFlow, typer.Option("--flow", help="turnover, export or import.")]
-BasisOption = Annotated[Basis | None, typer.Option(
-    "--basis", help="Imports by country of origin (default) or consignment, where the source "
-                    "gives both.")]
-PartnerOption = Annotated[str | None, typer.Option("--partner", help="A partner country.")]
-CifFobOption = Annotated[float, typer.Option(
-    "--cif-fob", help="CIF/FOB factor for mirror figures (imports / factor, exports × factor).")]
-
-_COLUMNS: dict[str, list[str]] = {
-    "share": ["rank", "partner", "partner_name", "value", "share", "basis"],
-    "bloc_share": ["partner", "partner_name", "value", "share", "method"],
-    "growth": ["partner", "partner_name", "period", "value", "previous_value", "change",
-               "growth"],
-    "roles": ["partner", "partner_name", "supplier_rank", "supplier_value", "supplier_share",
-              "market_rank", "market_value", "market_share", "basis"],
-    "balance": ["partner", "partner_name", "export", "import", "balance"],
-    "mirror": ["partner", "partner_name", "export_reported", "export_mirror", "export_ratio",
-               "import_reported", "import_mirror", "import_ratio"],
-}
 _PERCENT = ("share", "growth", "supplier_share", "market_share")
 SHOWN_DATASETS = 12
 _RATIO = ("export_ratio", "import_ratio")
@@ -108,7 +76,7 @@ def print_result(result: Any, fmt: Format | str) -> None:
         extra = {k: v for k, v in doc.items() if k not in ("query", "rows", "datasets")}
         emit(doc["rows"], fmt, query=doc["query"], datasets=doc["datasets"], extra=extra)
         return
-    columns = _COLUMNS.get(result.kind, list(doc["rows"][0]) if doc["rows"] else [])
+    columns = _columns(result.kind, doc["rows"])
     if fmt is Format.csv:
         full = list(dict.fromkeys(k for r in doc["rows"] for k in r)) or columns
         emit(doc["rows"], fmt, columns=full)
@@ -118,97 +86,76 @@ def print_result(result: Any, fmt: Format | str) -> None:
     emit(doc["rows"], fmt, columns=columns, title=_title(doc), formatters=_formatters(columns))
     for note in doc["notes"]:
         out.print(f"· {note}", highlight=False, markup=False)
-    shown = doc["datasets"][:SHOWN_DATASETS]
+    _print_datasets(doc["datasets"])
+
+
+def _print_datasets(datasets: list[dict[str, Any]]) -> None:
+    """The first datasets behind a table, then how many more (JSON lists them all)."""
+    shown = datasets[:SHOWN_DATASETS]
     for d in shown:
         label = " (SYNTHETIC)" if d.get("synthetic") else ""
         out.print(f"  source: {d['source']} {d['file']} vintage {d['vintage']} [{d['id']}]{label}",
                   highlight=False, markup=False)
-    if len(doc["datasets"]) > len(shown):
-        sources = sorted({d["source"] for d in doc["datasets"][len(shown):]})
-        out.print(f"  … and {len(doc['datasets']) - len(shown)} more datasets "
+    if len(datasets) > len(shown):
+        sources = sorted({d["source"] for d in datasets[len(shown):]})
+        out.print(f"  … and {len(datasets) - len(shown)} more datasets "
                   f"({', '.join(sources)}; --format json lists them all)", highlight=False,
                   markup=False)
 
 
-def run_indicator(name: str, db: Path | None, engine: str, fmt: Format, **kwargs: Any) -> None:
-    """Open the store, run one indicator of :mod:`cistrade.indicators`, print it."""
-    from cistrade import indicators
+def _columns(kind: str, rows: list[dict[str, Any]]) -> list[str]:
+    for ind in INDICATORS:
+        if ind.name == kind:
+            return list(ind.columns)
+    return list(rows[0]) if rows else []
 
-    eng = indicators.connect(db, engine=str(engine))
+
+def run_indicator(spec: Indicator, db: Path | None, engine: str, fmt: Format,
+                  **kwargs: Any) -> None:
+    """Open the store, run one indicator (its declared function), print it."""
+    eng = connect(db, engine=str(engine))
     try:
-        result = getattr(indicators, name)(eng, **kwargs)
+        result = spec.function(eng, **kwargs)
     finally:
         eng.close()
     print_result(result, fmt)
 
 
-@command("share")
-def share_cmd(reporter: ReporterOption, period: PeriodOption,
-              flow: FlowOption = TradeFlow.TURNOVER, basis: BasisOption = None,
-              top: Annotated[int | None, typer.Option("--top", help="Only the top N.")] = None,
-              partner: PartnerOption = None, db: DbOption = None, fmt: FormatOption = Format.table,
-              engine: EngineOption = EngineName.duckdb, source: SourceOption = None) -> None:
-    """Partners' shares of a reporter's trade, with ranks among countries."""
-    run_indicator("share", db, engine, fmt, reporter=reporter, period=period, flow=flow.value,
-                  basis=basis.value if basis else None, top=top, partner=partner, source=source)
+def _plain(value: Any) -> Any:
+    """An option's value as the Python API takes it (an enum as its text)."""
+    return value.value if isinstance(value, StrEnum) else value
 
 
-@command("bloc-share")
-def bloc_share_cmd(reporter: ReporterOption, period: PeriodOption,
-                   bloc: Annotated[str, typer.Option("--bloc", "-b", help="CIS, EAEU, EU …")],
-                   flow: FlowOption = TradeFlow.TURNOVER, basis: BasisOption = None,
-                   db: DbOption = None, fmt: FormatOption = Format.table,
-                   engine: EngineOption = EngineName.duckdb, source: SourceOption = None) -> None:
-    """A bloc's share of a reporter's trade (members during the period, or the published
-    group row), with each member's contribution."""
-    run_indicator("bloc_share", db, engine, fmt, reporter=reporter, bloc=bloc, period=period,
-                  flow=flow.value, basis=basis.value if basis else None, source=source)
+def _option(p: Param) -> inspect.Parameter:
+    annotation = Annotated[p.type, typer.Option(*p.flags, help=p.help)]
+    default = inspect.Parameter.empty if p.required else p.default
+    return inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=annotation)
 
 
-@command("growth")
-def growth_cmd(reporter: ReporterOption, period: PeriodOption,
-               partner: Annotated[str | None, typer.Option(
-                   "--partner", help="A country, a bloc (CIS …), '*' for every partner; "
-                                     "default: the world.")] = None,
-               flow: FlowOption = TradeFlow.TURNOVER,
-               by: Annotated[str | None, typer.Option(
-                   "--by", help="'month': each month against the same month a year earlier.")]
-               = None,
-               basis: BasisOption = None, db: DbOption = None, fmt: FormatOption = Format.table,
-               engine: EngineOption = EngineName.duckdb, source: SourceOption = None) -> None:
-    """Year-on-year growth over a period range (e.g. 2024-01..2024-09 against 2023-01..2023-09)."""
-    run_indicator("growth", db, engine, fmt, reporter=reporter, period=period, partner=partner,
-                  flow=flow.value, by=by, basis=basis.value if basis else None, source=source)
+_COMMON = (
+    inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption),
+    inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, default=Format.table,
+                      annotation=FormatOption),
+    inspect.Parameter("engine", inspect.Parameter.KEYWORD_ONLY, default=EngineName.DUCKDB,
+                      annotation=EngineOption),
+)
 
 
-@command("roles")
-def roles_cmd(group: Annotated[str, typer.Option("--group", "-g", help="A bloc: CIS, EAEU …")],
-              period: PeriodOption,
-              top: Annotated[int, typer.Option("--top", help="Partners ranked in the top N.")] = 10,
-              cif_fob: CifFobOption = 1.06, db: DbOption = None,
-              fmt: FormatOption = Format.table, engine: EngineOption = EngineName.duckdb,
-              source: SourceOption = None) -> None:
-    """A group's largest suppliers and markets (members' imports from and exports to each
-    partner), and each member's top partners."""
-    run_indicator("roles", db, engine, fmt, group=group, period=period, top=top,
-                  cif_fob=cif_fob, source=source)
+def indicator_command(spec: Indicator) -> Callable[..., None]:
+    """The Typer command of an indicator: its parameters as options (in their declared
+    order, required ones first as declared), then the store, the format and the engine."""
+
+    def run(**kw: Any) -> None:
+        db, fmt, engine = kw.pop("db"), kw.pop("fmt"), kw.pop("engine")
+        run_indicator(spec, db, _plain(engine), fmt, **{k: _plain(v) for k, v in kw.items()})
+
+    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [*(_option(p) for p in spec.all_params), *_COMMON])
+    run.__name__ = f"{spec.name}_cmd"
+    run.__doc__ = spec.help
+    return run
 
 
-@command("balance")
-def balance_cmd(reporter: ReporterOption, period: PeriodOption, partner: PartnerOption = None,
-                db: DbOption = None, fmt: FormatOption = Format.table,
-                engine: EngineOption = EngineName.duckdb, source: SourceOption = None) -> None:
-    """Exports minus imports, in total (WLD) and by partner."""
-    run_indicator("balance", db, engine, fmt, reporter=reporter, period=period,
-                  partner=partner, source=source)
-
-
-@command("mirror")
-def mirror_cmd(reporter: ReporterOption, period: PeriodOption, partner: PartnerOption = None,
-               cif_fob: CifFobOption = 1.06, db: DbOption = None,
-               fmt: FormatOption = Format.table, engine: EngineOption = EngineName.duckdb,
-               source: SourceOption = None) -> None:
-    """A reporter's own figures beside its partners' reports, the asymmetry ratios, and the
-    filled view (reported where published, else mirror)."""
-    run_indicator("mirror", db, engine, fmt, reporter=reporter, period=period, partner=partner,
-                  cif_fob=cif_fob, source=source)
+for _spec in INDICATORS:
+    command(_spec.command)(indicator_command(_spec))

@@ -41,11 +41,11 @@ from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
-from platformdirs import user_cache_path
 
 from cistrade import __version__
 from cistrade.errors import CistradeError, InputError, SourceUnavailable
-from cistrade.sources.base import sidecar_path
+from cistrade.paths import fetch_cache_dir
+from cistrade.provenance import sidecar_path
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -70,16 +70,8 @@ RETRY_STATUSES = frozenset({408, 429})
 Validate = Callable[[Path], Any]
 
 
-def default_cache_dir() -> Path:
-    """``$CISTRADE_CACHE``, else ``fetch/`` under ``$CISTRADE_CACHE_DIR`` (the folder of every
-    cistrade cache), else ``<user cache dir>/cistrade/fetch`` (platformdirs)."""
-    env = os.environ.get("CISTRADE_CACHE")
-    if env:
-        return Path(env)
-    root = os.environ.get("CISTRADE_CACHE_DIR")
-    if root:
-        return Path(root) / "fetch"
-    return user_cache_path("cistrade", appauthor=False) / "fetch"
+#: ``$CISTRADE_CACHE``, else ``fetch/`` under the cache folder (:mod:`cistrade.paths`)
+default_cache_dir = fetch_cache_dir
 
 
 def utc_now() -> str:

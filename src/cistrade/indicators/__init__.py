@@ -27,6 +27,10 @@ How an answer is made:
    store file on disk: :mod:`~cistrade.indicators.prepared`), then run on DuckDB or Spark;
 5. :class:`Result` — rows, the datasets behind them, notes; :func:`evidence` lists the
    stored rows behind one figure.
+
+Each indicator declares itself (:mod:`~cistrade.indicators.spec`: name, parameters, table
+function, notes, row fields, its part of the output contract) and runs on the one skeleton
+there; :mod:`~cistrade.indicators.registry` lists them for the CLI, the API and the docs.
 """
 
 from cistrade.indicators.balance import balance
@@ -37,7 +41,8 @@ from cistrade.indicators.evidence import evidence
 from cistrade.indicators.growth import growth
 from cistrade.indicators.mirror import CIF_FOB, mirror
 from cistrade.indicators.preference import FREQ_ORDER, SOURCE_ORDER
-from cistrade.indicators.result import ROW_FIELDS, Result
+from cistrade.indicators.registry import INDICATORS, ROW_FIELDS, indicator
+from cistrade.indicators.result import Result
 from cistrade.indicators.roles import roles
 from cistrade.indicators.share import share
 
@@ -45,6 +50,7 @@ __all__ = [
     "CIF_FOB",
     "ENGINES",
     "FREQ_ORDER",
+    "INDICATORS",
     "ROW_FIELDS",
     "SOURCE_ORDER",
     "Engine",
@@ -55,6 +61,7 @@ __all__ = [
     "connect",
     "evidence",
     "growth",
+    "indicator",
     "mirror",
     "roles",
     "share",

@@ -26,16 +26,22 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import NoData
 from cistrade.indicators.args import (
     ALL,
-    area_code,
+    FlowLike,
+    PeriodLike,
+    Reporters,
     area_name,
     flows_of,
+    is_batch,
     period_range,
     reporter_codes,
+    reporter_key,
+    resolve_bloc,
     trade_flow,
 )
 from cistrade.indicators.frame import base, has_world, select_rows
@@ -46,27 +52,47 @@ from cistrade.indicators.measures import (
     with_share,
     with_totals,
 )
-from cistrade.indicators.provenance import (
-    datasets_of,
-    missing_note,
-    plan_datasets,
-    plan_notes,
-    plans_query,
-)
-from cistrade.indicators.result import Result
+from cistrade.indicators.provenance import datasets_for, missing_note, plan_notes, plans_query
 from cistrade.indicators.select import Plan, candidates, check_source, no_data
-from cistrade.indicators.share import reporter_key
-from cistrade.model import PeriodRange
+from cistrade.indicators.spec import (
+    BASIS,
+    BLOC,
+    FLOW,
+    PERIOD,
+    REPORTER,
+    SOURCE,
+    Answer,
+    Indicator,
+    JSONDict,
+    answer,
+    period_echo,
+    result,
+    run_echo,
+    with_rates,
+)
+from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
+    from cistrade.reference.blocs import Bloc
 
-__all__ = ["bloc_share", "BlocChoice", "choose_bloc_plans", "bloc_table", "resolve_bloc"]
+__all__ = ["bloc_share", "BlocChoice", "BlocMethod", "choose_bloc_plans", "bloc_table",
+           "resolve_bloc", "SPEC"]
 
-MEMBERS = "members"
-GROUP = "published group row"
+
+class BlocMethod(StrEnum):
+    """How a bloc's figure is made."""
+
+    MEMBERS = "members"
+    GROUP = "published group row"
+
+
+MEMBERS = BlocMethod.MEMBERS
+GROUP = BlocMethod.GROUP
 
 
 @dataclass(frozen=True)
@@ -74,18 +100,13 @@ class BlocChoice:
     """The plan for one reporter and how the bloc's figure comes out of it."""
 
     plan: Plan
-    method: str  # MEMBERS | GROUP
+    method: BlocMethod
     members: tuple[str, ...]  # the members counted (the reporter left out)
     lacking: tuple[str, ...]  # members the country detail does not list
 
 
-def resolve_bloc(name: Any) -> Any:
-    from cistrade.reference.blocs import bloc
-
-    return bloc(name)
-
-
-def _listed(eng: Engine, reporters: Sequence[str], members: Sequence[str]) -> dict:
+def _listed(eng: Engine, reporters: Sequence[str], members: Sequence[str]
+            ) -> dict[tuple[str, str, str], set[str]]:
     """{(reporter, source, freq): members listed as partners in any period} (one query)."""
     t = eng.flows
     q = t.filter(t.reporter.isin(list(reporters)) & ~t["aggregate"] & t.partner.isin(list(members)))
@@ -108,7 +129,7 @@ def _decide(plan: Plan, code: str | None, members: tuple[str, ...],
     return None
 
 
-def _refusal(the_bloc: Any, r: str, rng: PeriodRange, plan: Plan, members: tuple[str, ...],
+def _refusal(the_bloc: Bloc, r: str, rng: PeriodRange, plan: Plan, members: tuple[str, ...],
              listed: set[str], cands: list[Plan]) -> NoData:
     """Why no candidate gives the bloc's figure: the members its partner table leaves out."""
     lacking = [m for m in members if m not in listed]
@@ -124,33 +145,45 @@ def _refusal(the_bloc: Any, r: str, rng: PeriodRange, plan: Plan, members: tuple
                    "candidates": [c.describe() for c in cands]})
 
 
-def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Any, rng: PeriodRange,
+def _members_listed(eng: Engine, reporters: Sequence[str], cands: dict[str, list[Plan]],
+                    members: tuple[str, ...]
+                    ) -> tuple[list[str], dict[tuple[str, str, str], set[str]]]:
+    """The members each candidate lists: needed where a table is partial; for one reporter
+    also to name the members a complete table leaves out."""
+    need = list(reporters) if len(reporters) == 1 else [
+        r for r, ps in cands.items() if any(not p.complete_listing for p in ps)]
+    return need, (_listed(eng, need, members) if need else {})
+
+
+def _first_choice(r: str, cands: list[Plan], code: str | None, members: tuple[str, ...],
+                  listed: dict[tuple[str, str, str], set[str]] | None) -> BlocChoice | None:
+    """The first candidate that gives the bloc's figure (``listed``: the members each
+    reporter, source and frequency lists; None where not needed)."""
+    for plan in cands:
+        got = listed.get((r, plan.source, plan.freq), set()) if listed is not None else None
+        choice = _decide(plan, code, members, got)
+        if choice:
+            return choice
+    return None
+
+
+def choose_bloc_plans(eng: Engine, reporters: Sequence[str], the_bloc: Bloc, rng: PeriodRange,
                       flows: Sequence[str], *, basis: str | None = None,
                       source: str | None = None, freqs: Sequence[str] = "MQCA",
                       ) -> tuple[list[BlocChoice], dict[str, NoData]]:
     """For each reporter, the first candidate that can give the bloc's figure."""
     check_source(eng, source)
     all_members = tuple(the_bloc.members(during=rng))
-    cands: dict[str, list[Plan]] = {}
-    misses: dict[str, list] = {}
-    for r in reporters:
-        misses[r] = []
-        cands[r] = list(candidates(eng.catalog(), r, rng, flows, basis=basis, source=source,
-                                   freqs=freqs, misses=misses[r]))
-    # the members each candidate lists: needed where a table is partial; for one reporter
-    # also to name the members a complete table leaves out
-    need = list(reporters) if len(reporters) == 1 else [
-        r for r, ps in cands.items() if any(not p.complete_listing for p in ps)]
-    listed = _listed(eng, need, all_members) if need else {}
-    chosen, missing = [], {}
+    misses: dict[str, list[Any]] = {r: [] for r in reporters}
+    cands = {r: list(candidates(eng.catalog(), r, rng, flows, basis=basis, source=source,
+                                freqs=freqs, misses=misses[r])) for r in reporters}
+    need, listed = _members_listed(eng, reporters, cands, all_members)
+    chosen: list[BlocChoice] = []
+    missing: dict[str, NoData] = {}
     for r in reporters:
         members = tuple(m for m in all_members if m != r)
-        choice = None
-        for plan in cands[r]:
-            got = listed.get((r, plan.source, plan.freq), set()) if r in need else None
-            choice = _decide(plan, the_bloc.group_code, members, got)
-            if choice:
-                break
+        choice = _first_choice(r, cands[r], the_bloc.group_code, members,
+                               listed if r in need else None)
         if choice:
             chosen.append(choice)
         elif cands[r]:
@@ -186,42 +219,51 @@ def bloc_table(b: ir.Table, flows: Sequence[str], members: Sequence[str],
     return j.mutate(members_value=member_value.sum().over(whole))
 
 
+def _bloc_value(choice: BlocChoice, raw: list[JSONDict], code: str, group: JSONDict | None,
+                flows: tuple[str, ...]) -> tuple[float, dict[str, float]] | None:
+    """The bloc's value and its flows: the group row's, or the members' sum (None: the group
+    row the choice relies on is absent)."""
+    if choice.method == GROUP:
+        if group is None:
+            return None
+        return group["value"], {f: group[f] for f in flows}
+    members = [r for r in raw if r["partner"] != code]
+    value = members[0]["members_value"] if members else 0.0
+    return value, {f: sum(r[f] for r in members) for f in flows}
+
+
 def _bloc_row(choice: BlocChoice, raw: list[dict[str, Any]], code: str, label: str,
               flows: tuple[str, ...]) -> dict[str, Any] | None:
     group = next((r for r in raw if r["partner"] == code), None)
     any_row = group or (raw[0] if raw else None)
-    if choice.method == GROUP:
-        if group is None:
-            return None
-        value, parts = group["value"], {f: group[f] for f in flows}
-    else:
-        members = [r for r in raw if r["partner"] != code]
-        value = members[0]["members_value"] if members else 0.0
-        parts = {f: sum(r[f] for r in members) for f in flows}
+    found = _bloc_value(choice, raw, code, group, flows)
+    if found is None:
+        return None
+    value, parts = found
     total = any_row["total"] if any_row else None
     return {"partner": code, "partner_name": label, "value": value, **parts,
             "share": value / total if total else None, "total": total}
 
 
-def _rows_for(choice: BlocChoice, raw: list[dict[str, Any]], the_bloc: Any, common: dict,
-              flows: tuple[str, ...]) -> list[dict[str, Any]]:
+def _rows_for(choice: BlocChoice, raw: list[JSONDict], the_bloc: Bloc, common: JSONDict,
+              flows: tuple[str, ...]) -> list[JSONDict]:
     code = the_bloc.group_code or f"G:{the_bloc.id}"
     label = f"{the_bloc.id} ({'members' if choice.method == MEMBERS else 'published group row'})"
     head = _bloc_row(choice, raw, code, label, flows)
     rows = []
     if head is not None:
-        rows.append({**common, "reporter": choice.plan.reporter, **head, "method": choice.method,
+        rows.append({**common, "reporter": choice.plan.reporter, **head, "method": choice.method.value,
                      "aggregate": True})
     members = sorted((r for r in raw if r["partner"] != code), key=lambda r: -r["value"])
     for r in members:
         rows.append({**common, "reporter": choice.plan.reporter, "partner": r["partner"],
                      "partner_name": area_name(r["partner"]), "value": r["value"],
                      **{f: r[f] for f in flows}, "share": r["share"], "total": r["total"],
-                     "method": choice.method, "aggregate": False})
+                     "method": choice.method.value, "aggregate": False})
     return rows
 
 
-def _notes(choices: list[BlocChoice], the_bloc: Any, rng: PeriodRange) -> list[str]:
+def _notes(choices: list[BlocChoice], the_bloc: Bloc, rng: PeriodRange) -> list[str]:
     notes = []
     for c in choices[:5]:
         r = c.plan.reporter
@@ -241,37 +283,37 @@ def _notes(choices: list[BlocChoice], the_bloc: Any, rng: PeriodRange) -> list[s
     return notes
 
 
-def _coverage(choices: list[BlocChoice]) -> dict[str, dict[str, Any]]:
+def _coverage(choices: list[BlocChoice]) -> dict[str, JSONDict]:
     """Per reporter: how the bloc's figure and the total were made, and the members the
     partner table does not show."""
-    return {c.plan.reporter: {"method": c.method, "total_basis": c.plan.total_basis().value,
+    return {c.plan.reporter: {"method": c.method.value, "total_basis": c.plan.total_basis().value,
                               "complete": c.plan.complete_listing,
                               "partners_listed": c.plan.listed,
                               "members_missing": list(c.lacking)} for c in choices}
 
 
-def _build(choices: list[BlocChoice], the_bloc: Any, common: dict[str, Any],
-           flows: tuple[str, ...], table: Any) -> list[dict[str, Any]]:
-    per: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _build(choices: list[BlocChoice], the_bloc: Bloc, common: JSONDict,
+           flows: tuple[str, ...], table: pa.Table) -> list[JSONDict]:
+    per: dict[str, list[JSONDict]] = defaultdict(list)
     for r in table.to_pylist():
         per[r["reporter"]].append(r)
     return [row for c in choices
             for row in _rows_for(c, per[c.plan.reporter], the_bloc, common, flows)]
 
 
-def bloc_share(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any = "turnover", *,
-               basis: str | None = None, source: str | None = None) -> Result:
+def bloc_share(eng: Engine, reporter: Reporters, bloc: str, period: PeriodLike,
+               flow: FlowLike = TradeFlow.TURNOVER, *, basis: str | None = None,
+               source: str | None = None) -> Result:
     """A bloc's share of a reporter's trade, with each member's contribution (module doc)."""
     eng.refresh()
     rng = period_range(period)
     tf = trade_flow(flow)
     flows = flows_of(tf)
     the_bloc = resolve_bloc(bloc)
-    batch = not isinstance(reporter, str) or reporter.strip() == ALL
+    batch = is_batch(reporter)
 
-    def make() -> tuple[Any, dict[str, Any]]:
-        codes = (reporter_codes(reporter, eng.catalog().reporters()) if batch
-                 else [area_code(reporter)])
+    def make() -> tuple[ir.Table, Answer[None]]:
+        codes = reporter_codes(reporter, eng.catalog().reporters() if batch else ())
         choices, missing = choose_bloc_plans(eng, codes, the_bloc, rng, flows, basis=basis,
                                              source=source)
         if not choices:
@@ -288,24 +330,38 @@ def bloc_share(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any = "
                   "currency": frame.currency, "basis": "reported"}
         notes = plan_notes(plans, totals=True) + frame.notes + _notes(choices, the_bloc, rng)
         query = {"reporter": ALL if batch else codes[0], "bloc": the_bloc.id,
-                 "bloc_name": the_bloc.name_en, "members": members,
-                 "period": str(rng), "period_start": rng.first_day, "period_end": rng.last_day,
+                 "bloc_name": the_bloc.name_en, "members": members, **period_echo(rng),
                  "flow": tf.value, "basis": basis, "source": source,
-                 "currency": frame.currency, "engine": eng.name,
-                 "methods": {c.plan.reporter: c.method for c in choices},
+                 **run_echo(frame.currency, eng),
+                 "methods": {c.plan.reporter: c.method.value for c in choices},
                  "coverage": _coverage(choices),
                  "selections": plans_query(plans)}
         if not batch:
             query.update({k: v for k, v in query["coverage"][codes[0]].items() if k != "method"})
-        if frame.rates:
-            query["rates"] = frame.rates
-        ids = plan_datasets(plans) | set(frame.datasets)
-        return expr, {"query": query, "datasets": datasets_of(eng, ids),
-                      "notes": notes + missing_note(missing),
-                      "build": functools.partial(_build, choices, the_bloc, common, flows)}
+        return expr, Answer(with_rates(query, frame.rates), datasets_for(eng, plans, frame),
+                            notes + missing_note(missing),
+                            functools.partial(_build, choices, the_bloc, common, flows))
 
     key = ("bloc_share", reporter_key(reporter), the_bloc.id, str(rng), tf.value, basis, source)
-    prepared = eng.prepare(key, make)
-    meta = prepared.meta
-    return Result("bloc_share", dict(meta["query"]), datasets=meta["datasets"],
-                  notes=list(meta["notes"]), table=eng.execute(prepared), build=meta["build"])
+    found, table = answer(eng, key, make)
+    return result("bloc_share", found, table)
+
+
+SPEC = Indicator(
+    name="bloc_share",
+    summary="A bloc's share of a reporter's trade",
+    help="A bloc's share of a reporter's trade (members during the period, or the published\n"
+         "group row), with each member's contribution.",
+    params=(REPORTER, PERIOD, BLOC, FLOW, BASIS, SOURCE),
+    fields=("reporter", "bloc", "partner", "partner_name", "flow", "period", "value",
+            "currency", "share", "basis"),
+    columns=("partner", "partner_name", "value", "share", "method"),
+    function=bloc_share,
+    table=bloc_table,
+    contract="""\
+First the bloc's own row (`partner` = its group code, e.g. `G:CIS`), then each member's row:
+`reporter`, `bloc`, `partner`, `partner_name`, `flow`, `period`, `value`, `currency`, `share`,
+`basis`, `total`, `method` (`members`: the sum over the members; `published group row`: the
+publisher's own figure for the group, used when its country detail does not list every
+member), `aggregate` (true on the bloc's row).""",
+)

@@ -20,10 +20,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cistrade.indicators.args import area_code
 from cistrade.indicators.preference import freq_name, source_rank
-from cistrade.schema import COVERAGE_KEYS
+from cistrade.paths import cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     import ibis.expr.types as ir
 
     from cistrade.indicators.engine import Engine
@@ -32,7 +35,6 @@ __all__ = ["Entry", "Catalog", "catalog_expr", "load_catalog", "availability", "
 
 log = logging.getLogger(__name__)
 
-KEYS = COVERAGE_KEYS
 
 
 class Entry(NamedTuple):
@@ -61,12 +63,20 @@ class Entry(NamedTuple):
         return (self.start, self.end)
 
 
+def _keys() -> tuple[str, ...]:
+    """The coverage table's keys (imported when needed: the schema imports Arrow, and this
+    module is imported when the CLI starts)."""
+    from cistrade.schema import COVERAGE_KEYS
+
+    return COVERAGE_KEYS
+
+
 def catalog_expr(flows: ir.Table) -> ir.Table:
     """The catalog as an Ibis expression over the canonical flows."""
     import ibis
 
     t = flows.mutate(agg=ibis.cases((flows["aggregate"], flows.partner), else_=""))
-    return t.group_by([*KEYS, "agg"]).aggregate(rows=t.count())
+    return t.group_by([*_keys(), "agg"]).aggregate(rows=t.count())
 
 
 class Catalog:
@@ -97,11 +107,9 @@ class Catalog:
         return sum(len(v) for v in self.by_reporter.values())
 
 
-def _cache_file(eng: Engine, version: tuple[Any, ...]):  # noqa: ANN202 - Path | None
+def _cache_file(eng: Engine, version: tuple[Any, ...]) -> Path | None:
     if eng.store_path is None:
         return None
-    from cistrade.indicators.engine import cache_dir
-
     key = hashlib.sha1(repr((str(eng.store_path.resolve()), version)).encode()).hexdigest()[:16]
     return cache_dir() / "catalog" / f"{key}.arrow"
 
@@ -117,7 +125,7 @@ def _from_store(eng: Engine) -> Any:
         ).fetchall()[0][0]
         if not found:
             return None
-        return eng.meta.sql(f"SELECT {', '.join(KEYS)}, agg, rows FROM coverage").to_arrow_table()
+        return eng.meta.sql(f"SELECT {', '.join(_keys())}, agg, rows FROM coverage").to_arrow_table()
     except duckdb.Error as exc:  # not readable: compute it instead
         log.info("cannot read the store's coverage table: %s", exc)
         return None
@@ -157,7 +165,8 @@ def _pylist(column: Any) -> list[Any]:
     import pyarrow as pa
 
     if not pa.types.is_date32(column.type):
-        return column.to_pylist()
+        values: list[Any] = column.to_pylist()
+        return values
     days = column.cast(pa.int32()).to_pylist()
     made = {d: date.fromordinal(_EPOCH + d) for d in set(days) if d is not None}
     return [made.get(d) for d in days]
@@ -169,7 +178,7 @@ _EPOCH = date(1970, 1, 1).toordinal()
 def load_catalog(eng: Engine, version: tuple[Any, ...]) -> Catalog:
     table = _read_or_compute(eng, version)
     sources = {k: v["source"] for k, v in eng.datasets.items()}
-    cols = [_pylist(table.column(c)) for c in (*KEYS, "agg", "rows")]
+    cols = [_pylist(table.column(c)) for c in (*_keys(), "agg", "rows")]
     source = [sources.get(d, "?") for d in cols[1]]
     vintages = {k: str(v["vintage"]) for k, v in eng.datasets.items()}
     return Catalog(map(Entry._make, zip(*cols, source, strict=True)), vintages)
@@ -186,35 +195,34 @@ def _span(entries: list[Entry], freq: str) -> tuple[str, str]:
     return f"{first:%Y-%m}", f"{last:%Y-%m}"
 
 
+def _source_summary(source: str, es: list[Entry]) -> dict[str, Any]:
+    """One source's holdings for a reporter: datasets, span per frequency, flows, bases …"""
+    by_freq: dict[str, list[Entry]] = defaultdict(list)
+    for e in es:
+        by_freq[e.freq].append(e)
+    freqs = {freq_name(f): dict(zip(("first", "last"), _span(by_freq[f], f), strict=True))
+             for f in "MQCA" if by_freq.get(f)}
+
+    def distinct(field: str) -> list[Any]:
+        return sorted({getattr(e, field) for e in es})
+
+    return {"source": source, "datasets": distinct("dataset_id"), "freqs": freqs,
+            "first": min(e.start for e in es).isoformat(),
+            "last": max(e.end for e in es).isoformat(),
+            "flows": distinct("flow"), "bases": distinct("basis"),
+            "currencies": distinct("currency"), "aggregates": [a for a in distinct("agg") if a]}
+
+
 def availability(eng: Engine, reporter: str) -> dict[str, Any]:
     """What the store holds for a reporter, by source (preferred first) and frequency."""
-    from cistrade.indicators.args import area_code
-
     code = area_code(reporter)
     eng.refresh()
     entries = eng.catalog().entries(code)
     by_source: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
         by_source[e.source].append(e)
-    sources = []
-    for source in sorted(by_source, key=source_rank):
-        es = by_source[source]
-        freqs = {}
-        for f in "MQCA":
-            fe = [e for e in es if e.freq == f]
-            if fe:
-                freqs[freq_name(f)] = dict(zip(("first", "last"), _span(fe, f), strict=True))
-        sources.append({
-            "source": source,
-            "datasets": sorted({e.dataset_id for e in es}),
-            "freqs": freqs,
-            "first": min(e.start for e in es).isoformat(),
-            "last": max(e.end for e in es).isoformat(),
-            "flows": sorted({e.flow for e in es}),
-            "bases": sorted({e.basis for e in es}),
-            "currencies": sorted({e.currency for e in es}),
-            "aggregates": sorted({e.agg for e in es if e.agg}),
-        })
+    sources = [_source_summary(source, by_source[source])
+               for source in sorted(by_source, key=source_rank)]
     found: dict[str, Any] = {"reporter": code, "sources": sources}
     if not sources:
         found["reporters_with_data"] = eng.catalog().reporters()

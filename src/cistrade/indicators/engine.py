@@ -14,56 +14,48 @@ backend, reading the store's tables exported to Parquet (:mod:`cistrade.indicato
 from __future__ import annotations
 
 import logging
-import os
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cistrade.errors import InputError, StoreError
+from cistrade.indicators import prepared as disk
+from cistrade.indicators.catalog import load_catalog
+from cistrade.indicators.prepared import Prepared
 
 if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from cistrade.indicators.catalog import Catalog
+    from cistrade.indicators.spec import Answer
     from cistrade.store import Store
 
-__all__ = ["Engine", "Prepared", "connect", "ENGINES", "cache_dir"]
+__all__ = ["Engine", "EngineName", "Prepared", "connect", "ENGINES"]
+
+X = TypeVar("X")
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("duckdb", "spark")
+
+
+class EngineName(StrEnum):
+    """Where indicators run."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+ENGINES = tuple(e.value for e in EngineName)
 #: prepared queries kept per engine (least recently used dropped first)
 PREPARED_MAX = 256
 
 _DATASET_COLUMNS = ("dataset_id", "source", "series", "vintage", "title", "file_name",
                     "file_path", "url", "licence", "synthetic", "retrieved_at")
-
-
-def cache_dir() -> Path:
-    """Where exports and catalogs are cached: ``$CISTRADE_CACHE_DIR`` or the user cache dir."""
-    env = os.environ.get("CISTRADE_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("cistrade", appauthor=False)
-
-
-@dataclass
-class Prepared:
-    """An indicator's query, planned, built and (on DuckDB) compiled once per store version.
-
-    ``meta`` carries what the indicator needs besides the rows (plans, notes, currency …).
-    Executing it always reads the data again; only the planning is reused.
-    """
-
-    expr: Any
-    sql: str | None
-    meta: dict[str, Any]
 
 
 @dataclass
@@ -94,7 +86,7 @@ class Engine:
         self._snapshot: _Snapshot | None = None
         self._catalog: Catalog | None = None
         self._tables: dict[str, Any] = {}
-        self._prepared: OrderedDict[Any, Prepared] = OrderedDict()
+        self._prepared: OrderedDict[Hashable, Prepared[Any]] = OrderedDict()
 
     @property
     def backend(self) -> Any:
@@ -114,6 +106,8 @@ class Engine:
     def _read_version(self) -> tuple[Any, ...]:
         """What changes whenever the store does: every ingest (flows, supersessions, rates)
         adds a dataset row."""
+        import duckdb  # imported with the first question: the CLI starts without it
+
         try:
             row = self.meta.execute(
                 """SELECT count(*), coalesce(max(ingested_at)::VARCHAR, ''),
@@ -158,12 +152,10 @@ class Engine:
         return self.snapshot().has_rates
 
     def source_of(self, dataset_id: str) -> str:
-        return self.datasets[dataset_id]["source"]
+        return str(self.datasets[dataset_id]["source"])
 
     def catalog(self) -> Catalog:
         """What the store covers, by reporter, source, flow, frequency and period (cached)."""
-        from cistrade.indicators.catalog import load_catalog
-
         snap = self.snapshot()
         if self._catalog is None:
             self._catalog = load_catalog(self, snap.version)
@@ -180,7 +172,7 @@ class Engine:
     def flows(self) -> ir.Table:
         return self.table("flows")
 
-    def to_arrow(self, expr: ir.Table) -> Any:
+    def to_arrow(self, expr: ir.Table) -> pa.Table:
         """Run an expression; the answer as a ``pyarrow.Table``.
 
         On DuckDB the compiled relation is fetched as Arrow directly: Ibis's ``to_pyarrow``
@@ -191,18 +183,17 @@ class Engine:
             return relation(expr).to_arrow_table()
         return self.backend.to_pyarrow(expr)
 
-    def prepare(self, key: Any, make: Callable[[], tuple[Any, dict[str, Any]]]) -> Prepared:
+    def prepare(self, key: Hashable, make: Callable[[], tuple[ir.Table, Answer[X]]]
+                ) -> Prepared[X]:
         """The prepared query for ``key`` (everything that decides it, hashable): made by
         ``make() -> (expr, meta)`` on first use, kept while the store does not change — in
         memory, and for a DuckDB store file also on disk (:mod:`cistrade.indicators.prepared`),
         so that a new process asking the same question needs neither planning nor Ibis."""
-        from cistrade.indicators import prepared as disk
-
         found = self._prepared.get(key)
         if found is not None:
             self._prepared.move_to_end(key)
             return found
-        path = disk.cache_path(self, key) if self.name == "duckdb" else None
+        path = disk.cache_path(self.store_path, self.version, key) if self.name == "duckdb" else None
         found = disk.load(path) if path is not None else None
         if found is None:
             expr, meta = make()
@@ -217,14 +208,16 @@ class Engine:
             self._prepared.popitem(last=False)
         return found
 
-    def execute(self, prepared: Prepared) -> Any:
+    def execute(self, prepared: Prepared[Any]) -> pa.Table:
         """Run a prepared query; the answer as a ``pyarrow.Table``."""
         if prepared.sql is not None:
             return self._runner.sql(prepared.sql).to_arrow_table()
+        assert prepared.expr is not None  # a query without SQL is never read from disk
         return self.to_arrow(prepared.expr)
 
     def rows(self, expr: ir.Table) -> list[dict[str, Any]]:
-        return self.to_arrow(expr).to_pylist()
+        rows: list[dict[str, Any]] = self.to_arrow(expr).to_pylist()
+        return rows
 
     def sql(self, expr: ir.Table) -> str:
         """The SQL the backend would run (for logs and explanations)."""
@@ -256,11 +249,14 @@ def _has_memtables(expr: Any) -> bool:
     return bool(expr.op().find(ops.InMemoryTable))
 
 
-def _open_duckdb(db: str | Path | None, store: Store | None) -> tuple[Any, Path | None, bool]:
+def _open_duckdb(db: str | Path | None, store: Store | None
+                 ) -> tuple[duckdb.DuckDBPyConnection, Path | None, bool]:
+    import duckdb
+
     if store is not None:
         path = None if str(store.path) == ":memory:" else Path(store.path)
         return store.con, path, False
-    from cistrade.store import default_db_path
+    from cistrade.store import default_db_path  # the store imports DuckDB and Arrow
 
     path = Path(db) if db is not None else default_db_path()
     if not path.exists():
@@ -288,7 +284,7 @@ def connect(db: str | Path | None = None, *, engine: str = "duckdb",
     con, path, owns = _open_duckdb(db, store)
     try:
         if engine == "spark":
-            from cistrade.indicators.spark import spark_backend
+            from cistrade.indicators.spark import spark_backend  # Spark: an optional extra
 
             eng = Engine("spark", None, con, path, owns_meta=owns, static=True)
             eng.backend = spark_backend(eng)

@@ -8,10 +8,14 @@ column in the publisher's file), value — using the selections the result recor
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError
+from cistrade.indicators.args import BOTH_FLOWS
 from cistrade.indicators.result import Result
+from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
@@ -37,12 +41,10 @@ def _partner_filter(t: Any, row: dict[str, Any], result: Result) -> Any:
 
 def _flows(row: dict[str, Any], result: Result) -> list[str]:
     flow = row.get("flow") or result.query.get("flow")
-    return ["export", "import"] if flow in (None, "turnover") else [flow]
+    return list(BOTH_FLOWS) if flow in (None, TradeFlow.TURNOVER) else [flow]
 
 
 def _selection_filter(t: Any, sel: dict[str, Any], flows: list[str]) -> Any:
-    from cistrade.model import PeriodRange
-
     rng = PeriodRange.parse(sel["period"])
     terms = None
     for flow in flows:
@@ -72,9 +74,7 @@ def evidence(eng: Engine, result: Result, row: int | dict[str, Any] = 0, *,
     terms = [f for s in sels if (f := _selection_filter(t, s, _flows(row, result))) is not None]
     if not terms:
         return []
-    pred = terms[0]
-    for term in terms[1:]:
-        pred = pred | term
+    pred = functools.reduce(operator.or_, terms)
     partner = _partner_filter(t, row, result)
     if partner is not None:
         pred = pred & partner

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from cistrade.errors import MixedUnits
 from cistrade.indicators.select import Plan
 from cistrade.model import PeriodRange
-from cistrade.schema import NATURAL_KEY
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -174,6 +173,8 @@ def dedup(eng: Engine, sel: ir.Table) -> ir.Table:
     """One row per natural key: the newest vintage's (datasets of one source can overlap)."""
     import ibis
 
+    from cistrade.schema import NATURAL_KEY  # the schema imports Arrow: not at CLI start-up
+
     datasets = eng.datasets
     ids = sorted(datasets)
     vint = ibis.memtable({"dataset_id": ids, "_vintage": [datasets[i]["vintage"] for i in ids]})
@@ -196,7 +197,8 @@ def _keys_table(plans: Sequence[Plan]) -> Any:
 
     seen = {(e.reporter, e.dataset_id, e.flow, e.freq, e.start, e.end, e.product_class, e.basis,
              bool(e.agg)) for p in plans for e in p.entries}
-    cols = list(zip(*sorted(seen), strict=True)) if seen else [[] for _ in _KEY_COLUMNS]
+    cols: list[tuple[Any, ...]] = (list(zip(*sorted(seen), strict=True)) if seen
+                                   else [() for _ in _KEY_COLUMNS])
     return ibis.memtable(
         {k: list(v) for k, v in zip(_KEY_COLUMNS, cols, strict=True)},
         schema={"reporter": "string", "dataset_id": "string", "flow": "string",
@@ -278,7 +280,7 @@ def _units(plans: Sequence[Plan]) -> set[tuple[date, date]]:
 
 def _rate_table(eng: Engine, currencies: Sequence[str], target: str,
                 units: set[tuple[date, date]]) -> list[dict[str, Any]]:
-    from cistrade.rates import rate_stats
+    from cistrade.rates import rate_stats  # only where currencies differ; imports Arrow
 
     found = []
     for cur in currencies:

@@ -12,18 +12,23 @@ row, :mod:`cistrade.indicators.blocs`) or ``"*"`` (every partner: one row per pa
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError, NoData
 from cistrade.indicators.args import (
     ALL,
+    FlowLike,
     Partner,
-    area_code,
+    PartnerKind,
+    PeriodLike,
+    Reporters,
     area_name,
     flows_of,
+    is_batch,
     period_range,
     reporter_codes,
+    reporter_key,
     resolve_partner,
     trade_flow,
 )
@@ -40,24 +45,36 @@ from cistrade.indicators.frame import (
 )
 from cistrade.indicators.measures import totals
 from cistrade.indicators.preference import FREQ_ORDER
-from cistrade.indicators.provenance import (
-    datasets_of,
-    missing_note,
-    plan_datasets,
-    plan_notes,
-    plans_query,
-)
-from cistrade.indicators.result import Result
+from cistrade.indicators.provenance import datasets_for, missing_note, plan_notes, plans_query
 from cistrade.indicators.select import Plan, candidates, check_source, no_data
-from cistrade.indicators.share import reporter_key
-from cistrade.model import Freq, Period, PeriodRange
+from cistrade.indicators.spec import (
+    BASIS,
+    FLOW,
+    PERIOD,
+    REPORTER,
+    SOURCE,
+    Answer,
+    By,
+    Indicator,
+    JSONDict,
+    Param,
+    answer,
+    result,
+    run_echo,
+    with_rates,
+)
+from cistrade.model import Freq, Period, PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
 
-__all__ = ["growth", "growth_table", "side_rows"]
+__all__ = ["growth", "growth_table", "side_rows", "SPEC"]
+
+GROWTH_NOTE = "growth = value / previous_value − 1 (a fraction); previous = {previous}"
 
 CUR, PREV = "cur", "prev"
 
@@ -68,7 +85,7 @@ CUR, PREV = "cur", "prev"
 def _pair(eng: Engine, r: str, rng: PeriodRange, prev: PeriodRange, flows: Sequence[str],
           kw: dict[str, Any], what: str) -> tuple[Plan, Plan]:
     """The best current and previous plans from one source."""
-    misses: list = []
+    misses: list[Any] = []
     cat = eng.catalog()
     cur_c = list(candidates(cat, r, rng, flows, misses=misses, **kw))
     prev_c = list(candidates(cat, r, prev, flows, misses=misses, **kw))
@@ -82,10 +99,13 @@ def _pair(eng: Engine, r: str, rng: PeriodRange, prev: PeriodRange, flows: Seque
 def _bloc_pairs(eng: Engine, codes: Sequence[str], target: Partner, rng: PeriodRange,
                 prev: PeriodRange, flows: Sequence[str], kw: dict[str, Any]
                 ) -> tuple[list[tuple[Plan, Plan]], dict[str, NoData], set[tuple[str, str]]]:
+    assert target.bloc is not None  # a bloc partner
     cur, miss_c = choose_bloc_plans(eng, codes, target.bloc, rng, flows, **kw)
     old, miss_p = choose_bloc_plans(eng, codes, target.bloc, prev, flows, **kw)
     by_r = {c.plan.reporter: c for c in old}
-    pairs, missing, grouped = [], {**miss_p, **miss_c}, set()
+    pairs: list[tuple[Plan, Plan]] = []
+    missing = {**miss_p, **miss_c}
+    grouped: set[tuple[str, str]] = set()
     for c in cur:
         p = by_r.get(c.plan.reporter)
         if p is None:
@@ -119,7 +139,7 @@ def _side_sums(t: ir.Table, flows: Sequence[str], value: str = "value",
                flow_col: str | None = "flow") -> dict[str, Any]:
     """``value``/``previous_value`` and, for turnover, each flow on each side."""
     cur, prev = t.side == CUR, t.side == PREV
-    cols = {"value": t[value].sum(where=cur).fill_null(0.0),
+    cols: dict[str, Any] = {"value": t[value].sum(where=cur).fill_null(0.0),
             "previous_value": t[value].sum(where=prev).fill_null(0.0)}
     if len(flows) > 1:
         for f in flows:
@@ -138,20 +158,32 @@ def _target_values(b: ir.Table, flows: Sequence[str], target: Partner, keys: lis
     import ibis
 
     by = [*keys, "side"]
-    if target.kind == "world" and world:  # a total from World rows where published
+    is_world = target.kind is PartnerKind.WORLD
+    if is_world and world:  # a total from World rows where published
         t = totals(b, flows, by).mutate(value=ibis._.total)
         t = t.rename({f: f"total_{f}" for f in flows})
         return t.group_by(keys).aggregate(**_side_sums(t, flows, flow_col=None)).mutate(
             partner=ibis.literal("WLD"))
-    if target.kind != "bloc":  # every partner, one, or their sum: one pass over the rows
+    if target.bloc is None:  # every partner, one, or their sum: one pass over the rows
         x = b.filter(~b["aggregate"])
-        if target.kind == "country":
+        if target.kind is PartnerKind.COUNTRY:
             x = x.filter(x.partner == target.code)
-        g = x.group_by(keys if target.kind == "world" else [*keys, "partner"])
+        g = x.group_by(keys if is_world else [*keys, "partner"])
         g = g.aggregate(**_side_sums(x, flows))
-        return g.mutate(partner=ibis.literal("WLD")) if target.kind == "world" else g
+        return g.mutate(partner=ibis.literal("WLD")) if is_world else g
+    return _bloc_values(b, flows, target, keys, grouped, world)
+
+
+def _bloc_values(b: ir.Table, flows: Sequence[str], target: Partner, keys: list[str],
+                 grouped: set[tuple[str, str]], world: bool) -> ir.Table:
+    """Both sides' values for a bloc: the members' sum, or the publisher's group row on the
+    sides ``grouped`` names."""
+    import ibis
+
+    assert target.bloc is not None
     code = target.code or f"G:{target.bloc.id}"
-    j = bloc_table(b, flows, target.members or [], target.code if grouped else None, by, world)
+    j = bloc_table(b, flows, target.members or [], target.code if grouped else None,
+                   [*keys, "side"], world)
     is_group = ibis.literal(False)
     for reporter, side in grouped:
         is_group = is_group | ((j.reporter == reporter) & (j.side == side))
@@ -161,7 +193,8 @@ def _target_values(b: ir.Table, flows: Sequence[str], target: Partner, keys: lis
 
 
 def growth_table(b: ir.Table, flows: Sequence[str], target: Partner, *, monthly: bool = False,
-                 grouped: set[tuple[str, str]] = frozenset(), world: bool = True) -> ir.Table:
+                 grouped: Collection[tuple[str, str]] = frozenset(), world: bool = True
+                 ) -> ir.Table:
     """Per reporter and partner (and month): value, previous_value, change, growth."""
     import ibis
 
@@ -186,8 +219,10 @@ def _month_labels(rng: PeriodRange) -> dict[int, tuple[str, str]]:
 
 
 def _choose(eng: Engine, codes: list[str], target: Partner, rng: PeriodRange, prev: PeriodRange,
-            flows: Sequence[str], kw: dict[str, Any], batch: bool, what: str):  # noqa: ANN202
-    if target.kind == "bloc":
+            flows: Sequence[str], kw: dict[str, Any], batch: bool, what: str
+            ) -> tuple[list[tuple[Plan, Plan]], dict[str, Any], set[tuple[str, str]]]:
+    missing: dict[str, Any]
+    if target.bloc is not None:
         target.members = sorted(target.bloc.members(during=rng))
         pairs, missing, grouped = _bloc_pairs(eng, codes, target, rng, prev, flows, kw)
     else:
@@ -207,14 +242,26 @@ def _choose(eng: Engine, codes: list[str], target: Partner, rng: PeriodRange, pr
     return pairs, missing, grouped
 
 
-def growth(eng: Engine, reporter: Any, period: Any, partner: Any = None, flow: Any = "turnover",
-           *, by: str | None = None, basis: str | None = None, source: str | None = None) -> Result:
+def _bloc_notes(target: Partner, rng: PeriodRange, grouped: set[tuple[str, str]]) -> list[str]:
+    if target.bloc is None:
+        return []
+    bloc_id = target.bloc.id
+    return [f"{bloc_id}: the members during {rng} on both sides: "
+            + ", ".join(target.members or []),
+            *(f"{r}: the {'current' if side == CUR else 'previous'} side uses the "
+              f"publisher's {bloc_id} row" for r, side in sorted(grouped))]
+
+
+def growth(eng: Engine, reporter: Reporters, period: PeriodLike, partner: str | None = None,
+           flow: FlowLike = TradeFlow.TURNOVER, *, by: By | str | None = None, basis: str | None = None,
+           source: str | None = None) -> Result:
     """Growth of a reporter's trade with a partner, a bloc or the world, year on year.
 
     ``reporter="*"`` with ``partner="*"`` gives every pair in one query.
     """
-    if by not in (None, "month"):
+    if by not in (None, By.MONTH):
         raise InputError(f"by must be None or 'month', not {by!r}")
+    monthly = by is not None
     eng.refresh()
     rng = period_range(period)
     prev = rng.previous_year()
@@ -222,50 +269,39 @@ def growth(eng: Engine, reporter: Any, period: Any, partner: Any = None, flow: A
     flows = flows_of(tf)
     target = resolve_partner(partner)
     check_source(eng, source)
-    batch = not isinstance(reporter, str) or reporter.strip() == ALL
-    labels = _month_labels(rng) if by == "month" else None
+    batch = is_batch(reporter)
+    labels = _month_labels(rng) if monthly else None
 
-    def make() -> tuple[Any, dict[str, Any]]:
-        codes = (reporter_codes(reporter, eng.catalog().reporters()) if batch
-                 else [area_code(reporter)])
-        kw = {"basis": basis, "source": source, "freqs": ("M",) if by == "month" else FREQ_ORDER}
+    def make() -> tuple[ir.Table, Answer[None]]:
+        codes = reporter_codes(reporter, eng.catalog().reporters() if batch else ())
+        kw = {"basis": basis, "source": source, "freqs": ("M",) if monthly else FREQ_ORDER}
         pairs, missing, grouped = _choose(eng, codes, target, rng, prev, flows, kw, batch,
                                           tf.value)
         cur, old = [p[0] for p in pairs], [p[1] for p in pairs]
-        world = has_world([*cur, *old]) and target.kind in ("world", "bloc")
-        simple = target.kind != "bloc" and not world
+        world = has_world([*cur, *old]) and target.kind in (PartnerKind.WORLD, PartnerKind.BLOC)
+        simple = target.bloc is None and not world
         frame = base(eng, side_rows(eng, cur, old, rng), [*cur, *old], keys=(*BASE_KEYS, "side"),
-                     periods=world or by == "month", raw=simple)
-        expr = growth_table(frame.table, flows, target, monthly=by == "month", grouped=grouped,
+                     periods=world or monthly, raw=simple)
+        expr = growth_table(frame.table, flows, target, monthly=monthly, grouped=grouped,
                             world=world)
         query = {"reporter": ALL if batch else codes[0], "partner": target.label(),
-                 "partner_kind": target.kind, "period": str(rng), "previous_period": str(prev),
-                 "flow": tf.value, "by": by, "basis": basis, "source": source,
-                 "currency": frame.currency, "engine": eng.name,
+                 "partner_kind": target.kind.value, "period": str(rng),
+                 "previous_period": str(prev), "flow": tf.value, "by": "month" if monthly else None,
+                 "basis": basis, "source": source, **run_echo(frame.currency, eng),
                  "selections": plans_query(cur) + plans_query(old)}
-        if target.kind == "bloc":
+        if target.bloc is not None:
             query["members"] = target.members
-        if frame.rates:
-            query["rates"] = frame.rates
-        ids = plan_datasets([*cur, *old]) | set(frame.datasets)
-        notes = plan_notes(cur, totals=target.kind == "world") + plan_notes(old) + frame.notes
-        notes.append(f"growth = value / previous_value − 1 (a fraction); previous = {prev}")
-        if target.kind == "bloc":
-            notes.append(f"{target.bloc.id}: the members during {rng} on both sides: "
-                         + ", ".join(target.members or []))
-            notes += [f"{r}: the {'current' if side == CUR else 'previous'} side uses the "
-                      f"publisher's {target.bloc.id} row" for r, side in sorted(grouped)]
-        notes += missing_note(missing)
-        return expr, {"query": query, "datasets": datasets_of(eng, ids), "notes": notes,
-                      "build": functools.partial(_build, tf.value, rng, prev, labels,
-                                                 frame.currency)}
+        notes = [*plan_notes(cur, totals=target.kind is PartnerKind.WORLD), *plan_notes(old),
+                 *frame.notes, GROWTH_NOTE.format(previous=prev),
+                 *_bloc_notes(target, rng, grouped), *missing_note(missing)]
+        return expr, Answer(with_rates(query, frame.rates), datasets_for(eng, [*cur, *old], frame),
+                            notes,
+                            functools.partial(_build, tf.value, rng, prev, labels, frame.currency))
 
-    key = ("growth", reporter_key(reporter), str(rng), target.label(), tf.value, by, basis,
-           source)
-    prepared = eng.prepare(key, make)
-    meta = prepared.meta
-    return Result("growth", dict(meta["query"]), datasets=meta["datasets"],
-                  notes=list(meta["notes"]), table=eng.execute(prepared), build=meta["build"])
+    key = ("growth", reporter_key(reporter), str(rng), target.label(), tf.value,
+           "month" if monthly else None, basis, source)
+    found, table = answer(eng, key, make)
+    return result("growth", found, table)
 
 
 _EXTRA = ("export", "import", "previous_export", "previous_import")
@@ -273,7 +309,7 @@ _EXTRA = ("export", "import", "previous_export", "previous_import")
 
 def _build(flow: str, rng: PeriodRange, prev: PeriodRange,
            labels: dict[int, tuple[str, str]] | None, currency: str,
-           table: Any) -> list[dict[str, Any]]:
+           table: pa.Table) -> list[JSONDict]:
     rows = []
     for r in table.to_pylist():
         period, previous = labels[r["month"]] if labels else (str(rng), str(prev))
@@ -288,3 +324,29 @@ def _build(flow: str, rng: PeriodRange, prev: PeriodRange,
         order = {m: i for i, m in enumerate(labels)}
         rows.sort(key=lambda x: (x["reporter"], x["partner"], order[int(x["period"][5:])]))
     return rows
+
+
+BY = Param("by", By | None, None, help="'month': each month against the same month a year earlier.")
+GROWTH_PARTNER = Param("partner", str | None, None, help="A country, a bloc (CIS …), '*' for "
+                       "every partner; default: the world.", bounds={"max_length": 80})
+
+SPEC = Indicator(
+    name="growth",
+    summary="Year-on-year growth",
+    help="Year-on-year growth over a period range (e.g. 2024-01..2024-09 against "
+         "2023-01..2023-09).",
+    params=(REPORTER, PERIOD, GROWTH_PARTNER, FLOW, BY, BASIS, SOURCE),
+    fields=("reporter", "partner", "partner_name", "flow", "period", "previous_period",
+            "value", "previous_value", "change", "growth", "currency", "basis"),
+    columns=("partner", "partner_name", "period", "value", "previous_value", "change", "growth"),
+    function=growth,
+    table=growth_table,
+    notes=(GROWTH_NOTE,),
+    contract="""\
+`reporter`, `partner` (`WLD` for the world, a country, or the bloc's group code),
+`partner_name`, `flow`, `period`, `previous_period` (the same months a year earlier),
+`value`, `previous_value`, `change` (`value − previous_value`), `growth`
+(`value / previous_value − 1`, a fraction; `null` when the previous value is 0), `currency`,
+`basis`; for turnover also `export`, `import`, `previous_export`, `previous_import`. With
+`--by month`, one row per month.""",
+)

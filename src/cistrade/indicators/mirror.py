@@ -19,28 +19,56 @@ row and the mirror figure elsewhere — for a reporter that stopped publishing b
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError, NoData
-from cistrade.indicators.args import ALL, area_code, area_name, period_range, reporter_codes
+from cistrade.indicators.args import (
+    ALL,
+    BOTH_FLOWS,
+    PeriodLike,
+    Reporters,
+    area_code,
+    area_name,
+    is_batch,
+    period_range,
+    reporter_codes,
+    reporter_key,
+)
 from cistrade.indicators.frame import BASE_KEYS, base, select_rows
 from cistrade.indicators.provenance import datasets_of, missing_note, plan_notes, plans_query
-from cistrade.indicators.result import Result
 from cistrade.indicators.select import Plan, check_source, plan_many
-from cistrade.indicators.share import reporter_key
-from cistrade.model import PeriodRange
+from cistrade.indicators.spec import (
+    CIF_FOB_FACTOR,
+    DEFAULT_CIF_FOB,
+    PARTNER,
+    PERIOD,
+    REPORTER,
+    SOURCE,
+    Answer,
+    Indicator,
+    JSONDict,
+    answer,
+    period_echo,
+    result,
+    run_echo,
+    with_rates,
+)
+from cistrade.model import Flow, PeriodRange
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
 
 __all__ = ["mirror", "CIF_FOB", "reported_values", "mirror_values", "mirror_table",
-           "flow_plans", "partner_plans", "MirrorData", "mirror_data"]
+           "flow_plans", "partner_plans", "MirrorData", "mirror_data", "SPEC"]
 
-CIF_FOB = 1.06
-FLOWS = ("export", "import")
+CIF_FOB = DEFAULT_CIF_FOB
+FLOWS = BOTH_FLOWS
 _COLUMNS = ("export_reported", "import_reported", "export_mirror_raw", "export_mirror",
             "import_mirror_raw", "import_mirror")
 
@@ -49,8 +77,8 @@ def reported_values(b: ir.Table) -> ir.Table:
     """Per reporter and partner: ``export_reported``/``import_reported`` (null: no row)."""
     p = b.filter(~b["aggregate"])
     return p.group_by(["reporter", "partner"]).aggregate(
-        export_reported=p.value.sum(where=p.flow == "export"),
-        import_reported=p.value.sum(where=p.flow == "import"),
+        export_reported=p.value.sum(where=p.flow == Flow.EXPORT.value),
+        import_reported=p.value.sum(where=p.flow == Flow.IMPORT.value),
     )
 
 
@@ -60,7 +88,7 @@ def mirror_values(b: ir.Table, cif_fob: float) -> ir.Table:
     import ibis
 
     p = b.filter(~b["aggregate"])
-    their_import, their_export = p.flow == "import", p.flow == "export"
+    their_import, their_export = p.flow == Flow.IMPORT.value, p.flow == Flow.EXPORT.value
     down = ibis.cases((p.valuation == "FOB", 1.0), else_=1.0 / cif_fob)
     up = ibis.cases((p.valuation == "CIF", 1.0), else_=cif_fob)
     p = p.mutate(_x=p.value * down, _m=p.value * up)
@@ -80,14 +108,14 @@ def _filled(j: ir.Table, flow: str) -> dict[str, Any]:
     return {flow: ibis.coalesce(rep, mir), f"{flow}_ratio": rep / mir.nullif(0.0)}
 
 
-def with_basis(table: Any) -> Any:
+def with_basis(table: pa.Table) -> pa.Table:
     """``export_basis``/``import_basis`` (reported, mirror or null) added to the answer, after
     ``export``/``import``: Arrow does it in a millisecond, where writing the labels in the
     query cost a seventh of its time."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    for flow in ("export", "import"):
+    for flow in BOTH_FLOWS:
         rep, mir = table[f"{flow}_reported"], table[f"{flow}_mirror"]
         basis = pc.if_else(pc.is_valid(rep), pa.scalar("reported"),
                            pc.if_else(pc.is_valid(mir), pa.scalar("mirror"),
@@ -128,13 +156,17 @@ def partner_plans(eng: Engine, targets: Sequence[str], rng: PeriodRange,
     return flow_plans(eng, others, rng)[0]
 
 
+@dataclass
 class MirrorData:
-    """The reported and partner-side bases of a mirror computation, in one currency."""
+    """The reported and partner-side bases of a mirror computation, in one currency (a side
+    without plans is None)."""
 
-    def __init__(self, rep: Any, mir: Any, currency: str, notes: list[str],
-                 rates: list[dict[str, Any]], datasets: set[str]) -> None:
-        self.rep, self.mir, self.currency = rep, mir, currency
-        self.notes, self.rates, self.datasets = notes, rates, datasets
+    rep: ir.Table | None
+    mir: ir.Table | None
+    currency: str
+    notes: list[str]
+    rates: list[JSONDict]
+    datasets: set[str]
 
 
 def _currency(plans: Sequence[Plan]) -> str | None:
@@ -154,7 +186,7 @@ def mirror_data(eng: Engine, rep_plans: Sequence[Plan], mir_plans: Sequence[Plan
     rates: list[dict[str, Any]] = []
     ids: set[str] = set()
 
-    def frame_of(plans: Sequence[Plan], where: Any) -> Any:
+    def frame_of(plans: Sequence[Plan], where: Callable[[ir.Table], Any]) -> ir.Table | None:
         if not plans:
             return None
         frame = base(eng, select_rows(eng, plans, where), plans, keys=keys, currency=currency,
@@ -189,7 +221,7 @@ def _tables(data: MirrorData, cif_fob: float) -> ir.Table:
     return mirror_table(rep, mir)
 
 
-def mirror(eng: Engine, reporter: Any, period: Any, *, partner: Any = None,
+def mirror(eng: Engine, reporter: Reporters, period: PeriodLike, *, partner: str | None = None,
            cif_fob: float = CIF_FOB, source: str | None = None) -> Result:
     """A reporter's figures beside its partners' reports, with ratios and a filled view."""
     if not cif_fob > 0:
@@ -197,12 +229,11 @@ def mirror(eng: Engine, reporter: Any, period: Any, *, partner: Any = None,
     eng.refresh()
     check_source(eng, source)
     rng = period_range(period)
-    batch = not isinstance(reporter, str) or reporter.strip() == ALL
+    batch = is_batch(reporter)
     pcode = area_code(partner) if partner is not None else None
 
-    def make() -> tuple[Any, dict[str, Any]]:
-        targets = (reporter_codes(reporter, eng.catalog().reporters()) if batch
-                   else [area_code(reporter)])
+    def make() -> tuple[ir.Table, Answer[None]]:
+        targets = reporter_codes(reporter, eng.catalog().reporters() if batch else ())
         rep_plans, missing = flow_plans(eng, targets, rng, source)
         mir_plans = partner_plans(eng, targets, rng, pcode)
         if not rep_plans and not mir_plans:
@@ -213,25 +244,18 @@ def mirror(eng: Engine, reporter: Any, period: Any, *, partner: Any = None,
         expr = expr.filter(expr.reporter.isin(targets)) if not batch else expr
         if pcode:
             expr = expr.filter(expr.partner == pcode)
-        expr = _ordered(expr)
         notes = _notes(targets, missing, rep_plans, mir_plans, cif_fob, batch) + data.notes
-        query = {"reporter": ALL if batch else targets[0], "partner": pcode,
-                 "period": str(rng), "period_start": rng.first_day, "period_end": rng.last_day,
-                 "cif_fob": cif_fob, "source": source, "currency": data.currency,
-                 "engine": eng.name, "selections": plans_query(rep_plans),
+        query = {"reporter": ALL if batch else targets[0], "partner": pcode, **period_echo(rng),
+                 "cif_fob": cif_fob, "source": source, **run_echo(data.currency, eng),
+                 "selections": plans_query(rep_plans),
                  "partner_reports": sorted({(p.reporter, p.source) for p in mir_plans})[:300]}
-        if data.rates:
-            query["rates"] = data.rates
-        return expr, {"query": query, "datasets": datasets_of(eng, data.datasets),
-                      "notes": notes,
-                      "build": functools.partial(_build, str(rng), data.currency)}
+        return _ordered(expr), Answer(with_rates(query, data.rates),
+                                      datasets_of(eng, data.datasets), notes,
+                                      functools.partial(_build, str(rng), data.currency))
 
-    key = ("mirror", reporter_key(reporter), str(rng), pcode, cif_fob, source)
-    prepared = eng.prepare(key, make)
-    meta = prepared.meta
-    return Result("mirror", dict(meta["query"]), datasets=meta["datasets"],
-                  notes=list(meta["notes"]), table=with_basis(eng.execute(prepared)),
-                  build=meta["build"])
+    found, table = answer(eng, ("mirror", reporter_key(reporter), str(rng), pcode, cif_fob, source),
+                          make)
+    return result("mirror", found, with_basis(table))
 
 
 def _ordered(t: ir.Table) -> ir.Table:
@@ -246,19 +270,16 @@ _FIELDS = ("export_reported", "export_mirror_raw", "export_mirror", "export_rati
            "import_ratio", "import", "import_basis")
 
 
-def _build(period: str, currency: str, table: Any) -> list[dict[str, Any]]:
+def _build(period: str, currency: str, table: pa.Table) -> list[JSONDict]:
     return [{"reporter": r["reporter"], "partner": r["partner"],
              "partner_name": area_name(r["partner"]), "period": period,
              "currency": currency, **{k: r[k] for k in _FIELDS}}
             for r in table.to_pylist()]
 
 
-def _notes(targets: Sequence[str], missing: dict[str, Any], rep_plans: Sequence[Plan],
+def _notes(targets: Sequence[str], missing: dict[str, str], rep_plans: Sequence[Plan],
            mir_plans: Sequence[Plan], cif_fob: float, batch: bool) -> list[str]:
-    notes = [f"mirror exports = partners' CIF imports / {cif_fob:g}; mirror imports = partners' "
-             f"FOB exports × {cif_fob:g} (rows valued FOB-imports/CIF-exports not adjusted)",
-             "export/import: the reporter's figure where its data has the row, else the "
-             "mirror figure (see export_basis/import_basis); ratio = reported / mirror"]
+    notes = [n.format(cif_fob=cif_fob) for n in MIRROR_NOTES]
     if not batch:
         if targets[0] in missing:
             notes.append(f"{targets[0]} publishes no partner data covering this range: every "
@@ -268,3 +289,33 @@ def _notes(targets: Sequence[str], missing: dict[str, Any], rep_plans: Sequence[
         notes += missing_note(missing)
     notes.append(f"partner side: {len(mir_plans)} reporting partner(s)")
     return notes
+
+
+MIRROR_NOTES = ("mirror exports = partners' CIF imports / {cif_fob:g}; mirror imports = partners' "
+                "FOB exports × {cif_fob:g} (rows valued FOB-imports/CIF-exports not adjusted)",
+                "export/import: the reporter's figure where its data has the row, else the "
+                "mirror figure (see export_basis/import_basis); ratio = reported / mirror")
+
+SPEC = Indicator(
+    name="mirror",
+    summary="Reported figures beside partners' mirror figures",
+    help="A reporter's own figures beside its partners' reports, the asymmetry ratios, and the\n"
+         "filled view (reported where published, else mirror).",
+    params=(REPORTER, PERIOD, PARTNER, CIF_FOB_FACTOR, SOURCE),
+    fields=("reporter", "partner", "partner_name", "period", "currency",
+            "export_reported", "export_mirror", "export_ratio", "export", "export_basis",
+            "import_reported", "import_mirror", "import_ratio", "import", "import_basis"),
+    columns=("partner", "partner_name", "export_reported", "export_mirror", "export_ratio",
+             "import_reported", "import_mirror", "import_ratio"),
+    function=mirror,
+    table=mirror_table,
+    notes=MIRROR_NOTES,
+    contract="""\
+One row per partner: `reporter`, `partner`, `partner_name`, `period`, `currency`;
+`export_reported` (the reporter's own figure), `export_mirror_raw` (the partner's imports from
+it), `export_mirror` (the same / `cif_fob`), `export_ratio` (reported / mirror), `export` (the
+filled view: reported where the reporter has the row, else mirror) and `export_basis`
+(`reported` | `mirror`); the same six for imports (`import_reported`, `import_mirror_raw`,
+`import_mirror` = the partner's exports × `cif_fob`, `import_ratio`, `import`,
+`import_basis`).""",
+)

@@ -6,7 +6,7 @@ query echo, the datasets, how to build the row dicts). Its file name hashes the 
 the store's version (:meth:`Engine.refresh`), the call's key and a fingerprint of the code
 and reference data that shape queries (this package, the country registry, the blocs), so
 neither a changed store nor changed code ever meets a stale query. Files are pickles written
-and read only in the user's cache dir (:func:`cistrade.indicators.engine.cache_dir`); one
+and read only in the user's cache dir (:func:`cistrade.paths.cache_dir`); one
 that cannot be read is ignored, and a query whose parts cannot be pickled is simply kept in
 memory only.
 """
@@ -18,18 +18,41 @@ import hashlib
 import logging
 import os
 import pickle
+from collections.abc import Hashable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from cistrade.paths import cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cistrade.indicators.engine import Engine, Prepared
+    import ibis.expr.types as ir
 
-__all__ = ["cache_path", "load", "save"]
+    from cistrade.indicators.spec import Answer
+
+__all__ = ["Prepared", "cache_path", "load", "save"]
 
 log = logging.getLogger(__name__)
 
-#: bump when the pickled layout changes
-LAYOUT = 1
+#: bump when the pickled layout changes (2: the meta is a spec.Answer, not a dict)
+LAYOUT = 2
+
+X = TypeVar("X")
+
+
+@dataclass
+class Prepared(Generic[X]):
+    """An indicator's query, planned, built and (on DuckDB) compiled once per store version.
+
+    ``meta`` carries what the indicator needs besides the rows (the query echo, notes,
+    datasets, how rows are built: :class:`~cistrade.indicators.spec.Answer`). Executing it
+    always reads the data again; only the planning is reused. ``expr`` is None for a query
+    read back from disk (its SQL is all that runs).
+    """
+
+    expr: ir.Table | None
+    sql: str | None
+    meta: Answer[X]
 
 
 @functools.cache
@@ -45,20 +68,16 @@ def code_fingerprint() -> str:
     return hashlib.sha1(repr((cistrade.__version__, stamp)).encode()).hexdigest()
 
 
-def cache_path(eng: Engine, key: Any) -> Path | None:
-    """Where the prepared query for ``key`` on this store version lives (None: a live store
-    without a file)."""
-    if eng.store_path is None:
+def cache_path(store_path: Path | None, version: tuple[Any, ...], key: Hashable) -> Path | None:
+    """Where the prepared query for ``key`` on this version of the store lives (None: a live
+    store without a file)."""
+    if store_path is None:
         return None
-    from cistrade.indicators.engine import cache_dir
-
-    ident = repr((LAYOUT, code_fingerprint(), str(eng.store_path.resolve()), eng.version, key))
+    ident = repr((LAYOUT, code_fingerprint(), str(store_path.resolve()), version, key))
     return cache_dir() / "prepared" / f"{hashlib.sha1(ident.encode()).hexdigest()}.pkl"
 
 
-def load(path: Path) -> Prepared | None:
-    from cistrade.indicators.engine import Prepared
-
+def load(path: Path) -> Prepared[Any] | None:
     if not path.exists():
         return None
     try:
@@ -71,7 +90,7 @@ def load(path: Path) -> Prepared | None:
     return Prepared(None, sql, meta)
 
 
-def save(path: Path, prepared: Prepared) -> None:
+def save(path: Path, prepared: Prepared[Any]) -> None:
     try:
         blob = pickle.dumps((prepared.sql, prepared.meta), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:

@@ -10,9 +10,10 @@ from cistrade.indicators.select import Plan
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
+    from cistrade.indicators.frame import Frame
 
 __all__ = ["datasets_of", "plan_notes", "basis_text", "plans_query", "missing_note",
-           "plan_datasets", "coverage_of"]
+           "plan_datasets", "coverage_of", "datasets_for"]
 
 _BASIS_TEXT = {
     "origin": "by country of origin",
@@ -35,6 +36,12 @@ def datasets_of(eng: Engine, ids: Iterable[str]) -> list[dict[str, Any]]:
             "url": d["url"],
         })
     return out
+
+
+def datasets_for(eng: Engine, plans: Sequence[Plan], frame: Frame) -> list[dict[str, Any]]:
+    """The datasets behind an answer: the plans' (their World totals' included) and those of
+    the rates that converted its values."""
+    return datasets_of(eng, plan_datasets(plans) | set(frame.datasets))
 
 
 def basis_text(flow: str, basis: str) -> str:
@@ -74,20 +81,26 @@ def coverage_of(plan: Plan, covered: float | None = None) -> dict[str, Any]:
 COMPLETE_COVERAGE = 0.995
 
 
+def _plan_text(plan: Plan, totals: bool) -> str:
+    """How one plan chose its rows: source, frequency, bases, product level, its total."""
+    parts = [f"{plan.source} {freq_name(plan.freq)} data for {plan.rng}"]
+    parts += [basis_text(p.flow, p.basis) for p in plan.parts]
+    level = {p.product_class for p in plan.parts}
+    if level != {"TOTAL"}:
+        parts.append("summed over the products of " + ", ".join(sorted(level)))
+    if plan.overlap:
+        parts.append("overlapping datasets: the newest vintage of each figure kept")
+    text = "; ".join(parts)
+    if totals:
+        text += "; total = " + "; ".join(_total_text(plan, f) for f in plan.flows)
+    return text
+
+
 def plan_notes(plans: Sequence[Plan], *, totals: bool = False) -> list[str]:
     """One note per distinct way rows were chosen (a batch over reporters shares them)."""
     notes: list[str] = []
     for plan in plans:
-        parts = [f"{plan.source} {freq_name(plan.freq)} data for {plan.rng}"]
-        parts += [basis_text(p.flow, p.basis) for p in plan.parts]
-        level = {p.product_class for p in plan.parts}
-        if level != {"TOTAL"}:
-            parts.append("summed over the products of " + ", ".join(sorted(level)))
-        if plan.overlap:
-            parts.append("overlapping datasets: the newest vintage of each figure kept")
-        text = "; ".join(parts)
-        if totals:
-            text += "; total = " + "; ".join(_total_text(plan, f) for f in plan.flows)
+        text = _plan_text(plan, totals)
         note = f"{plan.reporter}: {text}" if len(plans) <= 3 else text
         if note not in notes:
             notes.append(note)

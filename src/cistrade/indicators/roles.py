@@ -11,14 +11,16 @@ adjusted, flagged), or nothing; and lists its top partners.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from dataclasses import replace as replace_param
+from typing import TYPE_CHECKING
 
 from cistrade.errors import NoData
-from cistrade.indicators.args import area_name, period_range
-from cistrade.indicators.blocs import resolve_bloc
+from cistrade.indicators.args import BOTH_FLOWS, PeriodLike, area_name, period_range, resolve_bloc
 from cistrade.indicators.measures import with_rank
 from cistrade.indicators.mirror import (
     CIF_FOB,
+    MirrorData,
     mirror_data,
     mirror_values,
     partner_plans,
@@ -26,16 +28,46 @@ from cistrade.indicators.mirror import (
 )
 from cistrade.indicators.provenance import datasets_of, plan_notes, plans_query
 from cistrade.indicators.result import Result
-from cistrade.indicators.select import check_source, plan_many
+from cistrade.indicators.select import Plan, check_source, plan_many
+from cistrade.indicators.spec import (
+    CIF_FOB_FACTOR,
+    GROUP,
+    PERIOD,
+    SOURCE,
+    TOP,
+    Answer,
+    Indicator,
+    JSONDict,
+    answer,
+    period_echo,
+    run_echo,
+    with_rates,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
 
     from cistrade.indicators.engine import Engine
 
-__all__ = ["roles", "member_flows", "roles_table", "member_tops"]
+__all__ = ["roles", "member_flows", "roles_table", "member_tops", "SPEC"]
 
-FLOWS = ("export", "import")
+ROLES_NOTE = ("supplier = the {group} members' imports from the partner; market = their "
+              "exports to it; ranks count countries only")
+#: each member's partners listed in the ``members`` section
+MEMBER_TOP = 5
+
+
+@dataclass
+class Members:
+    """What roles needs after its query ran: the members' flows (for their top partners),
+    who reported and who was mirrored, and the two sides' data."""
+
+    flows: ir.Table
+    reporting: list[Plan]
+    mirrored: list[str]
+    data: MirrorData
+
+FLOWS = BOTH_FLOWS
 
 
 def member_flows(rep: ir.Table | None, mir: ir.Table | None, mirrored: list[str],
@@ -94,8 +126,8 @@ def _basis(value: float, mirror: float) -> str:
     return "mirror" if abs(mirror - value) <= 1e-9 * max(abs(value), 1.0) else "reported+mirror"
 
 
-def _rows(raw: list[dict[str, Any]], group: str, period: str, currency: str,
-          top: int | None) -> list[dict[str, Any]]:
+def _rows(raw: list[JSONDict], group: str, period: str, currency: str,
+          top: int | None) -> list[JSONDict]:
     rows = []
     for r in raw:
         if top is not None and not ((r["supplier_rank"] or top + 1) <= top
@@ -116,7 +148,7 @@ def _rows(raw: list[dict[str, Any]], group: str, period: str, currency: str,
     return rows
 
 
-def roles(eng: Engine, group: Any, period: Any, *, top: int | None = 10,
+def roles(eng: Engine, group: str, period: PeriodLike, *, top: int | None = 10,
           source: str | None = None, cif_fob: float = CIF_FOB) -> Result:
     """Suppliers and markets of a group of countries, ranked (see module doc)."""
     eng.refresh()
@@ -126,7 +158,7 @@ def roles(eng: Engine, group: Any, period: Any, *, top: int | None = 10,
     members = sorted(the_bloc.members(during=rng))
     key = ("roles", the_bloc.id, str(rng), source, cif_fob)
 
-    def make() -> tuple[Any, dict[str, Any]]:
+    def make() -> tuple[ir.Table, Answer[Members]]:
         plans, missing = plan_many(eng, members, rng, FLOWS, source=source)
         reporting = [p for p in plans if p.has_partners]
         mirrored = [m for m in members if m not in {p.reporter for p in reporting}]
@@ -137,30 +169,27 @@ def roles(eng: Engine, group: Any, period: Any, *, top: int | None = 10,
         data = mirror_data(eng, reporting, mir_plans, mirrored)
         u = member_flows(data.rep, data.mir, mirrored, cif_fob)
         query = {"group": the_bloc.id, "group_name": the_bloc.name_en, "members": members,
-                 "period": str(rng), "period_start": rng.first_day, "period_end": rng.last_day,
-                 "top": top, "source": source, "cif_fob": cif_fob, "currency": data.currency,
-                 "engine": eng.name, "selections": plans_query(reporting)}
-        if data.rates:
-            query["rates"] = data.rates
-        return roles_table(u), {"u": u, "reporting": reporting, "mirrored": mirrored,
-                                "data": data, "query": query,
-                                "datasets": datasets_of(eng, data.datasets)}
+                 **period_echo(rng), "top": top, "source": source, "cif_fob": cif_fob,
+                 **run_echo(data.currency, eng), "selections": plans_query(reporting)}
+        return roles_table(u), Answer(with_rates(query, data.rates),
+                                      datasets_of(eng, data.datasets), [],
+                                      extra=Members(u, reporting, mirrored, data))
 
-    prepared = eng.prepare(key, make)
-    meta = prepared.meta
-    raw = eng.execute(prepared).to_pylist()
-    tops = eng.execute(eng.prepare((*key, "tops"), lambda: (member_tops(meta["u"], 5), {})))
-    data = meta["data"]
-    rows = _rows(raw, the_bloc.id, str(rng), data.currency, top)
-    status = _status(members, meta["reporting"], meta["mirrored"], tops.to_pylist(),
-                     data.currency)
-    notes = _notes(the_bloc.id, status, cif_fob) + plan_notes(meta["reporting"]) + data.notes
-    query = {**meta["query"], "top": top}
-    return Result("roles", query, rows, meta["datasets"], notes, sections={"members": status})
+    found, table = answer(eng, key, make)
+    assert found.extra is not None
+    m = found.extra
+    # each member's top partners: a second prepared query over the same flows
+    _, tops = answer(eng, (*key, "tops"),
+                     lambda: (member_tops(m.flows, MEMBER_TOP), Answer[None]({}, [], [])))
+    rows = _rows(table.to_pylist(), the_bloc.id, str(rng), m.data.currency, top)
+    status = _status(members, m.reporting, m.mirrored, tops.to_pylist(), m.data.currency)
+    notes = _notes(the_bloc.id, status, cif_fob) + plan_notes(m.reporting) + m.data.notes
+    query = {**found.query, "top": top}
+    return Result("roles", query, rows, found.datasets, notes, sections={"members": status})
 
 
-def _status(members: list[str], reporting: list[Any], mirrored: list[str],
-            tops: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
+def _status(members: list[str], reporting: list[Plan], mirrored: list[str],
+            tops: list[JSONDict], currency: str) -> list[JSONDict]:
     by_plan = {p.reporter: p for p in reporting}
     out = []
     for m in members:
@@ -176,10 +205,9 @@ def _status(members: list[str], reporting: list[Any], mirrored: list[str],
     return out
 
 
-def _notes(group: str, status: list[dict[str, Any]], cif_fob: float) -> list[str]:
+def _notes(group: str, status: list[JSONDict], cif_fob: float) -> list[str]:
     by = {s: [m["member"] for m in status if m["status"] == s] for s in ("reported", "mirror", "none")}
-    notes = [f"supplier = the {group} members' imports from the partner; market = their exports "
-             "to it; ranks count countries only"]
+    notes = [ROLES_NOTE.format(group=group)]
     if by["reported"]:
         notes.append("members' own figures: " + ", ".join(by["reported"]))
     if by["mirror"]:
@@ -188,3 +216,30 @@ def _notes(group: str, status: list[dict[str, Any]], cif_fob: float) -> list[str
     if by["none"]:
         notes.append("no data at all, left out: " + ", ".join(by["none"]))
     return notes
+
+
+SPEC = Indicator(
+    name="roles",
+    summary="A group's largest suppliers and markets",
+    help="A group's largest suppliers and markets (members' imports from and exports to each\n"
+         "partner), and each member's top partners.",
+    params=(GROUP, PERIOD, replace_param(TOP, default=10, help="Partners ranked in the top N."),
+            CIF_FOB_FACTOR, SOURCE),
+    fields=("group", "partner", "partner_name", "period", "supplier_value", "supplier_rank",
+            "supplier_share", "market_value", "market_rank", "market_share", "currency",
+            "basis"),
+    columns=("partner", "partner_name", "supplier_rank", "supplier_value", "supplier_share",
+             "market_rank", "market_value", "market_share", "basis"),
+    function=roles,
+    table=roles_table,
+    notes=(ROLES_NOTE,),
+    sections=("members",),
+    contract="""\
+One row per partner of the group: `group`, `partner`, `partner_name`, `period`,
+`supplier_value` (the members' imports from it), `supplier_rank`, `supplier_share` (of the
+members' imports), `market_value` (their exports to it), `market_rank`, `market_share`,
+`currency`, `basis` (`reported`, `mirror` or `reported+mirror`), `members_trading`.
+
+`roles` adds one more top-level key, `members` (per member: `member`, `name`, `status`
+`reported` | `mirror` | `none`, `source`, `top_partners`).""",
+)

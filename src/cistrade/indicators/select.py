@@ -28,7 +28,7 @@ from enum import StrEnum
 from cistrade.errors import InputError, NoData
 from cistrade.indicators.catalog import Catalog, Entry, availability, describe_available
 from cistrade.indicators.preference import BASIS_ORDER, FREQ_ORDER, freq_name, source_rank
-from cistrade.model import Freq, Period, PeriodRange
+from cistrade.model import Flow, Freq, Period, PeriodRange
 
 __all__ = ["Part", "Plan", "TotalBasis", "MIN_COMPLETE_PARTNERS", "candidates", "best_plan",
            "plan_for", "plan_many", "units_for", "world_totals", "no_data", "unit_label",
@@ -178,7 +178,7 @@ def _basis(flow: str, entries: list[Entry], units: Sequence[Unit], wanted: str |
     for e in partner:
         per_unit[e.unit].add(e.basis)
     common = set.intersection(*(per_unit[u] for u in units)) if per_unit else set()
-    if wanted and flow in ("import", "re-import"):
+    if wanted and flow in (Flow.IMPORT, Flow.RE_IMPORT):
         if wanted in common:
             return wanted
         raise _Miss(f"no {flow}s by country of {wanted} (bases: {', '.join(sorted(common)) or '-'})")
@@ -236,7 +236,7 @@ def _groups(kept: list[Entry], flows: Sequence[str], units: Sequence[Unit]) -> f
 
 
 def _overlap(kept: list[Entry]) -> bool:
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[object, ...], str] = {}
     for e in kept:
         key = (e.flow, e.unit, e.agg, e.product_class)
         if seen.setdefault(key, e.dataset_id) != e.dataset_id:

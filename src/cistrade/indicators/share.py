@@ -16,40 +16,68 @@ partners, the shares of all partners add up to 1.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cistrade.errors import NoData
 from cistrade.indicators.args import (
     ALL,
+    FlowLike,
+    PeriodLike,
+    Reporters,
     area_code,
     area_name,
     flows_of,
+    is_batch,
     period_range,
     reporter_codes,
+    reporter_key,
     trade_flow,
 )
 from cistrade.indicators.frame import base, has_world, select_rows
 from cistrade.indicators.measures import partner_values, with_rank, with_share, with_totals
 from cistrade.indicators.provenance import (
     COMPLETE_COVERAGE,
-    datasets_of,
+    datasets_for,
     missing_note,
-    plan_datasets,
     plan_notes,
     plans_query,
 )
-from cistrade.indicators.result import Result
 from cistrade.indicators.select import Plan, TotalBasis, plan_for, plan_many
+from cistrade.indicators.spec import (
+    BASIS,
+    FLOW,
+    PARTNER,
+    PERIOD,
+    REPORTER,
+    SOURCE,
+    TOP,
+    Answer,
+    Indicator,
+    JSONDict,
+    answer,
+    period_echo,
+    result,
+    run_echo,
+    with_rates,
+)
+from cistrade.model import PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
+    import pyarrow as pa
 
     from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
 
-__all__ = ["share", "share_table", "plans_for", "reporter_key"]
+__all__ = ["share", "share_table", "plans_for", "rank_certain", "SPEC"]
+
+RANKS_NOTE = ("ranks count countries only; World, groups and pseudo-areas (other countries, "
+              "areas n.e.s. …) have no rank")
 
 
-def share_table(b: ir.Table, flows: tuple[str, ...], *, top: int | None = None,
+def share_table(b: ir.Table, flows: Sequence[str], *, top: int | None = None,
                 partner: str | None = None, world: bool = True) -> ir.Table:
     """Per reporter and partner: flows, ``value``, ``total``, ``share``, ``rank``, ``covered``
     (the listed partners' part of the total); ranked partners first, then the others.
@@ -68,14 +96,12 @@ def share_table(b: ir.Table, flows: tuple[str, ...], *, top: int | None = None,
     return j.order_by([j.reporter, j["rank"].isnull(), j["rank"], ibis.desc(j.value), j.partner])
 
 
-def plans_for(eng: Engine, reporter: Any, rng: Any, flows: tuple[str, ...], *,
+def plans_for(eng: Engine, reporter: Reporters, rng: PeriodRange, flows: Sequence[str], *,
               basis: str | None, source: str | None, what: str
               ) -> tuple[list[Plan], dict[str, str], bool]:
     """Plans for one reporter (NoData raised) or a batch (``"*"`` or a list)."""
-    batch = isinstance(reporter, list | tuple | set | frozenset) or (
-        isinstance(reporter, str) and reporter.strip() == ALL)
-    if not batch:
-        code = area_code(reporter)
+    if not is_batch(reporter):
+        code = area_code(reporter)  # type: ignore[arg-type]  # one name: a str
         return [plan_for(eng, code, rng, flows, basis=basis, source=source, what=what)], {}, False
     codes = reporter_codes(reporter, eng.catalog().reporters())
     plans, missing = plan_many(eng, codes, rng, flows, basis=basis, source=source, what=what)
@@ -85,13 +111,26 @@ def plans_for(eng: Engine, reporter: Any, rng: Any, flows: tuple[str, ...], *,
     return plans, missing, True
 
 
-def _builder(flow: str, period: str, currency: str, plans: list[Plan]) -> Any:
-    """How the rows' dicts are built from the answer's columns (a picklable partial)."""
-    flows = flows_of(trade_flow(flow))
-    basis = {p.reporter: p.part(flows[-1]).basis for p in plans}
-    listing = {p.reporter: (p.total_basis() is TotalBasis.PUBLISHED, p.complete_listing)
-               for p in plans}
-    return functools.partial(_build, flow, period, currency, basis, listing)
+@dataclass(frozen=True)
+class Listing:
+    """What one reporter's partner table is: its total's basis, how many partners it lists,
+    whether that makes it the whole trade."""
+
+    total_basis: TotalBasis
+    listed: int
+    complete: bool
+
+    @classmethod
+    def of(cls, plan: Plan) -> Listing:
+        return cls(plan.total_basis(), plan.listed, plan.complete_listing)
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What share needs after the query ran: each reporter's listing, the reporters left out."""
+
+    listing: dict[str, Listing]
+    tail: list[str]
 
 
 def rank_certain(rank: int | None, value: float | None, total: float | None,
@@ -109,7 +148,7 @@ def rank_certain(rank: int | None, value: float | None, total: float | None,
 
 
 def _build(flow: str, period: str, currency: str, basis: dict[str, str],
-           listing: dict[str, tuple[bool, bool]], table: Any) -> list[dict[str, Any]]:
+           listing: dict[str, tuple[bool, bool]], table: pa.Table) -> list[JSONDict]:
     flows = flows_of(trade_flow(flow))
     c = table.to_pydict()
     parts = [c[f] for f in flows] if len(flows) > 1 else []
@@ -128,24 +167,31 @@ def _build(flow: str, period: str, currency: str, basis: dict[str, str],
     return rows
 
 
-def _covered(table: Any) -> dict[str, float]:
-    """Per reporter, the listed partners' part of the published total (the same on every
-    row of a reporter)."""
-    return dict(zip(table.column("reporter").to_pylist(), table.column("covered").to_pylist(),
-                    strict=True))
+def _builder(flow: str, period: str, currency: str, plans: list[Plan]
+             ) -> functools.partial[list[JSONDict]]:
+    """How the rows' dicts are built from the answer's columns (a picklable partial)."""
+    flows = flows_of(trade_flow(flow))
+    basis = {p.reporter: p.part(flows[-1]).basis for p in plans}
+    listing = {p.reporter: (p.total_basis() is TotalBasis.PUBLISHED, p.complete_listing)
+               for p in plans}
+    return functools.partial(_build, flow, period, currency, basis, listing)
 
 
-def _coverage(info: dict[str, Any], covered: dict[str, float]) -> dict[str, dict[str, Any]]:
+def _coverage(listing: dict[str, Listing], table: pa.Table) -> dict[str, JSONDict]:
+    """Per reporter: the total's basis, whether the table is the whole trade, the partners
+    listed and their part of the published total (the same on every row of a reporter)."""
+    covered = dict(zip(table.column("reporter").to_pylist(),
+                       table.column("covered").to_pylist(), strict=True))
     out = {}
-    for r, (basis, listed, listing) in info.items():
-        cov = covered.get(r) if basis == TotalBasis.PUBLISHED.value else None
-        complete = listing and (cov is None or cov >= COMPLETE_COVERAGE)
-        out[r] = {"total_basis": basis, "complete": complete, "partners_listed": listed,
-                  "covered": cov}
+    for r, li in listing.items():
+        cov = covered.get(r) if li.total_basis is TotalBasis.PUBLISHED else None
+        complete = li.complete and (cov is None or cov >= COMPLETE_COVERAGE)
+        out[r] = {"total_basis": li.total_basis.value, "complete": complete,
+                  "partners_listed": li.listed, "covered": cov}
     return out
 
 
-def _coverage_notes(coverage: dict[str, dict[str, Any]]) -> list[str]:
+def _coverage_notes(coverage: dict[str, JSONDict]) -> list[str]:
     """What a partial table means for its shares and ranks."""
     notes = []
     for r, c in list(coverage.items())[:10]:
@@ -164,17 +210,8 @@ def _coverage_notes(coverage: dict[str, dict[str, Any]]) -> list[str]:
     return notes
 
 
-def reporter_key(reporter: Any) -> Any:
-    """A hashable form of a reporter argument, for prepared-query keys."""
-    if isinstance(reporter, list | tuple | set | frozenset):
-        return tuple(sorted(area_code(r) for r in reporter))
-    if isinstance(reporter, str) and reporter.strip() == ALL:
-        return ALL
-    return area_code(reporter)
-
-
-def share(eng: Engine, reporter: Any, period: Any, flow: Any = "turnover", *,
-          basis: str | None = None, top: int | None = None, partner: Any = None,
+def share(eng: Engine, reporter: Reporters, period: PeriodLike, flow: FlowLike = TradeFlow.TURNOVER, *,
+          basis: str | None = None, top: int | None = None, partner: str | None = None,
           source: str | None = None) -> Result:
     """Every partner's value, share of the reporter's total and rank (see module doc).
 
@@ -186,7 +223,7 @@ def share(eng: Engine, reporter: Any, period: Any, flow: Any = "turnover", *,
     flows = flows_of(tf)
     partner_code = area_code(partner) if partner is not None else None
 
-    def make() -> tuple[Any, dict[str, Any]]:
+    def make() -> tuple[ir.Table, Answer[Extra]]:
         plans, missing, batch = plans_for(eng, reporter, rng, flows, basis=basis, source=source,
                                           what=tf.value)
         world = has_world(plans)
@@ -195,35 +232,47 @@ def share(eng: Engine, reporter: Any, period: Any, flow: Any = "turnover", *,
         query = {
             "reporter": ALL if batch else plans[0].reporter,
             "reporter_name": None if batch else area_name(plans[0].reporter),
-            "period": str(rng), "period_start": rng.first_day, "period_end": rng.last_day,
-            "flow": tf.value, "basis": basis, "top": top, "partner": partner_code,
-            "source": source, "currency": frame.currency, "engine": eng.name,
+            **period_echo(rng), "flow": tf.value, "basis": basis, "top": top,
+            "partner": partner_code, "source": source, **run_echo(frame.currency, eng),
             "selections": plans_query(plans),
         }
-        if frame.rates:
-            query["rates"] = frame.rates
-        ids = plan_datasets(plans) | set(frame.datasets)
-        return expr, {"query": query, "datasets": datasets_of(eng, ids), "world": world,
-                      "notes": plan_notes(plans, totals=True) + frame.notes,
-                      "tail": missing_note(missing),
-                      "listing": {p.reporter: (p.total_basis().value, p.listed,
-                                               p.complete_listing) for p in plans},
-                      "build": _builder(tf.value, str(rng), frame.currency, plans)}
+        extra = Extra({p.reporter: Listing.of(p) for p in plans}, missing_note(missing))
+        return expr, Answer(with_rates(query, frame.rates), datasets_for(eng, plans, frame),
+                            plan_notes(plans, totals=True) + frame.notes,
+                            _builder(tf.value, str(rng), frame.currency, plans), extra)
 
     key = ("share", reporter_key(reporter), str(rng), tf.value, basis, top, partner_code, source)
-    prepared = eng.prepare(key, make)
-    table = eng.execute(prepared)
-    meta = prepared.meta
-    query = dict(meta["query"])
-    query["coverage"] = _coverage(meta["listing"], _covered(table))
+    found, table = answer(eng, key, make)
+    assert found.extra is not None
+    query = dict(found.query)
+    query["coverage"] = _coverage(found.extra.listing, table)
     if len(query["coverage"]) == 1 and query["reporter"] != ALL:
         query.update(next(iter(query["coverage"].values())))
-    notes = meta["notes"] + _coverage_notes(query["coverage"])
-    notes.append("ranks count countries only; World, groups and pseudo-areas (other countries, "
-                 "areas n.e.s. …) have no rank")
+    notes = found.notes + _coverage_notes(query["coverage"]) + [RANKS_NOTE]
     if top is not None:
         notes.append(f"the top {top} partners by rank; the shares are of the full total")
     if partner_code is not None and table.num_rows == 0:
         notes.append(f"{partner_code} does not appear among the partners in this data")
-    return Result("share", query, datasets=meta["datasets"],
-                  notes=notes + meta["tail"], table=table, build=meta["build"])
+    return result("share", found, table, query=query, notes=notes + found.extra.tail)
+
+
+SPEC = Indicator(
+    name="share",
+    summary="Partners' shares of a reporter's trade",
+    help="Partners' shares of a reporter's trade, with ranks among countries.",
+    params=(REPORTER, PERIOD, FLOW, BASIS, TOP, PARTNER, SOURCE),
+    fields=("reporter", "partner", "partner_name", "flow", "period", "value", "currency",
+            "share", "rank", "basis", "partner_basis"),
+    columns=("rank", "partner", "partner_name", "value", "share", "basis"),
+    function=share,
+    table=share_table,
+    notes=(RANKS_NOTE,),
+    contract="""\
+One row per partner, ranked: `reporter`, `partner`, `partner_name`, `flow` (`turnover`,
+`export`, `import`), `period`, `value`, `currency`, `share` (of the reporter's total, in
+[0, 1]), `rank` (1 = the largest partner; countries only, `null` for World, groups and
+pseudo-areas such as "other countries"), `basis` (`reported` or `mirror`), `partner_basis`
+(`origin`, `consignment`, `destination`, `unknown`: the imports' basis for turnover), `total`
+(the reporter's total), `rank_certain` (see above), and for turnover `export` and `import`.
+When the total is the sum over the partners, the shares add up to 1.""",
+)

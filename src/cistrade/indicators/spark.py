@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError
+from cistrade.paths import cache_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
@@ -64,8 +65,6 @@ def spark_session() -> Any:
 
 
 def _export_dir(eng: Engine) -> Path:
-    from cistrade.indicators.engine import cache_dir
-
     where = str(eng.store_path.resolve()) if eng.store_path else f"memory-{id(eng.meta)}"
     key = hashlib.sha1(repr((where, eng.version)).encode()).hexdigest()[:16]
     return cache_dir() / "spark" / key

@@ -4,8 +4,8 @@ Each builder takes an indicator's JSON document (``{"query", "rows", …}``) and
 Vega-Lite spec as a dict:
 
 * :func:`share_bars` — partners' shares of a reporter's trade (horizontal bars, top N);
-* :func:`bloc_line` — a bloc's share over time (:func:`cistrade.report.data.bloc_series`);
-* :func:`matrix_heatmap` — a bloc's mutual trade (:func:`cistrade.report.data.mutual_matrix`).
+* :func:`bloc_line` — a bloc's share over time (:func:`cistrade.indicators.series.bloc_series`);
+* :func:`matrix_heatmap` — a bloc's mutual trade (:func:`cistrade.indicators.series.mutual_matrix`).
 
 ``width="container"`` fits the chart to its box in a browser; the report passes a number.
 :func:`to_svg` and :func:`to_png` render a spec with vl-convert, offline (no fonts or data

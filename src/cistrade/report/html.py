@@ -136,8 +136,8 @@ def write_report(db: Path, *, reporter: str, period: str, out: Path, bloc: str =
                  flow: str = "turnover") -> list[Path]:
     """Write ``report.html`` and the charts (SVG and PNG) into ``out``; return the files."""
     from cistrade.indicators import connect
+    from cistrade.indicators.series import bloc_series, mutual_matrix
     from cistrade.report.charts import bloc_line, matrix_heatmap
-    from cistrade.report.data import bloc_series, mutual_matrix
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

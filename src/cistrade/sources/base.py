@@ -18,7 +18,6 @@ supersedes an older one (``vintage_scope``).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from cistrade.model import Flow, Freq, PartnerBasis, Valuation
+from cistrade.provenance import fetch_sidecar, sha256_of, sidecar_path
 from cistrade.schema import NATURAL_KEY
 
 __all__ = [
@@ -37,6 +37,8 @@ __all__ = [
     "AggregateCheck",
     "Skipped",
     "sha256_of",
+    "sidecar_path",
+    "fetch_sidecar",
     "sniff_text",
 ]
 
@@ -166,33 +168,6 @@ class Source:
     def read_many(self, paths: Iterable[Path]) -> Iterable[tuple[Path, ReadResult]]:
         for path in paths:
             yield path, self.read(path)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def sidecar_path(path: Path) -> Path:
-    """Where ``cistrade fetch`` records what it knows of a body it saved: ``.NAME.meta.json``
-    beside it (hidden, so ``cistrade ingest auto <folder>`` passes it by)."""
-    return path.with_name(f".{path.name}.meta.json")
-
-
-def fetch_sidecar(path: Path) -> dict[str, Any]:
-    """What ``cistrade fetch`` recorded beside a response body it saved (URL without the key,
-    retrieval time …), or ``{}`` for any other file."""
-    import json
-
-    side = sidecar_path(path)
-    try:
-        meta = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
 
 
 def sniff_text(head: bytes) -> str:

@@ -44,7 +44,7 @@ import pyarrow as pa
 
 from cistrade.errors import InputError, UnknownCountry
 from cistrade.model import Flow, Freq, PartnerBasis, Period, Valuation
-from cistrade.reference.countries import registry
+from cistrade.reference.countries import registry, source_aliases
 from cistrade.rowref import format_row_ref
 from cistrade.schema import DATA_COLUMNS
 from cistrade.sources import imf_formats as fmt
@@ -117,16 +117,9 @@ def _judge(scaled: list[tuple[fmt.Obs, float]], format_name: str) -> tuple[bool,
     return not default_whole, f"the magnitudes cannot tell; {format_name} convention"
 
 
-#: the IMF's own spellings the registry lacks (registered at import; see the report)
-IMF_ALIASES = {
-    "CHN": ["China, P.R.: Mainland"],
-    "HKG": ["China, P.R.: Hong Kong"],
-    "MAC": ["China, P.R.: Macao"],
-    "PSE": ["West Bank and Gaza"],
-    "ETH": ["Ethiopia, The Federal Dem. Rep. of"],
-    "STP": ["São Tomé and Príncipe, Dem. Rep. of"],
-    "TLS": ["Timor-Leste, Dem. Rep. of"],
-}
+#: the IMF's own spellings ("China, P.R.: Mainland"), declared in the registry's data
+#: (``reference/aliases.tsv``, source ``imf``), which is built with them
+IMF_ALIASES: dict[str, tuple[str, ...]] = source_aliases("imf")
 #: the IMF's qualifiers after a country's name: "Armenia, Rep. of", "Bahrain, Kingdom of",
 #: "Curaçao, Kingdom of the Netherlands". Never stripped when they tell two countries apart
 #: ("Congo, Dem. Rep. of the", "Korea, Dem. People's Rep. of"): those need their full name.
@@ -138,16 +131,6 @@ _QUALIFIER = re.compile(
 _DISTINGUISHING = re.compile(r"\b(dem\.|democratic|people's)", re.IGNORECASE)
 
 
-def _register_aliases() -> None:
-    reg = registry()
-    for code, names in IMF_ALIASES.items():
-        try:
-            reg.add_aliases(code, names)
-        except InputError as exc:  # the registry already names it otherwise: keep its word
-            log.warning("IMF alias not registered: %s", exc)
-
-
-_register_aliases()
 
 
 def _by_name(text: str) -> str:

@@ -9,25 +9,35 @@ document ``{"query", "rows" (one verdict each), "summary"}``. Every error has th
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from cistrade.contract import jsonable
 from cistrade.errors import InputError
-from cistrade.report.data import bloc_series, mutual_matrix
+from cistrade.indicators.catalog import availability as availability_of
+from cistrade.indicators.registry import INDICATORS
+from cistrade.indicators.series import bloc_series, mutual_matrix
+from cistrade.indicators.share import share
+from cistrade.indicators.spec import MAX_TOP, REPORTER, Indicator, Param
+from cistrade.reference.blocs import bloc as get_bloc
+from cistrade.reference.blocs import blocs as all_blocs
+from cistrade.reference.countries import registry
 
 __all__ = ["router", "MAX_ROWS", "MAX_TOP", "MAX_CHECK_BYTES"]
 
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 1000
-MAX_TOP = 250
 MAX_CHECK_BYTES = 256 * 1024
 MAX_CLAIMS = 200
 
@@ -56,15 +66,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 
 Flow = Literal["turnover", "export", "import"]
-BasisQ = Annotated[Literal["origin", "consignment"] | None, Query(
-    description="Imports by country of origin (default) or consignment.")]
-Reporter = Annotated[str, Query(min_length=1, max_length=80,
-                                description="A name or code (Armenia, ARM, AM, 51); '*' for all.")]
+Reporter = Annotated[str, Query(description=REPORTER.help, **REPORTER.bounds)]
 PeriodQ = Annotated[str, Query(min_length=4, max_length=40,
                                description="2024, 2024-Q3, 2024-09 or 2024-01..2024-09")]
-PartnerQ = Annotated[str | None, Query(max_length=80)]
-SourceQ = Annotated[str | None, Query(max_length=40, description="Use this source only.")]
-CifFob = Annotated[float, Query(gt=0.5, lt=2.0, description="CIF/FOB factor")]
 
 
 class CheckRequest(BaseModel):
@@ -76,8 +80,6 @@ class CheckRequest(BaseModel):
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:
-    from cistrade.indicators.result import jsonable
-
     return json.dumps(jsonable(doc), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
@@ -108,28 +110,42 @@ async def _answer(request: Request, key: tuple[Any, ...], compute: Any) -> Respo
     return Response(content=body, media_type="application/json")
 
 
-async def _indicator(request: Request, name: str, **kwargs: Any) -> Response:
-    from cistrade import indicators
-
-    fn = getattr(indicators, name)
-    key = (name, tuple(sorted((k, v) for k, v in kwargs.items())))
-    return await _answer(request, key, lambda eng: fn(eng, **kwargs).to_dict())
+async def _indicator(request: Request, spec: Indicator, **kwargs: Any) -> Response:
+    key = (spec.name, tuple(sorted((k, v) for k, v in kwargs.items())))
+    return await _answer(request, key, lambda eng: spec.function(eng, **kwargs).to_dict())
 
 
-@router.get("/share", summary="Partners' shares of a reporter's trade")
-async def share(request: Request, reporter: Reporter, period: PeriodQ, flow: Flow = "turnover",
-          basis: BasisQ = None, top: Annotated[int | None, Query(ge=1, le=MAX_TOP)] = None,
-          partner: PartnerQ = None, source: SourceQ = None) -> Response:
-    return await _indicator(request, "share", reporter=reporter, period=period, flow=flow, basis=basis,
-                      top=top, partner=partner, source=source)
+def _query(p: Param) -> inspect.Parameter:
+    annotation = Annotated[p.type, Query(description=p.help, **p.bounds)]
+    default = inspect.Parameter.empty if p.required else p.default
+    return inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=annotation)
 
 
-@router.get("/bloc-share", summary="A bloc's share of a reporter's trade")
-async def bloc_share(request: Request, reporter: Reporter, bloc: Annotated[str, Query(max_length=40)],
-               period: PeriodQ, flow: Flow = "turnover", basis: BasisQ = None,
-               source: SourceQ = None) -> Response:
-    return await _indicator(request, "bloc_share", reporter=reporter, bloc=bloc, period=period, flow=flow,
-                      basis=basis, source=source)
+def _plain(value: Any) -> Any:
+    """A query parameter's value as the Python API takes it (an enum as its text)."""
+    return value.value if isinstance(value, StrEnum) else value
+
+
+def indicator_route(spec: Indicator) -> Callable[..., Any]:
+    """The ``GET /api/v1/<command>`` endpoint of an indicator: its parameters as query
+    parameters, with their bounds, in the OpenAPI schema."""
+
+    async def endpoint(request: Request, **kw: Any) -> Response:
+        return await _indicator(request, spec, **{k: _plain(v) for k, v in kw.items()})
+
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=Request)
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [request, *(_query(p) for p in spec.all_params)])
+    endpoint.__name__ = spec.name
+    return endpoint
+
+
+for _spec in INDICATORS:
+    router.add_api_route(f"/{_spec.command}", indicator_route(_spec), methods=["GET"],
+                         summary=_spec.summary, description=_spec.help,
+                         response_class=Response)
 
 
 @router.get("/bloc-share/series", summary="A bloc's share over time (one point per step)")
@@ -147,42 +163,10 @@ async def matrix(request: Request, period: PeriodQ, bloc: Annotated[str, Query(m
     return await _answer(request, key, lambda eng: mutual_matrix(eng, bloc, period, flow))
 
 
-@router.get("/growth", summary="Year-on-year growth")
-async def growth(request: Request, reporter: Reporter, period: PeriodQ, partner: PartnerQ = None,
-           flow: Flow = "turnover", by: Literal["month"] | None = None, basis: BasisQ = None,
-           source: SourceQ = None) -> Response:
-    return await _indicator(request, "growth", reporter=reporter, period=period, partner=partner, flow=flow,
-                      by=by, basis=basis, source=source)
-
-
-@router.get("/roles", summary="A group's largest suppliers and markets")
-async def roles(request: Request, group: Annotated[str, Query(max_length=40)], period: PeriodQ,
-          top: Annotated[int, Query(ge=1, le=MAX_TOP)] = 10, cif_fob: CifFob = 1.06,
-          source: SourceQ = None) -> Response:
-    return await _indicator(request, "roles", group=group, period=period, top=top, cif_fob=cif_fob,
-                      source=source)
-
-
-@router.get("/balance", summary="Exports minus imports")
-async def balance(request: Request, reporter: Reporter, period: PeriodQ, partner: PartnerQ = None,
-            source: SourceQ = None) -> Response:
-    return await _indicator(request, "balance", reporter=reporter, period=period, partner=partner,
-                      source=source)
-
-
-@router.get("/mirror", summary="Reported figures beside partners' mirror figures")
-async def mirror(request: Request, reporter: Reporter, period: PeriodQ, partner: PartnerQ = None,
-           cif_fob: CifFob = 1.06, source: SourceQ = None) -> Response:
-    return await _indicator(request, "mirror", reporter=reporter, period=period, partner=partner,
-                      cif_fob=cif_fob, source=source)
-
-
 @router.get("/availability/{reporter}", summary="What the store holds for a reporter")
 async def availability(request: Request, reporter: str) -> Response:
-    from cistrade.indicators import availability as avail
-
     def compute(eng: Any) -> dict[str, Any]:
-        found = avail(eng, reporter)
+        found = availability_of(eng, reporter)
         return {"query": {"indicator": "availability", "reporter": reporter},
                 "rows": found.get("sources", []), "reporter": found.get("reporter")}
 
@@ -211,8 +195,6 @@ def countries(q: Annotated[str, Query(min_length=1, max_length=80)],
                                             "looking one area up")] = False) -> Response:
     """The area ``q`` names (404 ``UnknownCountry`` with close matches when none), or with
     ``search=true`` the closest areas, each with its ``score`` (0–100)."""
-    from cistrade.reference.countries import registry
-
     reg = registry()
     if search:
         rows = [{**_area_row(a), "score": round(score, 1)} for a, score in reg.search(q, limit=limit)]
@@ -224,8 +206,6 @@ def countries(q: Annotated[str, Query(min_length=1, max_length=80)],
 
 @router.get("/countries/{code}", summary="One area of the registry")
 def country(code: str) -> Response:
-    from cistrade.reference.countries import registry
-
     area = registry().lookup(code)
     return Response(_dumps({"query": {"code": code}, "rows": [_area_row(area)]}),
                     media_type="application/json")
@@ -233,8 +213,6 @@ def country(code: str) -> Response:
 
 @router.get("/blocs", summary="The blocs the registry knows")
 def blocs() -> Response:
-    from cistrade.reference.blocs import blocs as all_blocs
-
     rows = [{"id": b.id, "name_en": b.name_en, "name_ru": b.name_ru, "members_today": b.members()}
             for b in all_blocs()]
     return Response(_dumps({"query": {}, "rows": rows}), media_type="application/json")
@@ -242,8 +220,6 @@ def blocs() -> Response:
 
 @router.get("/blocs/{bloc_id}", summary="A bloc's membership intervals and members on a day")
 def bloc(bloc_id: str, on: date | None = None) -> Response:
-    from cistrade.reference.blocs import bloc as get_bloc
-
     when = on or date.today()
     b = get_bloc(bloc_id)
     rows = [{"code": m.member, "status": m.status, "start": m.start, "end": m.end, "source": m.source}
@@ -254,7 +230,7 @@ def bloc(bloc_id: str, on: date | None = None) -> Response:
 
 
 def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
-    from cistrade.claims import claims_from_data, extract_claims
+    from cistrade.claims import claims_from_data, extract_claims  # patterns load with a /check
 
     if (body.text is None) == (body.claims is None):
         raise InputError('give either "text" or "claims"')
@@ -271,7 +247,7 @@ def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
 
 @router.post("/check", summary="Check the trade claims of a text, or structured claims")
 async def check(request: Request, body: CheckRequest) -> Response:
-    from cistrade.claims import Verifier
+    from cistrade.claims import Verifier  # the claims load with the first /check
 
     pool = request.app.state.pool
     claims, query = await pool.submit(lambda: _claims(body))
@@ -290,16 +266,14 @@ async def chart(request: Request, kind: Literal["share", "bloc-share", "matrix"]
           reporter: Annotated[str | None, Query(max_length=80)] = None,
           bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
           top: Annotated[int, Query(ge=1, le=40)] = 15) -> Response:
-    from cistrade.report import charts
+    from cistrade.report import charts  # Altair: loaded with the first chart
 
     if kind != "matrix" and not reporter:
         raise InputError(f"the {kind} chart needs a reporter")
 
     def compute(eng: Any) -> dict[str, Any]:
-        from cistrade.indicators import share as share_ind
-
         if kind == "share":
-            return charts.share_bars(share_ind(eng, reporter, period, flow).to_dict(), top=top,
+            return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
                                      titled=False)
         if kind == "bloc-share":
             return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)

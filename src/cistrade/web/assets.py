@@ -14,6 +14,8 @@ import functools
 import logging
 import threading
 
+from cistrade.paths import cache_dir
+
 __all__ = ["vega_bundle", "warm"]
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,6 @@ _lock = threading.Lock()
 @functools.cache
 def _build() -> bytes:
     import vl_convert
-
-    from cistrade.indicators.engine import cache_dir
 
     tag = f"vega-{vl_convert.get_vega_version()}-embed-{vl_convert.get_vega_embed_version()}"
     path = cache_dir() / "web" / f"{tag}.js"

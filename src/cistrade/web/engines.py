@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from cistrade.errors import CistradeError, StoreError
+from cistrade.indicators.engine import connect
 
 __all__ = ["EnginePool", "AnswerCache"]
 
@@ -61,8 +62,6 @@ class EnginePool:
         self.serial = engine != "duckdb"
 
     def _new_engine(self) -> Any:
-        from cistrade.indicators import connect
-
         store = SimpleNamespace(con=self._con, path=self.db)
         eng = connect(engine=self.engine_name, store=store)  # type: ignore[arg-type]
         first = self._first

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cistrade.contract import jsonable
 from cistrade.errors import CistradeError
 
 __all__ = ["install_error_handlers", "error_body", "BodyTooLarge"]
@@ -36,8 +37,6 @@ def error_body(type_: str, message: str, detail: Any = None) -> dict[str, Any]:
 
 
 def _json(status: int, body: dict[str, Any]) -> JSONResponse:
-    from cistrade.indicators.result import jsonable
-
     return JSONResponse(jsonable(body), status_code=status)
 
 

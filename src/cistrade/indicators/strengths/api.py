@@ -19,6 +19,7 @@ from cistrade.errors import InputError, NoData
 from cistrade.indicators.args import area_code, area_name, period_range, resolve_partner
 from cistrade.indicators.provenance import datasets_of
 from cistrade.indicators.result import Result
+from cistrade.indicators.spec import Answer
 from cistrade.indicators.strengths import complexity as cx
 from cistrade.indicators.strengths.frame import (
     Level,
@@ -103,7 +104,7 @@ def side_of(arg: Any, eng_rng: Any, *, world: bool = False, without: str | None 
         if not world:
             raise InputError("the world is no exporter here: name a country or a bloc")
         return Side("WLD", None)
-    if p.kind == "bloc":
+    if p.bloc is not None:
         members = tuple(m for m in p.bloc.members(during=eng_rng) if m != without)
         return Side(p.bloc.id, members)
     if p.kind != "country":
@@ -112,7 +113,7 @@ def side_of(arg: Any, eng_rng: Any, *, world: bool = False, without: str | None 
 
 
 def _run(eng: Engine, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    prepared = eng.prepare(("strengths", *key), lambda: (make(), {}))
+    prepared = eng.prepare(("strengths", *key), lambda: (make(), Answer[None]({}, [], [])))
     return eng.execute(prepared)
 
 

@@ -51,7 +51,7 @@ from typing import ClassVar
 
 from cistrade.errors import InputError
 from cistrade.model import Flow, Freq, PartnerBasis, PeriodRange, Valuation
-from cistrade.reference.countries import Area, registry
+from cistrade.reference.countries import Area, source_aliases
 from cistrade.sources.base import AggregateCheck, ReadResult, Source, Supports
 from cistrade.sources.national.excel import (
     FlowRows,
@@ -71,13 +71,9 @@ __all__ = ["KzBnsSource", "KzTable", "KzRow", "parse_sheet", "ALIASES"]
 
 log = logging.getLogger(__name__)
 
-#: spellings the BNS prints that the registry lacks (publisher's typos and abbreviations)
-ALIASES: dict[str, list[str]] = {
-    "UMI": ["Малые Тихоокеан. Отдаленные остроа США", "Малые Тихоокеан. отдален. острова США"],
-    "ATF": ["Французкие южные территории"],
-}
-registry().add_aliases("UMI", ALIASES["UMI"])
-registry().add_aliases("ATF", ALIASES["ATF"])
+#: the BNS's own spellings (typos and abbreviations among them), declared in the registry's
+#: data (``reference/aliases.tsv``, source ``kz-bns``), which is built with them
+ALIASES: dict[str, tuple[str, ...]] = source_aliases("kz-bns")
 
 #: which published group adds up to which (the BNS table's nesting)
 PARENT: dict[str, str] = {

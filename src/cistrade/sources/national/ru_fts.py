@@ -41,16 +41,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
 from cistrade.errors import InputError
-from cistrade.model import Flow, Freq, PartnerBasis, PeriodRange, Valuation
+from cistrade.model import Flow, Freq, PartnerBasis, Valuation
 from cistrade.sources.base import AggregateCheck, ReadResult, Skipped, Source, Supports
 from cistrade.sources.national.excel import (
-    FlowRows,
     Grid,
     Workbook,
     is_placeholder,
@@ -59,105 +56,20 @@ from cistrade.sources.national.excel import (
     open_workbook,
     rounding_tolerance,
     spreadsheet_kind,
-    unit_of,
     year_of,
 )
+from cistrade.sources.national.ru_fts_parts import (
+    Parsed,
+    caption_unit,
+    flow_of,
+    flow_terms,
+    month_range,
+)
+from cistrade.sources.national.ru_fts_totals import read_country_groups, read_general_totals
 
 __all__ = ["RuFtsSource", "Parsed", "flow_terms", "month_range", "LAYOUTS"]
 
 log = logging.getLogger(__name__)
-
-REPORTER = "RUS"
-_TERMS = {
-    Flow.EXPORT: (Valuation.FOB, PartnerBasis.DESTINATION),
-    Flow.IMPORT: (Valuation.UNKNOWN, PartnerBasis.ORIGIN),
-}
-
-
-def flow_terms(flow: Flow) -> tuple[Valuation, PartnerBasis]:
-    """The valuation and partner basis FTS figures of a flow are stored with."""
-    return _TERMS[flow]
-
-
-def flow_of(label: str) -> Flow | None:
-    """``Экспорт …`` → export, ``Импорт …`` → import (by the label's first word)."""
-    key = label_key(label)
-    if key.startswith("экспорт"):
-        return Flow.EXPORT
-    if key.startswith("импорт"):
-        return Flow.IMPORT
-    return None
-
-
-def month_range(year: int, first: int, last: int) -> tuple[date, date]:
-    span = PeriodRange.between(date(year, first, 1), date(year, last, 1))
-    return span.first_day, span.last_day
-
-
-@dataclass
-class Parsed:
-    """What one FTS table yields, before it becomes a :class:`ReadResult`."""
-
-    series: str
-    title: str
-    rows: FlowRows = field(default_factory=lambda: FlowRows(REPORTER))
-    periods: list[date] = field(default_factory=list)  # last days, for the vintage
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    checks: list[AggregateCheck] = field(default_factory=list)
-
-    def add(
-        self,
-        grid: Grid,
-        row: int,
-        col: int,
-        *,
-        partner: str,
-        flow: Flow,
-        first: date,
-        last: date,
-        value: float,
-        aggregate: bool,
-    ) -> None:
-        valuation, basis = flow_terms(flow)
-        self.rows.add(
-            partner=partner,
-            flow=flow,
-            first=first,
-            last=last,
-            value=value,
-            valuation=valuation,
-            basis=basis,
-            aggregate=aggregate,
-            ref=grid.ref(row, col),
-        )
-        self.periods.append(last)
-
-    def vintage(self, annual: bool = False) -> str:
-        last = max(self.periods)
-        return str(last.year) if annual else f"{last:%Y-%m}"
-
-
-def caption_unit(grid: Grid, rows: range, file: str) -> float:
-    """The multiplier to US dollars from the unit caption in ``rows``; InputError if none."""
-    for _r, _c, value in grid.cells(rows):
-        unit = unit_of(value)
-        if unit:
-            multiplier, currency = unit
-            if currency != "USD":
-                raise InputError(
-                    f"expected values in US dollars, the caption says {value!r}", **grid.where(file=file)
-                )
-            return multiplier
-    raise InputError(
-        f"no unit caption (expected e.g. 'млн долларов США') in rows {rows.start}-{rows.stop - 1}",
-        **grid.where(file=file),
-    )
-
-
-# -- 94itog: main indicators, one sheet per year -----------------------------------------------
-
 
 def _year_heading(grid: Grid, year: int, file: str) -> tuple[int, int]:
     for r, c, value in grid.cells(range(1, 11)):
@@ -322,14 +234,10 @@ def _stran_sheet(grid: Grid, flow: Flow, first_year: int, out: Parsed, file: str
 
 
 def _totals(book: Workbook, file: str) -> Parsed:
-    from cistrade.sources.national.ru_fts_totals import read_general_totals
-
     return read_general_totals(book, file)
 
 
 def _groups(book: Workbook, file: str) -> Parsed:
-    from cistrade.sources.national.ru_fts_totals import read_country_groups
-
     return read_country_groups(book, file)
 
 

@@ -23,7 +23,7 @@ from cistrade.sources.national.excel import (
     rounding_tolerance,
     year_of,
 )
-from cistrade.sources.national.ru_fts import Parsed, caption_unit, flow_of, month_range
+from cistrade.sources.national.ru_fts_parts import Parsed, caption_unit, flow_of, month_range
 
 __all__ = ["read_country_groups", "read_general_totals"]
 

@@ -1,4 +1,4 @@
-"""The figures behind the dashboard's and the report's charts, built from the indicators.
+"""Series of indicator figures for the dashboard's and the report's charts.
 
 * :func:`bloc_series` — a bloc's share of a reporter's trade, one point per month, quarter or
   year of a period range (points without data are left out and said so in the notes);
@@ -11,10 +11,16 @@ Both return the indicators' JSON contract ``{"query", "rows", "datasets", "notes
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError, NoData
+from cistrade.indicators.args import resolve_bloc
+from cistrade.indicators.blocs import bloc_share
+from cistrade.indicators.share import share
 from cistrade.model import PeriodRange
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cistrade.indicators.engine import Engine
 
 __all__ = ["bloc_series", "mutual_matrix", "steps", "MAX_POINTS"]
 
@@ -47,11 +53,9 @@ def _merge_datasets(into: dict[str, dict[str, Any]], doc: dict[str, Any]) -> Non
         into.setdefault(str(d.get("id") or d.get("dataset_id")), d)
 
 
-def bloc_series(eng: Any, reporter: str, bloc: str, period: str, flow: str = "turnover",
+def bloc_series(eng: Engine, reporter: str, bloc: str, period: str, flow: str = "turnover",
                 step: str = "auto") -> dict[str, Any]:
     """The bloc's share of the reporter's trade at each step of ``period``."""
-    from cistrade.indicators import bloc_share
-
     rows: list[dict[str, Any]] = []
     datasets: dict[str, dict[str, Any]] = {}
     missing: list[str] = []
@@ -80,12 +84,9 @@ def bloc_series(eng: Any, reporter: str, bloc: str, period: str, flow: str = "tu
     return {"query": query, "rows": rows, "datasets": list(datasets.values()), "notes": notes}
 
 
-def mutual_matrix(eng: Any, bloc: str, period: str, flow: str = "turnover") -> dict[str, Any]:
+def mutual_matrix(eng: Engine, bloc: str, period: str, flow: str = "turnover") -> dict[str, Any]:
     """Every reporting member's trade with each other member (value and share of its trade)."""
-    from cistrade.indicators import share
-    from cistrade.reference.blocs import bloc as get_bloc
-
-    the_bloc = get_bloc(bloc)
+    the_bloc = resolve_bloc(bloc)
     rng = PeriodRange.parse(period)
     members = the_bloc.members(during=rng)
     rows: list[dict[str, Any]] = []
