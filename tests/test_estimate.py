@@ -256,3 +256,125 @@ def test_too_few_partners_reporting_give_no_verdict(real: Any) -> None:
     r = estimate_bloc(real, "RUS", "CIS", "2024-01..2024-04")
     v = estimate_verdict(0.162, r)
     assert v.outcome == "insufficient" and "not checked" in v.text
+
+
+# -- the --estimate variant of share and bloc-share (CLI, Python, HTTP) ------------------------
+
+
+def test_share_estimate_variant_in_python(statement: Any) -> None:
+    from cistrade.indicators import bloc_share, share
+
+    eng, _ = statement
+    r = share(eng, "Russia", "2024-01..2024-09", estimate=True)
+    assert r.kind == "share" and r.query["basis"] == "estimate"
+    assert r.to_dict()["query"]["indicator"] == "share"
+    assert all(row["basis"] == "estimate" for row in r.rows)
+    from cistrade.indicators.registry import indicator
+
+    for name in indicator("share").variants[0].fields:
+        assert name in r.rows[0], name
+    b = bloc_share(eng, "RUS", "CIS", "2024-01..2024-09", estimate=True)
+    assert b.rows[0]["aggregate"] and b.rows[0]["partner"] == "G:CIS"
+    assert {row["partner"] for row in b.rows[1:]} <= set(b.query["members"])
+    one = share(eng, "RUS", "2024-01..2024-09", partner="Kazakhstan", estimate=True)
+    assert [row["partner"] for row in one.rows] == ["KAZ"]
+
+
+def test_share_estimate_refuses_what_does_not_apply(statement: Any) -> None:
+    from cistrade.errors import InputError
+    from cistrade.indicators import share
+
+    eng, _ = statement
+    with pytest.raises(InputError, match="one reporter at a time"):
+        share(eng, "*", "2024-01..2024-09", estimate=True)
+    with pytest.raises(InputError, match="do not apply to an estimate"):
+        share(eng, "RUS", "2024-01..2024-09", source="tidy", estimate=True)
+
+
+def test_cli_share_estimate(statement: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cistrade.cli import app
+
+    eng, world = statement
+    db = str(eng.store_path)
+    args = ["share", "--reporter", "RUS", "--period", "2024-01..2024-09", "--estimate",
+            "--db", db]
+    table = CliRunner().invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "ESTIMATE from the partners' reports" in table.output and "rank_range" in table.output
+    doc = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+    assert doc["query"]["estimate"]["sufficient"] is True
+    assert doc["notes"][0].startswith("ESTIMATE, not RUS's own figures")
+    bloc = CliRunner().invoke(app, ["bloc-share", "-r", "RUS", "-b", "CIS", "-p",
+                                    "2024-01..2024-09", "--estimate", "--db", db,
+                                    "--format", "json"])
+    assert bloc.exit_code == 0, bloc.output
+    row = json.loads(bloc.stdout)["rows"][0]
+    assert row["share_low"] <= world.cis_share <= row["share_high"]
+    factor = CliRunner().invoke(app, [*args, "--cif-fob", "1.08", "--format", "json"])
+    assert json.loads(factor.stdout)["query"]["estimate"]["cif_fob"] == 1.08
+    refused = CliRunner().invoke(app, ["share", "-r", "RUS", "-p", "2021", "--cif-fob", "1.08",
+                                       "--db", db])
+    assert refused.exit_code != 0 and "applies only to an estimate" in refused.output
+
+
+def test_api_share_estimate(statement: Any) -> None:
+    import asyncio
+
+    import httpx
+
+    from cistrade.web import create_app
+
+    eng, _ = statement
+    application = create_app(eng.store_path)
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/api/v1/share", params={
+                "reporter": "RUS", "period": "2024-01..2024-09", "estimate": "true"})
+
+    try:
+        resp = asyncio.run(go())
+    finally:
+        application.state.pool.close()
+    assert resp.status_code == 200, resp.text
+    doc = resp.json()
+    assert doc["query"]["basis"] == "estimate" and "share_low" in doc["rows"][0]
+
+
+def test_the_estimates_factor_is_configurable_and_said(statement: Any) -> None:
+    from cistrade.errors import InputError
+    from cistrade.indicators import bloc_share, share
+
+    eng, _ = statement
+    base = share(eng, "RUS", "2024-01..2024-09", estimate=True)
+    other = share(eng, "RUS", "2024-01..2024-09", estimate=True, cif_fob=1.12)
+    assert base.query["estimate"]["cif_fob"] == 1.06
+    assert other.query["estimate"]["cif_fob"] == 1.12
+    assert other.query["estimate"]["cif_fob_range"] == [1.0, 1.12]  # widened to hold it
+    assert "CIF/FOB factor 1.06, the IMF's" in base.notes[0]
+    assert "CIF/FOB factor 1.12" in other.notes[0] and "IMF" not in other.notes[0]
+    reports = base.notes[1]
+    assert reports.startswith("partners' reports used (") and "tidy: " in reports
+    assert "carried forward from 2021 (no report): " in reports
+    for row in other.rows:
+        assert row["value_low"] <= row["value"] <= row["value_high"]
+    with pytest.raises(InputError, match="applies only to an estimate"):
+        share(eng, "RUS", "2021", cif_fob=1.1)
+    with pytest.raises(InputError, match="applies only to an estimate"):
+        bloc_share(eng, "RUS", "CIS", "2021", cif_fob=1.1)
+    b = bloc_share(eng, "RUS", "CIS", "2024-01..2024-09", estimate=True, cif_fob=1.0)
+    assert b.query["estimate"]["cif_fob"] == 1.0
+
+
+def test_settings_keep_the_factor_inside_its_range() -> None:
+    from cistrade.errors import InputError
+
+    assert Settings.with_factor(None) == Settings()
+    assert Settings.with_factor(0.95).cif_fob_range == (0.95, 1.10)
+    with pytest.raises(InputError, match="outside its range"):
+        Settings(cif_fob=1.2)

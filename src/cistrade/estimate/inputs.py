@@ -39,6 +39,7 @@ from cistrade.indicators.frame import BASE_KEYS, base, select_rows
 from cistrade.indicators.mirror import partner_plans
 from cistrade.indicators.preference import BASIS_ORDER, source_rank
 from cistrade.indicators.select import Plan, plan_for
+from cistrade.indicators.spec import Answer
 from cistrade.model import PeriodRange
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -226,7 +227,7 @@ def history_expr(eng: Engine, target: str, first: date, before: date) -> ir.Tabl
     return _shaped(g, "history")
 
 
-def _rank(row: dict[str, Any], sources: dict[str, str]) -> tuple:
+def _rank(row: dict[str, Any], sources: dict[str, str]) -> tuple[tuple[int, str], bool, int]:
     basis = BASIS_ORDER.get(row["flow"], ())
     b = basis.index(row["partner_basis"]) if row["partner_basis"] in basis else len(basis)
     return (source_rank(sources.get(row["dataset_id"], "")), row["freq"] != "A", b)
@@ -236,7 +237,7 @@ def _chosen(rows: Iterable[dict[str, Any]], sources: dict[str, str],
             vintages: dict[str, str]) -> list[dict[str, Any]]:
     """Per side, partner, flow and year, the preferred cell: a year's A rows or its twelve
     months, of the preferred source, basis and the newest vintage."""
-    cells: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    cells: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         if r["freq"] == "M" and r["months"] != 12:
             continue
@@ -255,7 +256,8 @@ class _Rates:
     """Yearly average rates into one currency, each asked once."""
 
     def __init__(self, eng: Engine, to: str) -> None:
-        self.eng, self.to, self.seen = eng, to, {}  # type: ignore[var-annotated]
+        self.eng, self.to = eng, to
+        self.seen: dict[tuple[str, int], float | None] = {}
 
     def __call__(self, currency: str, year: int) -> float | None:
         if currency == self.to:
@@ -320,7 +322,8 @@ def _code_stamp() -> str:
     return repr([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files])
 
 
-def _make(eng: Engine, target: str, rng: PeriodRange, years: int) -> tuple[Any, dict[str, Any]]:
+def _make(eng: Engine, target: str, rng: PeriodRange, years: int
+          ) -> tuple[Any, Answer[dict[str, Any]]]:
     """Plan everything and build the one query answering it (``part``: report, total,
     history), with what the answer does not hold (sources, notes, rates, datasets)."""
     import ibis
@@ -354,7 +357,7 @@ def _make(eng: Engine, target: str, rng: PeriodRange, years: int) -> tuple[Any, 
             meta["notes"] += [n for n in f.notes if n not in meta["notes"]]
             meta["rates"] += f.rates
             meta["rate_datasets"] += list(f.datasets)
-    return ibis.union(*parts, distinct=False), meta
+    return ibis.union(*parts, distinct=False), Answer({}, [], [], extra=meta)
 
 
 def gather(eng: Engine, target: str, rng: PeriodRange, *,
@@ -363,7 +366,7 @@ def gather(eng: Engine, target: str, rng: PeriodRange, *,
     compiled once per store version (:meth:`Engine.prepare`), its data read afresh."""
     prepared = eng.prepare(("estimate-inputs", _code_stamp(), target, str(rng), years),
                            lambda: _make(eng, target, rng, years))
-    meta = prepared.meta
+    meta = prepared.meta.extra or {}
     answer = eng.execute(prepared)
     parts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in answer.to_pylist():

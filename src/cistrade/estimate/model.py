@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from cistrade.errors import InputError
@@ -156,8 +156,22 @@ class Settings:
             raise InputError(f"the CIF/FOB range must be 0 < low <= high, not {lo}–{hi}")
         if not self.cif_fob > 0:
             raise InputError(f"the CIF/FOB factor must be positive, not {self.cif_fob}")
+        if not lo <= self.cif_fob <= hi:
+            raise InputError(f"the CIF/FOB factor {self.cif_fob:g} lies outside its range "
+                             f"{lo:g}–{hi:g}: the point would fall outside its own band")
         if self.unseen_growth < 0:
             raise InputError(f"unseen_growth must be >= 0, not {self.unseen_growth}")
+
+
+    @classmethod
+    def with_factor(cls, cif_fob: float | None, base: Settings | None = None) -> Settings:
+        """``base`` (the defaults) with another CIF/FOB factor, its range widened to hold it;
+        ``None`` keeps ``base``'s."""
+        s = base or cls()
+        if cif_fob is None:
+            return s
+        lo, hi = s.cif_fob_range
+        return replace(s, cif_fob=cif_fob, cif_fob_range=(min(lo, cif_fob), max(hi, cif_fob)))
 
 
 @dataclass(frozen=True)
@@ -226,7 +240,7 @@ class Estimate:
     def total(self, flow: str) -> Figure:
         """The denominator: the published total (exact) or the estimate's sum (with its band);
         computed once per flow (the table is complete when asked)."""
-        cache = self.__dict__.setdefault("_totals", {})
+        cache: dict[str, Figure] = self.__dict__.setdefault("_totals", {})
         if flow not in cache:
             flows = FLOWS if flow == "turnover" else (flow,)
             if all(self.published.get(f) is not None for f in flows):

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cistrade.errors import NoData
+from cistrade.errors import InputError, NoData
 from cistrade.estimate import model
 from cistrade.estimate.inputs import HISTORY_YEARS, Inputs, gather
 from cistrade.estimate.model import FLOWS, Estimate, Known, Settings
@@ -94,10 +94,12 @@ def _query(est: Estimate, inputs: Inputs, eng: Engine, flow: str) -> dict[str, A
 def _notes(est: Estimate, inputs: Inputs, flow: str) -> list[str]:
     s = est.settings
     lo, hi = s.cif_fob_range
+    default = ", the IMF's for DOTS-style estimates" if s.cif_fob == model.CIF_FOB else ""
     notes = [
-        f"ESTIMATE, not {est.target}'s own figures: {METHOD} (factor {s.cif_fob:g}, the IMF's "
-        "for DOTS-style estimates)",
-        f"band: the CIF/FOB factor anywhere in {lo:g}–{hi:g}, the pair's historical mirror gap "
+        f"ESTIMATE, not {est.target}'s own figures: {METHOD} (CIF/FOB factor "
+        f"{s.cif_fob:.2f}{default})",
+        _reports_note(est, inputs),
+        f"band: the CIF/FOB factor anywhere in {lo:.2f}–{hi:.2f}, the pair's historical mirror gap "
         "(own ÷ partner's figure in every earlier year both exist) and, for a carried share, 0 to "
         "that share grown at the pair's fastest historical rise per year since",
     ]
@@ -115,12 +117,40 @@ def _notes(est: Estimate, inputs: Inputs, flow: str) -> list[str]:
         notes.append(f"the partners reporting held only {coverage:.0%} of {est.target}'s trade "
                      f"in {est.known_year} (below {MIN_COVERAGE:.0%}): the band rests mostly on "
                      "carried shares and is wide")
+    else:
+        notes.append(f"the partners reporting held {coverage:.0%} of {est.target}'s trade in "
+                     f"{est.known_year} (at least {MIN_COVERAGE:.0%}: sufficient to stand in for "
+                     "its own figures, as an estimate)")
     if inputs.own and inputs.own["has_partners"]:
         notes.append(f"{est.target} publishes its own partner figures for {inputs.rng}: this "
                      "estimate does not use them (it is for comparison)")
     notes.append("ranks only where the band separates neighbours, else a range (rank_range "
                  "'2–3'); rank is set only where it is certain")
     return notes + inputs.notes
+
+
+#: partners named one by one in a note; more are counted (JSON lists them all)
+NAMED = 12
+
+
+def _named(codes: Sequence[str]) -> str:
+    shown = ", ".join(codes[:NAMED])
+    return shown + (f" and {len(codes) - NAMED} more" if len(codes) > NAMED else "")
+
+
+def _reports_note(est: Estimate, inputs: Inputs) -> str:
+    """Whose reports the estimate rests on (by source), and who is carried forward."""
+    by_source: dict[str, set[str]] = {}
+    for r in inputs.reports:
+        by_source.setdefault(r.source or "unknown source", set()).add(r.partner)
+    used = "; ".join(f"{src}: {_named(sorted(ps))}" for src, ps in sorted(by_source.items()))
+    reporting = {r.partner for r in inputs.reports}
+    carried = sorted(p for p, pe in est.partners.items()
+                     if any(fe.method is model.Method.CARRIED for fe in pe.flows.values()))
+    text = f"partners' reports used ({len(reporting)} partners): {used}"
+    if carried:
+        text += f"; carried forward from {est.known_year} (no report): {_named(carried)}"
+    return text
 
 
 def _row(est: Estimate, r: model.ShareRow, flow: str, period: str) -> dict[str, Any]:
@@ -144,20 +174,42 @@ def _row(est: Estimate, r: model.ShareRow, flow: str, period: str) -> dict[str, 
     return row
 
 
+def _one_reporter(reporter: Any, basis: Any, source: Any) -> None:
+    """An estimate is of one reporter, from every partner's preferred source."""
+    if not isinstance(reporter, str) or reporter.strip() == "*":
+        raise InputError("an estimate is made for one reporter at a time, not '*' or a list")
+    if basis is not None or source is not None:
+        raise InputError("--basis and --source do not apply to an estimate: each partner's "
+                         "report comes from its preferred source (docs/estimate.md)")
+
+
 def estimate_share(eng: Engine, reporter: Any, period: Any, flow: Any = "turnover", *,
-                   top: int | None = None, settings: Settings | None = None,
-                   years: int = HISTORY_YEARS) -> Result:
+                   top: int | None = None, partner: Any = None, basis: Any = None,
+                   source: Any = None, cif_fob: float | None = None,
+                   settings: Settings | None = None, years: int = HISTORY_YEARS) -> Result:
     """The estimated partner table of ``reporter`` (module doc): every partner's value, share
-    and rank range, from its partners' reports."""
+    and rank range, from its partners' reports (``share(..., estimate=True)``); ``cif_fob``
+    another factor than the default (:meth:`Settings.with_factor`)."""
+    _one_reporter(reporter, basis, source)
     tf = trade_flow(flow).value
-    est, inputs = build_estimate(eng, reporter, period, settings=settings, years=years)
+    est, inputs = build_estimate(eng, reporter, period,
+                                 settings=Settings.with_factor(cif_fob, settings), years=years)
     rows = [_row(est, r, tf, str(inputs.rng))
             for r in model.share_rows(est, tf, rankable=rankable_codes())]
     if top is not None:
         rows = [r for r in rows if r["rank_best"] is not None and r["rank_best"] <= top]
-    return Result("estimate_share", _query(est, inputs, eng, tf),
-                  rows=rows, datasets=datasets_of(eng, inputs.datasets),
-                  notes=_notes(est, inputs, tf))
+    query = _query(est, inputs, eng, tf)
+    notes = _notes(est, inputs, tf)
+    if partner is not None:
+        code = area_code(partner)
+        rows = [r for r in rows if r["partner"] == code]
+        query["partner"] = code
+        if not rows:
+            notes.append(f"{code} has no figure in this estimate (no report, no last known "
+                         "share)")
+    query["top"] = top
+    return Result("share", query, rows=rows, datasets=datasets_of(eng, inputs.datasets),
+                  notes=notes)
 
 
 def _remainder(est: Estimate, inputs: Inputs, code: str | None, members: Sequence[str],
@@ -178,14 +230,18 @@ def _remainder(est: Estimate, inputs: Inputs, code: str | None, members: Sequenc
 
 
 def estimate_bloc(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any = "turnover",
-                  *, settings: Settings | None = None, years: int = HISTORY_YEARS) -> Result:
+                  *, basis: Any = None, source: Any = None, cif_fob: float | None = None,
+                  settings: Settings | None = None, years: int = HISTORY_YEARS) -> Result:
     """The estimated share of a bloc in the reporter's trade: the sum over its members in
-    force during the period (module doc), members without any figure said."""
+    force during the period (module doc), members without any figure said; then each
+    member's estimated row (``bloc_share(..., estimate=True)``)."""
     from cistrade.reference import blocs
 
+    _one_reporter(reporter, basis, source)
     tf = trade_flow(flow).value
     the_bloc = blocs.bloc(bloc)
-    est, inputs = build_estimate(eng, reporter, period, settings=settings, years=years)
+    est, inputs = build_estimate(eng, reporter, period,
+                                 settings=Settings.with_factor(cif_fob, settings), years=years)
     members = [m for m in the_bloc.members(during=inputs.rng) if m != est.target]
     flows = FLOWS if tf == "turnover" else (tf,)
     rem = _remainder(est, inputs, the_bloc.group_code, members, flows)
@@ -214,7 +270,10 @@ def estimate_bloc(eng: Engine, reporter: Any, bloc: Any, period: Any, flow: Any 
         notes.append(f"no report and no last known figure for {', '.join(b.unknown)}: the "
                      "band's top takes in the whole unallocated part of the total"
                      + ("" if b.share.high is not None else " (open: no published total)"))
-    return Result("estimate_bloc_share", query, rows=[row],
+    row["aggregate"] = True
+    member_rows = [dict(_row(est, r, tf, str(inputs.rng)), bloc=the_bloc.id, aggregate=False)
+                   for r in model.share_rows(est, tf) if r.partner in set(members)]
+    return Result("bloc_share", query, rows=[row, *member_rows],
                   datasets=datasets_of(eng, inputs.datasets), notes=notes)
 
 
