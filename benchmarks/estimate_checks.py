@@ -27,13 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CISTRADE_SHARED_DATA", ROOT.parent / "shared" / "data"))
-REAL = {
-    "kz-bns": ("national/kz-bns", "*.xls"),
-    "uz-stat": ("national/uz-stat", "*.csv"),
-    "am-armstat": ("national/am-armstat", "*.csv"),
-    "ru-fts": ("national/ru-fts", "*.xlsx"),
-    "eurostat": ("mirror/eurostat/russia_export_eurostat", "*.csv"),
-}
 
 
 def synthetic(workdir: Path, targets: list[str]) -> None:
@@ -58,6 +51,7 @@ def synthetic(workdir: Path, targets: list[str]) -> None:
 
 
 def real_store(workdir: Path) -> Path:
+    from cistrade.estimate.truth import RUSSIA_FILES
     from cistrade.rates import ingest_rates
     from cistrade.sources import get_source
     from cistrade.store import Store
@@ -68,7 +62,7 @@ def real_store(workdir: Path) -> Path:
     tmp = path.with_suffix(".tmp.duckdb")
     tmp.unlink(missing_ok=True)
     with Store(tmp) as store:
-        for name, (folder, pattern) in REAL.items():
+        for name, (folder, pattern) in RUSSIA_FILES.items():
             store.ingest(get_source(name)(), sorted((SHARED / folder).glob(pattern)))
         ingest_rates(store, SHARED / "fx" / "eurofxref-hist.zip")
     tmp.rename(path)

@@ -15,7 +15,7 @@ from conftest import SHARED_DATA, shared
 from cistrade.errors import NoData
 from cistrade.estimate.model import Settings
 from cistrade.estimate.run import MIN_COVERAGE, estimate_bloc, estimate_share
-from cistrade.estimate.truth import own_check, summary, synthetic_check
+from cistrade.estimate.truth import RUSSIA_FILES, own_check, summary, synthetic_check
 from cistrade.indicators import connect
 from cistrade.sources.tidy import TidySource
 
@@ -160,13 +160,6 @@ def test_synthetic_truth_check(tmp_path: Path) -> None:
 
 # -- the real files ----------------------------------------------------------------------------
 
-REAL = {
-    "kz-bns": ("national/kz-bns", "*.xls"),
-    "uz-stat": ("national/uz-stat", "*.csv"),
-    "am-armstat": ("national/am-armstat", "*.csv"),
-    "ru-fts": ("national/ru-fts", "*.xlsx"),
-    "eurostat": ("mirror/eurostat/russia_export_eurostat", "*.csv"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +171,7 @@ def real(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     shared("national")
     path = tmp_path_factory.mktemp("estimate-real") / "real.duckdb"
     with Store(path) as store:
-        for name, (folder, pattern) in REAL.items():
+        for name, (folder, pattern) in RUSSIA_FILES.items():
             store.ingest(get_source(name)(), sorted((SHARED_DATA / folder).glob(pattern)))
         ingest_rates(store, shared("fx", "eurofxref-hist.zip"))
     with connect(path) as eng:
@@ -378,3 +371,67 @@ def test_settings_keep_the_factor_inside_its_range() -> None:
     assert Settings.with_factor(0.95).cif_fob_range == (0.95, 1.10)
     with pytest.raises(InputError, match="outside its range"):
         Settings(cif_fob=1.2)
+
+
+# -- the dashboard's chart and the report show the band, labelled ESTIMATE ---------------------
+
+
+def test_the_share_chart_draws_the_band_as_an_error_bar(statement: Any) -> None:
+    from cistrade.indicators import share
+    from cistrade.report.charts import share_bars, to_svg
+
+    eng, _ = statement
+    doc = share(eng, "RUS", "2024-01..2024-09", estimate=True).to_dict()
+    spec = share_bars(doc, width=400)
+    marks = [layer["mark"] for layer in spec["layer"]]
+    assert {"type": "errorbar", "ticks": True, "color": "#111827"} in marks
+    bar = spec["layer"][-1]["data"]["values"] if "data" in spec["layer"][-1] else spec["data"]["values"]
+    first = bar[0]
+    assert first["low"] <= first["share"] <= first["high"] and "est." in first["label"]
+    assert [d["share"] for d in bar] == sorted((d["share"] for d in bar), reverse=True)
+    svg = to_svg(spec)
+    assert "ESTIMATE from the partners' reports" in svg and "est. (" in svg
+
+
+def test_the_report_shows_the_estimate_with_its_band(statement: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cistrade.cli import app
+
+    eng, world = statement
+    out = tmp_path / "report"
+    done = CliRunner().invoke(app, ["report", "-r", "RUS", "-p", "2024-01..2024-09",
+                                    "--estimate", "--out", str(out), "--db",
+                                    str(eng.store_path)])
+    assert done.exit_code == 0, done.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "(ESTIMATE from the partners&#x27; reports)</h1>" in page
+    assert "Share of CIS — ESTIMATE" in page and "CIF/FOB factor 1.06" in page
+    assert page.count('class="estimate"') == 2 and "band, millions" in page
+    assert "rank (range)" in page and "<svg" in page
+
+
+def test_the_chart_route_takes_estimate(statement: Any) -> None:
+    import asyncio
+
+    import httpx
+
+    from cistrade.web import create_app
+
+    eng, _ = statement
+    application = create_app(eng.store_path)
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            q = {"reporter": "RUS", "period": "2024-01..2024-09", "estimate": "true"}
+            return [await client.get("/api/v1/charts/share", params=q),
+                    await client.get("/api/v1/charts/bloc-share", params=q)]
+
+    try:
+        share_chart, bloc_chart = asyncio.run(go())
+    finally:
+        application.state.pool.close()
+    assert share_chart.status_code == 200, share_chart.text
+    assert any(layer["mark"].get("type") == "errorbar" for layer in share_chart.json()["layer"])
+    assert bloc_chart.status_code == 400 and "applies to the share chart" in bloc_chart.text

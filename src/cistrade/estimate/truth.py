@@ -27,8 +27,18 @@ from cistrade.estimate.model import Settings
 if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
 
-__all__ = ["PartnerCheck", "TargetCheck", "synthetic_check", "hide_rows", "own_check",
-           "OwnCheck", "summary"]
+__all__ = ["RUSSIA_FILES", "PartnerCheck", "TargetCheck", "synthetic_check", "hide_rows",
+           "own_check", "OwnCheck", "summary"]
+
+#: the shared data's files holding both sides of Russia's trade (the own-figures check):
+#: source → (folder under the shared data, file pattern)
+RUSSIA_FILES = {
+    "kz-bns": ("national/kz-bns", "*.xls"),
+    "uz-stat": ("national/uz-stat", "*.csv"),
+    "am-armstat": ("national/am-armstat", "*.csv"),
+    "ru-fts": ("national/ru-fts", "*.xlsx"),
+    "eurostat": ("mirror/eurostat/russia_export_eurostat", "*.csv"),
+}
 
 
 @dataclass(frozen=True)

@@ -265,18 +265,24 @@ async def check(request: Request, body: CheckRequest) -> Response:
 async def chart(request: Request, kind: Literal["share", "bloc-share", "matrix"], period: PeriodQ,
           reporter: Annotated[str | None, Query(max_length=80)] = None,
           bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
-          top: Annotated[int, Query(ge=1, le=40)] = 15) -> Response:
+          top: Annotated[int, Query(ge=1, le=40)] = 15,
+          estimate: Annotated[bool, Query(description="share: estimated from the partners' "
+                              "reports, each bar with its band (docs/estimate.md)")] = False,
+          ) -> Response:
     from cistrade.report import charts  # Altair: loaded with the first chart
 
     if kind != "matrix" and not reporter:
         raise InputError(f"the {kind} chart needs a reporter")
+    if estimate and kind != "share":
+        raise InputError(f"estimate=true applies to the share chart, not {kind}")
 
     def compute(eng: Any) -> dict[str, Any]:
         if kind == "share":
-            return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
-                                     titled=False)
+            return charts.share_bars(share(eng, reporter, period, flow, estimate=estimate)
+                                     .to_dict(), top=top, titled=estimate)
         if kind == "bloc-share":
             return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
         return charts.matrix_heatmap(mutual_matrix(eng, bloc, period, flow), titled=False)
 
-    return await _answer(request, ("chart", kind, reporter, bloc, period, flow, top), compute)
+    return await _answer(request, ("chart", kind, reporter, bloc, period, flow, top, estimate),
+                         compute)
