@@ -435,3 +435,27 @@ def test_the_chart_route_takes_estimate(statement: Any) -> None:
     assert share_chart.status_code == 200, share_chart.text
     assert any(layer["mark"].get("type") == "errorbar" for layer in share_chart.json()["layer"])
     assert bloc_chart.status_code == 400 and "applies to the share chart" in bloc_chart.text
+
+
+# -- the claims checker's entry (the claims branch calls it for reporters without own figures) --
+
+
+def test_check_share_claim_gives_band_verdicts(statement: Any, real: Any) -> None:
+    from cistrade.errors import InputError
+    from cistrade.estimate.run import check_share_claim
+
+    eng, world = statement
+    cis = check_share_claim(eng, "Russia", "2024-01..2024-09", 0.162, bloc="CIS")
+    assert cis.outcome == "consistent with the estimate" and not cis.own_figures
+    assert cis.low is not None and cis.low <= world.cis_share <= (cis.high or 1.0)
+    assert "band " in cis.text and "supported" not in cis.text
+    far = check_share_claim(eng, "RUS", "2024-01..2024-09", 0.30, partner="Italy")
+    assert far.outcome == "outside the estimate's band"
+    none = check_share_claim(eng, "RUS", "2024-01..2024-09", 0.01, partner="Peru")
+    assert none.outcome == "insufficient" and "PER has no figure" in none.text
+    few = check_share_claim(real, "RUS", "2024-01..2024-04", 0.162, bloc="CIS")
+    assert few.outcome == "insufficient" and "not checked" in few.text
+    own = check_share_claim(real, "RUS", "2021", 0.03, partner="KAZ")
+    assert own.own_figures  # FTS published 2021 by partner: the checker uses those instead
+    with pytest.raises(InputError, match="one bloc or one partner"):
+        check_share_claim(eng, "RUS", "2024", 0.1)

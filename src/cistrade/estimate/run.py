@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cistrade.indicators.engine import Engine
 
 __all__ = ["estimate_share", "estimate_bloc", "build_estimate", "estimate_verdict",
-           "EstimateVerdict", "MIN_COVERAGE", "METHOD"]
+           "check_share_claim", "EstimateVerdict", "MIN_COVERAGE", "METHOD"]
 
 #: the part of the reporter's last known trade its reporting partners must hold for the
 #: estimate to be used in place of the reporter's own figures (claims, dashboards)
@@ -286,6 +286,8 @@ class EstimateVerdict:
     low: float | None
     high: float | None
     coverage: float | None
+    #: the reporter publishes its own partner figures for the period: check against those
+    own_figures: bool = False
 
 
 def estimate_verdict(stated: float, result: Result) -> EstimateVerdict:
@@ -295,6 +297,7 @@ def estimate_verdict(stated: float, result: Result) -> EstimateVerdict:
     reporter's last known trade (the rule claims use; see the module doc)."""
     row = result.rows[0]
     est = result.query["estimate"]
+    own = bool(est.get("own_figures"))
     coverage = est.get("members_coverage") if "bloc" in result.query else None
     coverage = est["coverage"] if coverage is None else min(coverage, est["coverage"] or 0.0)
     low, high = row["share_low"], row["share_high"]
@@ -304,12 +307,36 @@ def estimate_verdict(stated: float, result: Result) -> EstimateVerdict:
             "insufficient", f"not checked: the partners reporting held "
             f"{0 if est['coverage'] is None else est['coverage']:.0%} of the reporter's last "
             f"known trade (the rule: {MIN_COVERAGE:.0%}); estimate {row['share']:.1%}, band "
-            f"{band}", low, high, coverage)
+            f"{band}", low, high, coverage, own)
     inside = low <= stated + 1e-12 and (high is None or stated <= high + 1e-12)
     if inside:
         return EstimateVerdict("consistent with the estimate",
                                f"consistent with the estimate (band {band}; estimate "
-                               f"{row['share']:.1%})", low, high, coverage)
+                               f"{row['share']:.1%})", low, high, coverage, own)
     return EstimateVerdict("outside the estimate's band",
                            f"outside the estimate's band ({band}; estimate {row['share']:.1%})",
-                           low, high, coverage)
+                           low, high, coverage, own)
+
+
+def check_share_claim(eng: Engine, reporter: Any, period: Any, stated: float, *,
+                      bloc: Any = None, partner: Any = None, flow: Any = "turnover",
+                      cif_fob: float | None = None) -> EstimateVerdict:
+    """The claims checker's entry: a stated share (a fraction) of ``bloc`` or ``partner`` in
+    ``reporter``'s trade over ``period``, checked against the estimate from the partners'
+    reports. Meant for a reporter without its own figures for the period (``own_figures`` on
+    the verdict says when it has them). The verdict is one of
+    :func:`estimate_verdict`'s, never plain supported/contradicted; a partner the estimate
+    holds no figure of is "insufficient". Raises :class:`~cistrade.errors.NoData` when no
+    partner reports at all."""
+    if (bloc is None) == (partner is None):
+        raise InputError("a share claim is of one bloc or one partner")
+    if bloc is not None:
+        return estimate_verdict(stated, estimate_bloc(eng, reporter, bloc, period, flow,
+                                                      cif_fob=cif_fob))
+    result = estimate_share(eng, reporter, period, flow, partner=partner, cif_fob=cif_fob)
+    if not result.rows:
+        est = result.query["estimate"]
+        return EstimateVerdict("insufficient", f"not checked: {result.query['partner']} has no "
+                               "figure in the estimate (no report, no last known share)",
+                               None, None, est["coverage"], bool(est.get("own_figures")))
+    return estimate_verdict(stated, result)
