@@ -204,8 +204,11 @@ def test_generation_streams_with_bounded_memory(tmp_path: Path) -> None:
     big_rows, big_mb = _probe(tmp_path / "b.parquet", 2_500_000)
     assert big_rows > 7 * small_rows
     assert pq.ParquetFile(tmp_path / "b.parquet").metadata.num_row_groups >= 10
-    assert big_mb < small_mb + 100, (small_mb, big_mb)  # memory does not grow with rows
-    assert big_mb < 1024
+    # Memory does not grow with rows.  No absolute bound here: the baseline depends on the
+    # machine (Arrow's and the allocator's per-thread pools scale with the cores it sees; a
+    # CI machine showed ~1 GB for both sizes where this one shows ~240 MB).  The absolute
+    # peak RSS at scale is printed by benchmarks/ingest.py and benchmarks/baci.py.
+    assert big_mb < small_mb + 100, (small_mb, big_mb)
 
 
 def test_small_world_ingests_as_synthetic(tmp_path: Path, mem_store) -> None:  # noqa: ANN001
