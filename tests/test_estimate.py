@@ -459,3 +459,28 @@ def test_check_share_claim_gives_band_verdicts(statement: Any, real: Any) -> Non
     assert own.own_figures  # FTS published 2021 by partner: the checker uses those instead
     with pytest.raises(InputError, match="one bloc or one partner"):
         check_share_claim(eng, "RUS", "2024", 0.1)
+
+
+def test_growth_estimate_compares_two_estimates_with_a_band(small: Any) -> None:
+    from cistrade.errors import InputError
+    from cistrade.estimate.growth import growth_band
+    from cistrade.indicators import growth
+
+    r = growth(small, "RUS", "2021", "Kazakhstan", estimate=True)
+    assert r.kind == "growth" and r.query["basis"] == "estimate"
+    row = r.rows[0]
+    assert row["partner"] == "KAZ" and row["previous_period"] == "2020"
+    assert row["value"] == pytest.approx(33 * B) and row["previous_value"] == pytest.approx(30 * B)
+    assert row["growth"] == pytest.approx(0.10)
+    assert row["growth_low"] <= row["growth"] <= row["growth_high"]
+    assert any("estimated the same way" in n for n in r.notes)
+    assert r.notes[0].startswith("ESTIMATE, not RUS's own figures")
+    world = growth(small, "RUS", "2021", estimate=True).rows[0]
+    assert world["partner"] == "WLD" and world["growth"] == pytest.approx(0.10)
+    assert world["growth_low"] == pytest.approx(0.10)  # published World totals: exact
+    with pytest.raises(InputError, match="does not apply to an estimate"):
+        growth(small, "RUS", "2021", "KAZ", by="month", estimate=True)
+    with pytest.raises(InputError, match="applies only to an estimate"):
+        growth(small, "RUS", "2021", "KAZ", cif_fob=1.1)
+    point, low, high = growth_band((110.0, 100.0, 120.0), (100.0, 0.0, None))
+    assert point == pytest.approx(0.10) and low == -1.0 and high is None  # open at the top

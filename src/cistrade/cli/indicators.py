@@ -26,9 +26,11 @@ from cistrade.indicators.spec import Indicator, Param
 __all__ = ["run_indicator", "print_result", "indicator_command"]
 
 EngineOption = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")]
-_PERCENT = ("share", "growth", "supplier_share", "market_share", "share_low", "share_high")
+_PERCENT = ("share", "growth", "supplier_share", "market_share", "share_low", "share_high",
+            "growth_low", "growth_high")
 #: what an estimate's table shows besides the indicator's columns (``--estimate``)
-_ESTIMATE_COLUMNS = ("share_low", "share_high", "rank_range", "method")
+_ESTIMATE_COLUMNS = ("share_low", "share_high", "growth_low", "growth_high", "rank_range",
+                     "method")
 SHOWN_DATASETS = 12
 _RATIO = ("export_ratio", "import_ratio")
 

@@ -10,7 +10,8 @@ from typing import Any
 from cistrade.errors import InputError
 from cistrade.indicators.spec import DEFAULT_CIF_FOB, Param, Variant
 
-__all__ = ["ESTIMATE_SHARE", "ESTIMATE_BLOC", "ESTIMATE_CIF_FOB", "only_with_estimate"]
+__all__ = ["ESTIMATE_SHARE", "ESTIMATE_BLOC", "ESTIMATE_GROWTH", "ESTIMATE_CIF_FOB",
+           "only_with_estimate"]
 
 _HELP = ("estimated from the partners' reports — for a reporter that no longer publishes by "
          "partner — with a band (docs/estimate.md)")
@@ -31,6 +32,12 @@ ESTIMATE_BLOC = Variant(
     "estimate", _HELP, params=(ESTIMATE_CIF_FOB,),
     fields=("value_low", "value_high", "share_low", "share_high", "method", "members_reporting",
             "members_carried", "members_unknown", "members_coverage", "remainder"))
+
+ESTIMATE_GROWTH = Variant(
+    "estimate", "both periods estimated from the partners' reports, with a band "
+    "(docs/estimate.md)", params=(ESTIMATE_CIF_FOB,),
+    fields=("value_low", "value_high", "previous_value_low", "previous_value_high",
+            "growth_low", "growth_high", "method"))
 
 
 def only_with_estimate(**given: Any) -> None:
