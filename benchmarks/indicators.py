@@ -10,8 +10,10 @@ For each synthetic store (generated with :func:`cistrade.synthetic.generate` and
                     annual one, whose rows cannot make Jan–Sep);
 * ``mirror``      — ``mirror(eng, "*", P)``: every pair's reported and mirror figures;
 
-and, for the same result on the same store, hand-written DuckDB SQL and pandas (on a
-DataFrame already in memory, pandas' default dtypes; its load time is printed apart). It also
+and ``share(..., estimate=True)`` (:mod:`cistrade.estimate`) of one reporter against ``share`` of
+the same reporter (target: within 2x; ``--estimate-only`` for that case alone); and, for the
+same result on the same store, hand-written DuckDB SQL and pandas (on a DataFrame already in
+memory, pandas' default dtypes; its load time is printed apart). It also
 times ``share`` one reporter at a time (each a new question: planned and compiled), and a
 fresh ``cistrade share --reporter X`` process: with empty caches (the catalog read from the
 store's coverage table, Ibis imported, the query planned and compiled; median of three), then
@@ -353,6 +355,7 @@ def run_case(db: Path, monthly: bool, engine: str) -> dict[str, Any]:
         out[kind] = row
     if engine == "duckdb":
         out["share_one_by_one"] = _one_by_one(eng, con, p)
+        out["estimate"] = _estimate_case(eng, p)
     eng.close()
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -372,6 +375,38 @@ def _one_by_one(eng: Any, con: Any, p: dict[str, str]) -> dict[str, Any]:
     for r in reporters:
         con.execute(sql, {"r": r}).fetchall()
     return {"reporters": len(reporters), "api_s": api, "sql_s": time.perf_counter() - t0}
+
+
+ESTIMATE_REPORTERS = ("KAZ", "RUS")
+
+
+def _estimate_case(eng: Any, p: dict[str, str]) -> dict[str, Any]:
+    """The estimated share table of one reporter (from its partners' reports) against
+    ``share`` of the same reporter, timed alternately. RUS publishes nothing by partner from
+    2022 in the synthetic world: its ``share`` is taken for 2021, the last year it has."""
+    from cistrade.indicators import share
+
+    out = {}
+    for reporter in ESTIMATE_REPORTERS:
+        period = p["period"] if reporter != "RUS" else "2021"
+        first, est_s, est, share_s, own = timed_pair(
+            lambda r=reporter, q=period: share(eng, r, q, estimate=True),
+            lambda r=reporter, q=period: share(eng, r, q))
+        out[reporter] = {"period": period, "estimate_first_s": first, "estimate_s": est_s,
+                         "share_s": share_s, "estimate_rows": len(est.rows),
+                         "share_rows": len(own.rows)}
+    return out
+
+
+def run_estimate(db: Path, monthly: bool) -> dict[str, Any]:
+    """Only the estimate against share (``--estimate-only``), in its own process."""
+    from cistrade.indicators import connect
+
+    eng = connect(db)
+    out = {"estimate": _estimate_case(eng, case_periods(monthly))}
+    eng.close()
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
 
 
 def run_pandas(db: Path, monthly: bool) -> dict[str, Any]:
@@ -421,6 +456,19 @@ def _subprocess(args: list[str], env: dict[str, str]) -> dict[str, Any]:
 # -- printing ---------------------------------------------------------------------------------------
 
 
+def _print_estimate(api: dict[str, Any]) -> None:
+    for reporter, e in api.get("estimate", {}).items():
+        print(f"estimate share {reporter} {e['period']}: first {e['estimate_first_s']:.3f} s, "
+              f"warm {e['estimate_s']:.3f} s; share {reporter} {e['share_s']:.3f} s "
+              f"({e['estimate_s'] / e['share_s']:.2f}x, target <= 2x; "
+              f"{e['estimate_rows']}/{e['share_rows']} rows)")
+
+
+def _report_estimate(name: str, api: dict[str, Any]) -> None:
+    print(f"\n== {name}: the estimate against share, peak RSS {api['peak_rss_mb']:.0f} MB")
+    _print_estimate(api)
+
+
 def _report(name: str, api: dict[str, Any], pandas: dict[str, Any] | None,
             cli: dict[str, float] | None, spark: dict[str, Any] | None) -> None:
     print(f"\n== {name}: connect {api['connect_s']:.2f} s, catalog {api['catalog_s']:.2f} s "
@@ -436,6 +484,7 @@ def _report(name: str, api: dict[str, Any], pandas: dict[str, Any] | None,
     one = api["share_one_by_one"]
     print(f"share one reporter at a time ({one['reporters']} reporters): API {one['api_s']:.2f} s,"
           f" SQL {one['sql_s']:.2f} s ({one['api_s'] / one['sql_s']:.1f}x)")
+    _print_estimate(api)
     if pandas:
         print(f"pandas: DataFrame load {pandas['load_s']:.1f} s (not in its times), peak RSS "
               f"{pandas['peak_rss_mb']:.0f} MB")
@@ -466,15 +515,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="1-million-row stores (1,1m)")
     ap.add_argument("--spark", action="store_true", help="also Spark's times on the first size")
     ap.add_argument("--no-pandas", action="store_true", help="skip the pandas baseline")
+    ap.add_argument("--estimate-only", action="store_true",
+                    help="only the estimate against share, on each size's store")
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get(
         "CISTRADE_BENCH_DIR", "/tmp/cistrade-bench")), help="where generated stores are cached")
     ap.add_argument("--run-case", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--monthly", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="duckdb", help=argparse.SUPPRESS)
     ap.add_argument("--pandas-case", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--estimate-case", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.run_case:
-        fn = run_pandas if args.pandas_case else (
+        fn = run_pandas if args.pandas_case else run_estimate if args.estimate_case else (
             lambda db, monthly: run_case(db, monthly, args.engine))
         print(json.dumps(fn(args.run_case, args.monthly)))
         return
@@ -483,6 +535,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"cistrade indicator benchmark: {os.cpu_count()} cores, stores in {args.workdir}")
     for i, (millions, monthly) in enumerate(sizes):
         db = store_for(args.workdir, millions, monthly)
+        if args.estimate_only:
+            _report_estimate(db.name, _subprocess(["--run-case", str(db), "--estimate-case"],
+                                                  env))
+            continue
         flag = ["--monthly"] if monthly else []
         api = _subprocess(["--run-case", str(db), *flag], env)
         pandas = None if args.no_pandas else _subprocess(

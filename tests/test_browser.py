@@ -211,3 +211,39 @@ def test_a_value_claim_shows_its_amount(server: str, browser):
         assert "%" not in row.locator("td").nth(2).inner_text()
     finally:
         context.close()
+
+
+def test_an_estimate_shows_its_band_and_says_so(server: str, browser, tmp_path: Path):
+    """Russia publishes no partners in 2024: with "estimate" ticked, the table and the chart
+    are its partners' reports, each share with its band, labelled ESTIMATE (never as its own)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server + "/", wait_until="domcontentloaded")
+        page.select_option("#reporter", "RUS")
+        page.fill("#period", "2024-01..2024-04")
+        page.check("#estimate")
+        page.click("#show")
+        banner = page.locator("#estimate-banner")
+        expect(banner).to_be_visible(timeout=60_000)
+        expect(banner).to_contain_text("ESTIMATE, not RUS's own figures")
+        expect(banner).to_contain_text("CIF/FOB factor 1.06")
+        expect(banner).to_contain_text("not sufficient")  # few partners report in the shared files
+        row = page.locator('#share-table tbody tr[data-partner="KAZ"]')
+        expect(row.locator("td.band")).to_contain_text("–", timeout=30_000)
+        expect(page.locator("#share-table thead th.band")).to_be_visible()
+        expect(page.locator("#status")).to_contain_text("ESTIMATE")
+        chart = page.locator("#share-chart svg").first
+        expect(chart).to_be_visible(timeout=60_000)
+        expect(page.locator("#share-chart")).to_contain_text("est.")
+        _save(page, _shots(tmp_path), "dashboard-estimate.png")
+        page.uncheck("#estimate")  # back to the published figures: no band, no banner
+        expect(banner).to_be_hidden(timeout=60_000)
+        expect(page.locator("#share-table thead th.band")).to_be_hidden()
+        assert not errors, errors
+    finally:
+        context.close()

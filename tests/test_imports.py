@@ -114,7 +114,7 @@ LAYERS = [
      "cistrade.synthetic", "cistrade.synthetic_baci"},
     {"cistrade.store", "cistrade.segments", "cistrade.ingest_batch", "cistrade.agenda.areas", "cistrade.agenda.register",
      "cistrade.agenda.tables"},
-    {"cistrade.indicators", "cistrade.agenda"},
+    {"cistrade.indicators", "cistrade.agenda", "cistrade.estimate"},
     {"cistrade.claims", "cistrade.workload"},
     {"cistrade.report", "cistrade.web", "cistrade.cli", "cistrade.__main__"},
 ]

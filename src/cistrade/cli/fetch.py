@@ -1,9 +1,11 @@
-"""``cistrade fetch comtrade|imf``: download from publishers' APIs, cache, and ingest.
+"""``cistrade fetch comtrade|imf|partners``: download from publishers' APIs, cache, and ingest.
 
 Each response is saved in the cache (``--cache-dir``, default the user cache dir) before
 anything is stored, so an interrupted fetch resumes where it stopped when run again; the
 files are then ingested in one transaction, each dataset recording its request URL
 (without the API key) and retrieval time. ``--no-ingest`` stops after the download.
+``fetch partners`` is a recipe: every partner's reports of trade with one target country
+(IMF IMTS, and UN Comtrade where the IMF lacks a partner), the input of ``cistrade.estimate``.
 """
 
 from __future__ import annotations
@@ -125,6 +127,66 @@ def imf(
                            partners=partner or (), freq=freq, start=start, end=end, csv=csv)
     _run(fetch_imf, query, cache_dir=cache_dir, refresh=refresh, no_ingest=no_ingest,
          db=db, fmt=fmt)
+
+
+@fetch_command("partners")
+def partners(
+    target: Annotated[str, typer.Option("--target", "-t", help="The country whose partners' "
+                      "reports are wanted: name or ISO3 (e.g. Russia).")],
+    start: Annotated[str, typer.Option(help="First period (2022, 2022-Q1, 2022-01).")],
+    end: Annotated[str | None, typer.Option(help="Last period (default: --start).")] = None,
+    freq: Annotated[str, typer.Option(help="A, Q or M (Comtrade is asked for months when "
+                    "Q or M).")] = "A",
+    partner: Annotated[list[str] | None, typer.Option("--partner", help="Only these partners "
+                       "(repeatable); default every country.")] = None,
+    comtrade: Annotated[bool, typer.Option("--comtrade/--no-comtrade", help="Ask UN Comtrade "
+                        "for the partners the IMF lacks.")] = True,
+    chunk: Annotated[int, typer.Option(help="Countries per IMF data request.")] = 25,
+    db: DbOption = None,
+    cache_dir: CacheDirOption = None,
+    no_ingest: NoIngestOption = False,
+    refresh: RefreshOption = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Every partner's reports of trade with TARGET: IMF IMTS, then Comtrade for the rest."""
+    from cistrade.fetch.partners import PartnerQuery, fetch_partners
+
+    query = PartnerQuery.build(target, start, end, freq=freq, partners=partner or (),
+                               comtrade=comtrade, chunk=chunk)
+    fetched = _download(fetch_partners, query, cache_dir, refresh)
+    for warning in fetched.warnings:
+        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    report, store_path = (None, None) if no_ingest else _ingest_recipe(fetched, db)
+    rows = [dict(r, source=res.source) for res in fetched.results for r in _rows(res, report)]
+    rows += [{"source": None, "chunk": f"{code}: no report from either source", "records": 0,
+              "cached": None, "file": None, "dataset_id": None, "status": "lacking",
+              "rows": None} for code in fetched.lacking]
+    if fmt is not Format.table:
+        emit(rows, fmt, query=query.describe(), extra={
+            "fetch": fetched.to_dict(), "ingest": report.to_dict() if report else None,
+            "db": str(store_path) if store_path else None})
+        return
+    emit(rows, fmt, columns=["source", "chunk", "records", "cached", "status", "rows"],
+         title=(f"fetch partners of {query.target} {query.range}: {len(fetched.files)} file(s), "
+                f"{fetched.requests} downloaded, {len(fetched.imf_coverage)} partner(s) in the "
+                f"IMF, {len(fetched.asked_comtrade)} asked of Comtrade, "
+                f"{len(fetched.lacking)} lacking"),
+         formatters={"cached": lambda v: "" if v is None else ("yes" if v else "no"),
+                     "records": lambda v: f"{v:,}", "rows": lambda v: "" if v is None else f"{v:,}"})
+    if report is not None:
+        err.print(f"ingested {report.rows:,} rows into {store_path}"
+                  + ("" if report.changed else " (nothing changed: every file was already stored)"),
+                  highlight=False)
+
+
+def _ingest_recipe(fetched: Any, db: Path | None) -> tuple[Any, Path]:
+    from cistrade.fetch.partners import ingest_partners
+
+    store = open_store(db, read_only=False)
+    try:
+        return ingest_partners(store, fetched), store.path
+    finally:
+        store.close()
 
 
 def _progress(unit: str) -> Progress:

@@ -26,7 +26,11 @@ from cistrade.indicators.spec import Indicator, Param
 __all__ = ["run_indicator", "print_result", "indicator_command"]
 
 EngineOption = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")]
-_PERCENT = ("share", "growth", "supplier_share", "market_share")
+_PERCENT = ("share", "growth", "supplier_share", "market_share", "share_low", "share_high",
+            "growth_low", "growth_high")
+#: what an estimate's table shows besides the indicator's columns (``--estimate``)
+_ESTIMATE_COLUMNS = ("share_low", "share_high", "growth_low", "growth_high", "rank_range",
+                     "method")
 SHOWN_DATASETS = 12
 _RATIO = ("export_ratio", "import_ratio", "rca", "rsca", "eci", "pci")
 _INDEX = ("index", "contribution")
@@ -71,6 +75,8 @@ def _title(doc: dict[str, Any]) -> str:
         "bloc") or "*"
     who = "every exporter" if who == "*" and "level" in q else who
     what = q["indicator"].replace("_", " ")
+    if q.get("basis") == "estimate":
+        what += " (ESTIMATE from the partners' reports)"
     other = next((q[k] for k in ("partner", "importer", "other") if q.get(k)), None)
     extra = f" with {other}" if other and q["indicator"] != "share" else ""
     bloc = f" — {q['bloc']}" if q.get("bloc") and q["bloc"] != who else ""
@@ -129,6 +135,10 @@ def _print_datasets(datasets: list[dict[str, Any]]) -> None:
 def _columns(kind: str, rows: list[dict[str, Any]]) -> list[str]:
     for ind in INDICATORS:
         if ind.name == kind:
+            if rows and rows[0].get("basis") == "estimate":  # the band, not a single rank
+                present = {c for r in rows for c in r}
+                return list(dict.fromkeys([c for c in ind.columns if c != "rank"] + [
+                    c for c in _ESTIMATE_COLUMNS if c in present]))
             return list(ind.columns)
     return list(rows[0]) if rows else []
 

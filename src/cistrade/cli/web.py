@@ -52,11 +52,14 @@ def report(
     bloc: Annotated[str, typer.Option("--bloc", "-b", help="Bloc for the share-over-time chart and matrix.")]
     = "CIS",
     flow: Annotated[str, typer.Option("--flow", help="turnover, export or import.")] = "turnover",
+    estimate: Annotated[bool, typer.Option("--estimate", help="The partners' shares and the "
+                        "bloc's share estimated from the partners' reports, with their band "
+                        "(docs/estimate.md).")] = False,
 ) -> None:
     """Write a self-contained HTML report (charts inline as SVG) plus each chart as PNG and SVG."""
     from cistrade.report import write_report
 
     written = write_report(_store_path(db), reporter=reporter, period=period, out=out_dir, bloc=bloc,
-                           flow=flow)
+                           flow=flow, estimate=estimate)
     for path in written:
         out.print(str(path), highlight=False)

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import NoData
+from cistrade.estimate.variant import ESTIMATE_BLOC, only_with_estimate
 from cistrade.indicators.args import (
     ALL,
     FlowLike,
@@ -304,8 +305,17 @@ def _build(choices: list[BlocChoice], the_bloc: Bloc, common: JSONDict,
 
 def bloc_share(eng: Engine, reporter: Reporters, bloc: str, period: PeriodLike,
                flow: FlowLike = TradeFlow.TURNOVER, *, basis: str | None = None,
-               source: str | None = None) -> Result:
-    """A bloc's share of a reporter's trade, with each member's contribution (module doc)."""
+               source: str | None = None, estimate: bool = False,
+               cif_fob: float | None = None) -> Result:
+    """A bloc's share of a reporter's trade, with each member's contribution (module doc).
+    ``estimate=True``: from the members' and partners' reports, with a band
+    (:func:`cistrade.estimate.run.estimate_bloc`; ``cif_fob`` its factor)."""
+    if estimate:
+        from cistrade.estimate.run import estimate_bloc  # the variant's own machinery
+
+        return estimate_bloc(eng, reporter, bloc, period, flow, basis=basis, source=source,
+                             cif_fob=cif_fob)
+    only_with_estimate(cif_fob=cif_fob)
     eng.refresh()
     rng = period_range(period)
     tf = trade_flow(flow)
@@ -359,6 +369,7 @@ SPEC = Indicator(
     columns=("partner", "partner_name", "value", "share", "method"),
     function=bloc_share,
     table=bloc_table,
+    variants=(ESTIMATE_BLOC,),
     contract="""\
 First the bloc's own row (`partner` = its group code, e.g. `G:CIS`), then each member's row:
 `reporter`, `bloc`, `partner`, `partner_name`, `flow`, `period`, `value`, `currency`, `share`,

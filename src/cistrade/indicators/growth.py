@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError, NoData, _cut
+from cistrade.estimate.variant import ESTIMATE_GROWTH, only_with_estimate
 from cistrade.indicators.args import (
     ALL,
     FlowLike,
@@ -254,11 +255,20 @@ def _bloc_notes(target: Partner, rng: PeriodRange, grouped: set[tuple[str, str]]
 
 def growth(eng: Engine, reporter: Reporters, period: PeriodLike, partner: str | None = None,
            flow: FlowLike = TradeFlow.TURNOVER, *, by: By | str | None = None, basis: str | None = None,
-           source: str | None = None) -> Result:
+           source: str | None = None, estimate: bool = False,
+           cif_fob: float | None = None) -> Result:
     """Growth of a reporter's trade with a partner, a bloc or the world, year on year.
 
-    ``reporter="*"`` with ``partner="*"`` gives every pair in one query.
+    ``reporter="*"`` with ``partner="*"`` gives every pair in one query. ``estimate=True``:
+    both periods estimated from the partners' reports, with a band
+    (:func:`cistrade.estimate.growth.estimate_growth`; ``cif_fob`` its factor).
     """
+    if estimate:
+        from cistrade.estimate.growth import estimate_growth  # the variant's own machinery
+
+        return estimate_growth(eng, reporter, period, partner, flow, by=by, basis=basis,
+                               source=source, cif_fob=cif_fob)
+    only_with_estimate(cif_fob=cif_fob)
     if by not in (None, By.MONTH):
         raise InputError(f"by must be None or 'month', not {_cut(str(by))!r}")
     monthly = by is not None
@@ -342,6 +352,7 @@ SPEC = Indicator(
     function=growth,
     table=growth_table,
     notes=(GROWTH_NOTE,),
+    variants=(ESTIMATE_GROWTH,),
     contract="""\
 `reporter`, `partner` (`WLD` for the world, a country, or the bloc's group code),
 `partner_name`, `flow`, `period`, `previous_period` (the same months a year earlier),

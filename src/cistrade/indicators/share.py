@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cistrade.errors import NoData
+from cistrade.estimate.variant import ESTIMATE_SHARE, only_with_estimate
 from cistrade.indicators.args import (
     ALL,
     FlowLike,
@@ -212,11 +213,20 @@ def _coverage_notes(coverage: dict[str, JSONDict]) -> list[str]:
 
 def share(eng: Engine, reporter: Reporters, period: PeriodLike, flow: FlowLike = TradeFlow.TURNOVER, *,
           basis: str | None = None, top: int | None = None, partner: str | None = None,
-          source: str | None = None) -> Result:
+          source: str | None = None, estimate: bool = False,
+          cif_fob: float | None = None) -> Result:
     """Every partner's value, share of the reporter's total and rank (see module doc).
 
     ``reporter`` may be ``"*"`` or a list for every reporter at once (one query).
+    ``estimate=True``: the partner table estimated from the partners' reports, with a band
+    (:func:`cistrade.estimate.run.estimate_share`; ``cif_fob`` its factor).
     """
+    if estimate:
+        from cistrade.estimate.run import estimate_share  # the variant's own machinery
+
+        return estimate_share(eng, reporter, period, flow, top=top, partner=partner,
+                              basis=basis, source=source, cif_fob=cif_fob)
+    only_with_estimate(cif_fob=cif_fob)
     eng.refresh()
     rng = period_range(period)
     tf = trade_flow(flow)
@@ -267,6 +277,7 @@ SPEC = Indicator(
     function=share,
     table=share_table,
     notes=(RANKS_NOTE,),
+    variants=(ESTIMATE_SHARE,),
     contract="""\
 One row per partner, ranked: `reporter`, `partner`, `partner_name`, `flow` (`turnover`,
 `export`, `import`), `period`, `value`, `currency`, `share` (of the reporter's total, in

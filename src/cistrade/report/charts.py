@@ -46,31 +46,68 @@ def _title(doc: dict[str, Any], what: str) -> str:
     return f"{who}: {what}, {q.get('flow', 'turnover')}, {q.get('period', '')}".strip(": ")
 
 
+def _bar_rows(doc: dict[str, Any], top: int) -> list[dict[str, Any]]:
+    """The countries' rows to chart, in rank order. An estimate's rows are ordered by their
+    point share (``rank`` is set only where the band makes it certain; ``rank_best`` marks a
+    country), each with its band and rank range."""
+    rows = doc.get("rows", [])
+    if rows and rows[0].get("basis") == "estimate":
+        rows = sorted((r for r in rows if r.get("rank_best") is not None
+                       and r.get("share") is not None), key=lambda r: -r["share"])[:top]
+        return [{"partner": r.get("partner_name") or r["partner"], "code": r["partner"],
+                 "share": r["share"], "value_m": (r.get("value") or 0) / 1e6, "order": i,
+                 "low": r.get("share_low"), "high": r.get("share_high"),
+                 "rank": r.get("rank_range"),
+                 "label": f"{r['share'] * 100:.1f}% est. ({_band(r)})"}
+                for i, r in enumerate(rows)]
+    rows = sorted((r for r in rows if r.get("rank") is not None and r.get("share") is not None),
+                  key=lambda r: r["rank"])[:top]
+    return [{"partner": r.get("partner_name") or r["partner"], "code": r["partner"],
+             "share": r["share"], "value_m": (r.get("value") or 0) / 1e6, "order": r["rank"],
+             "rank": r["rank"], "label": f"{r['share'] * 100:.1f}%"} for r in rows]
+
+
+def _band(r: dict[str, Any]) -> str:
+    high = r.get("share_high")
+    return f"{(r.get('share_low') or 0) * 100:.1f}–{'open' if high is None else f'{high * 100:.1f}'}%"
+
+
 def share_bars(doc: dict[str, Any], *, top: int = 15, width: Any = "container", height: int | None = None,
                titled: bool = True) -> dict[str, Any]:
-    """Horizontal bars of the top partners' shares (countries only: rows with a rank)."""
+    """Horizontal bars of the top partners' shares (countries only: rows with a rank). An
+    estimate (``basis = "estimate"``) is drawn lighter, each bar with its band as an error
+    bar, and titled ESTIMATE: it is never shown as a published figure."""
     import altair as alt
 
-    rows = [r for r in doc.get("rows", []) if r.get("rank") is not None and r.get("share") is not None]
-    rows = sorted(rows, key=lambda r: r["rank"])[:top]
-    if not rows:
+    data = _bar_rows(doc, top)
+    if not data:
         raise InputError("no partner shares to chart")
-    data = [{"partner": r.get("partner_name") or r["partner"], "code": r["partner"], "share": r["share"],
-             "value_m": (r.get("value") or 0) / 1e6, "rank": r["rank"],
-             "label": f"{r['share'] * 100:.1f}%"} for r in rows]
+    estimate = "low" in data[0]
+    # an explicit order: every layer (the error bar's too) sorts the partners alike
+    order = [d["partner"] for d in sorted(data, key=lambda d: d["order"])]
     base = alt.Chart(alt.Data(values=data))
-    bars = base.mark_bar(color=_BLUE).encode(
-        x=alt.X("share:Q", title="share of trade", axis=alt.Axis(format="%", tickCount=8)),
-        y=alt.Y("partner:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None),
-        tooltip=[alt.Tooltip("partner:N"), alt.Tooltip("share:Q", format=".1%"),
-                 alt.Tooltip("value_m:Q", title="value, millions", format=",.1f")],
-    )
+    tips = [alt.Tooltip("partner:N"), alt.Tooltip("share:Q", format=".1%"),
+            alt.Tooltip("value_m:Q", title="value, millions", format=",.1f")]
+    if estimate:
+        tips += [alt.Tooltip("low:Q", title="band low", format=".1%"),
+                 alt.Tooltip("high:Q", title="band high", format=".1%"),
+                 alt.Tooltip("rank:N", title="rank")]
+    x_title = "estimated share of trade (error bar: the band)" if estimate else "share of trade"
+    bars = base.mark_bar(color="#8fb3cf" if estimate else _BLUE).encode(
+        x=alt.X("share:Q", title=x_title, axis=alt.Axis(format="%", tickCount=8)),
+        y=alt.Y("partner:N", sort=order, title=None), tooltip=tips)
+    layers = [bars]
+    if estimate:
+        layers.append(base.mark_errorbar(ticks=True, color="#111827").encode(
+            x=alt.X("low:Q", title=x_title), x2="high:Q", y=alt.Y("partner:N", sort=order)))
     text = base.mark_text(align="left", dx=3, fontSize=11, color="#111827").encode(
-        x="share:Q", y=alt.Y("partner:N", sort=alt.EncodingSortField("rank", order="ascending")),
-        text="label:N")
-    chart = (bars + text).properties(width=width, height=height or max(120, 22 * len(data)))
+        x="high:Q" if estimate else "share:Q", y=alt.Y("partner:N", sort=order), text="label:N")
+    chart = alt.layer(*layers, text).properties(width=width,
+                                                height=height or max(120, 22 * len(data)))
     if titled:
-        chart = chart.properties(title=_title(doc, f"top {len(data)} partners' shares"))
+        what = (f"ESTIMATE from the partners' reports, top {len(data)} partners' shares"
+                if estimate else f"top {len(data)} partners' shares")
+        chart = chart.properties(title=_title(doc, what))
     return _config(chart).to_dict()
 
 

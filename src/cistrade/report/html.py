@@ -30,6 +30,7 @@ th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e5e7eb}
 th{color:#6b7280;font-size:.8rem}.num{text-align:right;font-variant-numeric:tabular-nums}
 .notes{color:#6b7280;font-size:.85rem}.meta{color:#6b7280;font-size:.85rem}
 .synthetic{color:#991b1b;font-weight:600}
+.estimate{color:#92400e;background:#fef3c7;padding:.4rem .6rem;font-weight:600}
 """
 
 
@@ -107,16 +108,62 @@ class _Collector:
         return svg
 
 
-def _share_section(eng: Any, c: _Collector, reporter: str, period: str, flow: str) -> tuple[str, dict]:
+def _band(r: dict[str, Any], low: str, high: str, fmt: Any) -> str:
+    hi = r.get(high)
+    return f"{fmt(r.get(low))}–{'open' if hi is None else fmt(hi)}"
+
+
+def _share_section(eng: Any, c: _Collector, reporter: str, period: str, flow: str,
+                   estimate: bool = False) -> tuple[str, dict]:
     from cistrade.indicators import share
     from cistrade.report.charts import share_bars
 
-    doc = c.use(share(eng, reporter, period, flow).to_dict())
+    doc = c.use(share(eng, reporter, period, flow, estimate=estimate).to_dict())
     svg = c.chart("share", share_bars(doc, width=640))
-    rows = [[r.get("rank") or "", r.get("partner_name") or r["partner"], _m(r.get("value")),
-             _pct(r.get("share"))] for r in doc["rows"][:30]]
-    table = _table([("#", False), ("partner", False), ("value, millions", True), ("share", True)], rows)
-    return _section("Partners' shares", svg, table + _notes(doc)), doc
+    if not estimate:
+        rows = [[r.get("rank") or "", r.get("partner_name") or r["partner"], _m(r.get("value")),
+                 _pct(r.get("share"))] for r in doc["rows"][:30]]
+        table = _table([("#", False), ("partner", False), ("value, millions", True),
+                        ("share", True)], rows)
+        return _section("Partners' shares", svg, table + _notes(doc)), doc
+    rows = [[r.get("rank_range") or "", r.get("partner_name") or r["partner"],
+             _m(r.get("value")), _band(r, "value_low", "value_high", _m), _pct(r.get("share")),
+             _band(r, "share_low", "share_high", _pct), r.get("method")]
+            for r in doc["rows"][:30]]
+    table = _table([("rank (range)", False), ("partner", False),
+                    ("estimate, millions", True), ("band, millions", True),
+                    ("estimated share", True), ("band", True), ("method", False)], rows)
+    return _section("Partners' shares — ESTIMATE from the partners' reports", svg,
+                    _estimate_banner(doc) + table + _notes(doc)), doc
+
+
+def _estimate_banner(doc: dict[str, Any]) -> str:
+    """What an estimate is, above its figures: never read as the reporter's own."""
+    q = doc["query"]
+    e = q["estimate"]
+    coverage = "unknown" if e.get("coverage") is None else f"{e['coverage']:.0%}"
+    return (f'<p class="estimate">ESTIMATE, not {_e(q["reporter"])}\'s own figures: from '
+            f"{len(e['partners_reporting'])} partners' reports (CIF/FOB factor "
+            f"{e['cif_fob']:.2f}, band range {e['cif_fob_range'][0]:.2f}–"
+            f"{e['cif_fob_range'][1]:.2f}); coverage {coverage} of its last known trade"
+            f"{'' if e.get('sufficient') else ' (below the 80% rule: not sufficient)'}.</p>")
+
+
+def _estimate_bloc_section(eng: Any, c: _Collector, reporter: str, bloc: str, period: str,
+                           flow: str) -> str:
+    from cistrade.indicators import bloc_share
+
+    try:
+        doc = c.use(bloc_share(eng, reporter, bloc, period, flow, estimate=True).to_dict())
+    except (NoData, InputError) as exc:
+        return _section(f"Share of {bloc} — ESTIMATE", None, "", missing=f"not available: {exc}")
+    rows = [[r.get("partner_name") or r["partner"], _m(r.get("value")),
+             _band(r, "value_low", "value_high", _m), _pct(r.get("share")),
+             _band(r, "share_low", "share_high", _pct), r.get("method")] for r in doc["rows"]]
+    table = _table([("partner", False), ("estimate, millions", True), ("band, millions", True),
+                    ("estimated share", True), ("band", True), ("method", False)], rows)
+    return _section(f"Share of {bloc} — ESTIMATE from the partners' reports", None,
+                    _estimate_banner(doc) + table + _notes(doc))
 
 
 def _optional(title: str, c: _Collector, name: str, make_doc: Any, make_spec: Any,
@@ -133,8 +180,10 @@ def _optional(title: str, c: _Collector, name: str, make_doc: Any, make_spec: An
 
 
 def write_report(db: Path, *, reporter: str, period: str, out: Path, bloc: str = "CIS",
-                 flow: str = "turnover") -> list[Path]:
-    """Write ``report.html`` and the charts (SVG and PNG) into ``out``; return the files."""
+                 flow: str = "turnover", estimate: bool = False) -> list[Path]:
+    """Write ``report.html`` and the charts (SVG and PNG) into ``out``; return the files.
+    ``estimate``: the partners' shares and the bloc's share estimated from the partners'
+    reports (``share --estimate``), each with its band, labelled ESTIMATE."""
     from cistrade.indicators import connect
     from cistrade.indicators.series import bloc_series, mutual_matrix
     from cistrade.report.charts import bloc_line, matrix_heatmap
@@ -143,8 +192,9 @@ def write_report(db: Path, *, reporter: str, period: str, out: Path, bloc: str =
     out.mkdir(parents=True, exist_ok=True)
     c = _Collector(out)
     with connect(db) as eng:
-        share_html, share_doc = _share_section(eng, c, reporter, period, flow)
+        share_html, share_doc = _share_section(eng, c, reporter, period, flow, estimate)
         q = share_doc["query"]
+        extra = [_estimate_bloc_section(eng, c, reporter, bloc, period, flow)] if estimate else []
         series_html = _optional(
             f"Share of {bloc} over time", c, "bloc-share",
             lambda: bloc_series(eng, reporter, bloc, period, flow), lambda d: bloc_line(d, width=640),
@@ -158,10 +208,12 @@ def write_report(db: Path, *, reporter: str, period: str, out: Path, bloc: str =
                              [[r["reporter"], r["partner"], _m(r["value"]), _pct(r["share"])]
                               for r in d["rows"]]))
     reporter_code = q.get("reporter", reporter)
-    title = f"{reporter_code}: foreign trade by partner, {q.get('period', period)}"
+    title = f"{reporter_code}: foreign trade by partner, {q.get('period', period)}" + (
+        " (ESTIMATE from the partners' reports)" if estimate else "")
     meta = (f"{q.get('flow', flow)}, values in {q.get('currency', '')}; generated by cistrade on "
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC from store {Path(db).name}")
-    page = render_html(title, meta, [share_html, series_html, matrix_html], list(c.datasets.values()))
+    page = render_html(title, meta, [share_html, *extra, series_html, matrix_html],
+                       list(c.datasets.values()))
     target = out / "report.html"
     target.write_text(page, encoding="utf-8")
     log.info("report written to %s", target)

@@ -279,12 +279,12 @@ _BLOC_CHARTS = ("matrix", "complementarity")
 
 
 def _chart(kind: str, eng: Any, reporter: Any, period: str, bloc: str, flow: str, top: int,
-           level: Level) -> dict[str, Any]:
+           level: Level, estimate: bool) -> dict[str, Any]:
     from cistrade.report import charts  # Altair: loaded with the first chart
 
     if kind == "share":
-        return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
-                                 titled=False)
+        return charts.share_bars(share(eng, reporter, period, flow, estimate=estimate).to_dict(),
+                                 top=top, titled=estimate)
     if kind == "bloc-share":
         return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
     if kind == "rca":
@@ -301,9 +301,14 @@ async def chart(request: Request, kind: ChartKind, period: PeriodQ,
           reporter: Annotated[str | None, Query(max_length=80)] = None,
           bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
           top: Annotated[int, Query(ge=1, le=40)] = 15,
-          level: Annotated[Level, Query(description=LEVEL.help)] = Level.HS6) -> Response:
+          level: Annotated[Level, Query(description=LEVEL.help)] = Level.HS6,
+          estimate: Annotated[bool, Query(description="share: estimated from the partners' "
+                              "reports, each bar with its band (docs/estimate.md)")] = False,
+          ) -> Response:
     if kind not in _BLOC_CHARTS and not reporter:
         raise InputError(f"the {kind} chart needs a reporter")
-    key = ("chart", kind, reporter, bloc, period, flow, top, level.value)
+    if estimate and kind != "share":
+        raise InputError(f"estimate=true applies to the share chart, not {kind}")
+    key = ("chart", kind, reporter, bloc, period, flow, top, level.value, estimate)
     return await _answer(request, key, lambda eng: _chart(kind, eng, reporter, period, bloc,
-                                                          flow, top, level))
+                                                          flow, top, level, estimate))

@@ -48,14 +48,33 @@
     }
   }
 
+  const band = (r) => `${pct(r.share_low)}–${r.share_high == null ? "open" : pct(r.share_high)}`;
+
+  /* An estimate says so above its figures: whose reports, which CIF/FOB factor, the coverage. */
+  function showEstimate(doc) {
+    const banner = $("#estimate-banner");
+    const q = doc.query;
+    const est = q.basis === "estimate" ? q.estimate : null;
+    $("#share-table").classList.toggle("estimated", !!est);
+    banner.hidden = !est;
+    if (!est) { text(banner, ""); return; }
+    const coverage = est.coverage == null ? "unknown" : pct(est.coverage, 0);
+    text(banner, `ESTIMATE, not ${q.reporter}'s own figures: from ${est.partners_reporting.length} partners' reports ` +
+      `(CIF/FOB factor ${est.cif_fob.toFixed(2)}, band range ${est.cif_fob_range.map((x) => x.toFixed(2)).join("–")}); ` +
+      `coverage ${coverage} of its last known trade${est.sufficient ? "" : " (below the 80% rule: not sufficient)"}`);
+  }
+
   function fillShareTable(doc) {
     const body = $("#share-table tbody");
     body.replaceChildren();
+    showEstimate(doc);
+    const estimated = doc.query.basis === "estimate";
     for (const r of doc.rows) {
       const tr = document.createElement("tr");
       tr.dataset.partner = r.partner;
-      tr.append(cell("td", r.rank ?? ""), cell("td", r.partner_name || r.partner),
+      tr.append(cell("td", estimated ? r.rank_range || "" : r.rank ?? ""), cell("td", r.partner_name || r.partner),
         cell("td", millions(r.value), "num"), cell("td", pct(r.share), "num share"));
+      if (estimated) tr.append(cell("td", band(r), "num band"));
       body.append(tr);
     }
     text($("#share-notes"), (doc.notes || []).join(" · ") + (doc.rows.length > 20 ? ` · ${doc.rows.length} partners; the table shows the first 20` : ""));
@@ -78,11 +97,12 @@
     text(status, "Loading…");
     $("#show").disabled = true;
     const p = params();
-    const share = getJSON(`${API}/share?${new URLSearchParams({ reporter: p.get("reporter"), period: p.get("period"), flow: p.get("flow") })}`)
+    const estimate = $("#estimate").checked ? { estimate: "true" } : {};
+    const share = getJSON(`${API}/share?${new URLSearchParams({ reporter: p.get("reporter"), period: p.get("period"), flow: p.get("flow"), ...estimate })}`)
       .then((doc) => { fillShareTable(doc); return doc; });
     const jobs = [
       share,
-      drawChart("#share-chart", "share"),
+      drawChart("#share-chart", "share", estimate),
       drawChart("#bloc-chart", "bloc-share"),
       drawChart("#matrix-chart", "matrix"),
       notesOf("#bloc-notes", `${API}/bloc-share/series?${new URLSearchParams({ reporter: p.get("reporter"), bloc: p.get("bloc"), period: p.get("period"), flow: p.get("flow") })}`),
@@ -94,9 +114,10 @@
       status.className = "status error";
       text(status, results[0].reason.message);
       $("#share-table tbody").replaceChildren();
+      $("#estimate-banner").hidden = true;
     } else {
       const q = results[0].value.query;
-      text(status, `${q.reporter}, ${q.flow}, ${q.period} (${q.currency})`);
+      text(status, `${q.reporter}, ${q.flow}, ${q.period} (${q.currency})${q.basis === "estimate" ? " — ESTIMATE from the partners' reports" : ""}`);
     }
   }
 
@@ -165,7 +186,7 @@
   }
 
   $("#controls").addEventListener("submit", refresh);
-  for (const id of ["#reporter", "#flow", "#bloc"]) $(id).addEventListener("change", refresh);
+  for (const id of ["#reporter", "#flow", "#bloc", "#estimate"]) $(id).addEventListener("change", refresh);
   $("#period").addEventListener("change", refresh);
   $("#claims-submit").addEventListener("click", checkClaims);
   $("#strengths-controls").addEventListener("submit", drawStrengths);
