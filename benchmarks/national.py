@@ -47,12 +47,12 @@ def find_files(folders: list[Path]) -> list[Path]:
 def detect_all(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
     """(file -> source name) for recognised files, (file -> reason) for the others."""
     from cistrade.errors import CistradeError
-    from cistrade.sources import detect
+    from cistrade.sources import candidates, detect
 
-    found, left_out = {}, {}
+    found, left_out, among = {}, {}, candidates()
     for path in files:
         try:
-            found[path] = detect(path).name
+            found[path] = detect(path, among).name
         except CistradeError as exc:
             left_out[path] = str(exc).splitlines()[0]
     return found, left_out

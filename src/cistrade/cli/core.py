@@ -67,12 +67,12 @@ def _detect_all(files: list[tuple[Path, bool]], skip_unknown: bool) -> list[tupl
     """(source class, file) for every file 'auto' recognises. Files no reader recognises are
     an error listing each of them with its reason, unless they are readmes or publishers'
     reference tables (passed by) or ``skip_unknown`` says to pass them by (with a warning)."""
-    from cistrade.sources import detect, is_reference_file
+    from cistrade.sources import candidates, detect, is_reference_file
 
-    found, unknown = [], []
+    found, unknown, among = [], [], candidates()
     for f, explicit in files:
         try:
-            found.append((detect(f), f))
+            found.append((detect(f, among), f))
         except InputError as exc:
             if explicit or not is_reference_file(f):
                 unknown.append((f, exc))

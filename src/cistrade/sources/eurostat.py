@@ -43,7 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
@@ -69,6 +69,8 @@ _FLOWS = {"EXPORT": (Flow.EXPORT, Valuation.FOB, PartnerBasis.DESTINATION),
 #: Eurostat's own two-letter codes that differ from ISO 3166
 _EUROSTAT_ISO2 = {"EL": "GR", "UK": "GB"}
 _MISSING = {"", ":", "-"}
+#: label → registry area, across the files of one run (keyed by the registry object)
+_AREAS: dict[tuple[int, str], Any] = {}
 
 
 def parse_period(text: str) -> Period:
@@ -205,9 +207,9 @@ class _Group:
 @dataclass
 class _Reader:
     path: Path
-    cols: dict[str, list[Any]] = field(
-        default_factory=lambda: {f.name: [] for f in FLOW_SCHEMA if f.name != "dataset_id"}
-    )
+    #: the fields that vary by line, one tuple per line (the others are constants of the
+    #: format, filled in once by :meth:`to_arrow`)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     groups: dict[tuple, list[_Group]] = field(default_factory=lambda: defaultdict(list))
     by_iso2: dict[tuple, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
@@ -215,7 +217,7 @@ class _Reader:
 
     @property
     def size(self) -> int:
-        return len(self.cols["value"])
+        return len(self.rows)
 
     def _fail(self, message: str, line: int, column: str) -> InputError:
         return InputError(message, file=str(self.path), row=line, column=column)
@@ -226,15 +228,18 @@ class _Reader:
             from cistrade.reference.countries import registry
 
             reg = registry()
-            for attempt in (label, label.split("(")[0]):
-                try:
-                    self._areas[label] = reg.lookup(attempt.strip())
-                    break
-                except UnknownCountry:
-                    continue
-            else:
-                raise UnknownCountry(label, reg.suggest(label.split("(")[0]),
-                                     file=str(self.path), row=line, column=column)
+            key = (id(reg), label)  # the registry is immutable: a label is one area per run
+            if key not in _AREAS:
+                for attempt in (label, label.split("(")[0]):
+                    try:
+                        _AREAS[key] = reg.lookup(attempt.strip())
+                        break
+                    except UnknownCountry:
+                        continue
+                else:
+                    raise UnknownCountry(label, reg.suggest(label.split("(")[0]),
+                                         file=str(self.path), row=line, column=column)
+            self._areas[label] = _AREAS[key]
         return self._areas[label]
 
     def add(self, line: int, cells: list[str]) -> None:
@@ -271,17 +276,9 @@ class _Reader:
         self, rep: Any, par: Any, spec: tuple, month: Period, value: float, ref: str
     ) -> None:
         flow, valuation, basis = spec
-        c = self.cols
-        for key, item in (
-            ("reporter", rep.code), ("partner", par.code), ("flow", flow.value),
-            ("freq", Freq.MONTHLY.value), ("period_start", month.start),
-            ("period_end", month.end), ("product_class", "TOTAL"), ("product", "TOTAL"),
-            ("value", value), ("currency", "EUR"), ("valuation", valuation.value),
-            ("partner_basis", basis.value), ("quantity", None), ("quantity_unit", None),
-            ("estimated", False), ("row_ref", ref),
-        ):
-            c[key].append(item)
-        c["aggregate"].append(any(a.kind in ("world", "group") for a in (rep, par)))
+        aggregate = rep.kind in ("world", "group") or par.kind in ("world", "group")
+        self.rows.append((rep.code, par.code, flow.value, month.start, month.end, value,
+                          valuation.value, basis.value, aggregate, ref))
 
     def _remember(self, rep: Any, label: str, key: tuple, value: float, ref: str) -> None:
         if rep.kind == "group":
@@ -307,8 +304,18 @@ class _Reader:
                 ))
         return out
 
+    _VARYING = ("reporter", "partner", "flow", "period_start", "period_end", "value",
+                "valuation", "partner_basis", "aggregate", "row_ref")
+    _CONSTANT: ClassVar[dict[str, Any]] = {
+        "freq": Freq.MONTHLY.value, "product_class": "TOTAL", "product": "TOTAL",
+        "currency": "EUR", "quantity": None, "quantity_unit": None, "estimated": False}
+
     def to_arrow(self) -> pa.Table:
-        return pa.table(self.cols, schema=FLOW_SCHEMA.remove(0))
+        n, schema = len(self.rows), FLOW_SCHEMA.remove(0)
+        columns = dict(zip(self._VARYING, map(list, zip(*self.rows, strict=True)), strict=True)) if n \
+            else {name: [] for name in self._VARYING}
+        return pa.table({f.name: columns[f.name] if f.name in columns else [self._CONSTANT[f.name]] * n
+                         for f in schema}, schema=schema)
 
 
 def _code(text: str) -> str:

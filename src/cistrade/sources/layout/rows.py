@@ -362,6 +362,9 @@ class _Target:
     basis: str
     span: Span | None
 
+    def __post_init__(self) -> None:
+        self.flow_value = self.flow.value  # once, not per figure (an enum's .value is a lookup)
+
 
 @dataclass
 class _Table:
@@ -383,9 +386,21 @@ class _Table:
         self.skip = [re.compile(p, re.IGNORECASE) for p in rows.skip]
         self.notes = re.compile(rows.notes, re.IGNORECASE)
         self.prefix = f"sheet={self.sheet.name};" if self.sheet.name is not None else ""
+        self._labels: dict[Any, str] = {}
 
     def ref(self, r: int, target: _Target) -> str:
         return f"{self.prefix}row={self.sheet.line(r)};col={target.name}"
+
+    def label(self, cell: Any) -> str:
+        """:func:`clean` of a label cell, once per distinct cell (a long table repeats each
+        partner's name on every row: 28,000 rows, 150 names)."""
+        try:
+            return self._labels[cell]
+        except KeyError:
+            text = self._labels[cell] = clean(cell, self.read.footnote)
+            return text
+        except TypeError:  # an unhashable cell value
+            return clean(cell, self.read.footnote)
 
 
 def _targets(
@@ -454,7 +469,7 @@ def _row(t: _Table, r: int) -> str | None:
         header = [sheet.headings.get(c, "") for c in range(1, 6)]
         raise InputError(f"expected {t.width} fields ({', '.join(header)}, …), found {len(values)}: "
                          "a truncated or shifted line", file=sheet.file, row=sheet.line(r))
-    labels = [text for c in t.cols.names if (text := clean(grid.cell(r, c), t.read.footnote))]
+    labels = [text for c in t.cols.names if (text := t.label(grid.cell(r, c)))]
     label = labels[0] if labels else ""
     if label and t.stop and t.stop.search(label):
         return "stop"
@@ -509,15 +524,16 @@ def _emit(t: _Table, r: int, record: Record, figures: list[Figure]) -> None:
     row_span = t.periods.span(r) if t.periods is not None else None
     partner, aggregate = record.area.code, record.aggregate
     seen = None
+    where = f"{t.prefix}row={t.sheet.line(r)};col="  # t.ref(), the row's part once
+    add = read.rows.add
     for target, fig in zip(t.targets, figures, strict=True):
         if fig.number is None:
             read.skipped.append(Skipped(t.ref(r, target), f"no value published ({fig.printed!r})"))
             continue
         span = target.span or row_span
         assert span is not None
-        value = fig.number * t.multiplier
-        read.rows.add((partner, target.flow.value, span.freq, span.first, span.last, value,
-                       target.valuation, target.basis, aggregate, t.ref(r, target)))
+        add((partner, target.flow_value, span.freq, span.first, span.last, fig.number * t.multiplier,
+             target.valuation, target.basis, aggregate, where + target.name))
         if span is not seen:
             read.spans.add(span)
             seen = span
