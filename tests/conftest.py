@@ -93,3 +93,20 @@ def with_both_readers(monkeypatch: pytest.MonkeyPatch, source: Any, path: Path,
             except InputError as exc:
                 outcomes.append(str(exc))
     return outcomes
+
+
+def store_state(con: Any) -> tuple:
+    """What an ingest may change, as a comparable value: row counts and order-independent
+    hashes of flows, datasets, superseded and coverage (issue #14's "store unchanged")."""
+    state = []
+    for table in ("flows", "datasets", "superseded", "coverage"):
+        exists = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+            [table]).fetchall()[0][0]
+        if not exists:
+            state.append((table, None))
+            continue
+        n, h = con.execute(
+            f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM main.{table} t").fetchall()[0]
+        state.append((table, n, h))
+    return tuple(state)

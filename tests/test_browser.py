@@ -59,6 +59,13 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     try:
         for f in sorted(p for p in shared("national").rglob("*") if p.is_file()):
             store.ingest(detect(f)(), [f])
+        # product-level exports for the strengths panel: a SYNTHETIC BACI year (labelled so
+        # on the page), its synthetic nomenclature beside it
+        from cistrade.synthetic_baci import generate_baci_year, ingest_baci_year
+
+        ingest_baci_year(store, generate_baci_year(work / "baci" / "baci-2023.parquet",
+                                                   rows=6000, n_countries=40, n_products=100,
+                                                   seed=4))
     finally:
         store.close()
     port = _free_port()
@@ -145,6 +152,16 @@ def test_dashboard(server: str, browser, tmp_path: Path, label: str, viewport: d
         expect(row).to_contain_text("Russia")
         expect(page.locator("#bloc-chart svg").first).to_be_visible(timeout=30_000)
         expect(page.locator("#matrix-chart svg").first).to_be_visible(timeout=30_000)
+        # the strengths panel: top RCA products named from the nomenclature, the CIS heat map
+        page.select_option("#strengths-level", "HS6")
+        page.fill("#strengths-period", "2023")
+        page.click("#strengths-show")
+        expect(page.locator("#rca-chart svg").first).to_be_visible(timeout=60_000)
+        expect(page.locator("#rca-chart")).to_contain_text("SYNTHETIC product", timeout=30_000)
+        expect(page.locator("#tc-chart svg").first).to_be_visible(timeout=30_000)
+        expect(page.locator("#tc-chart")).to_contain_text("KAZ")
+        expect(page.locator("#strengths-notes")).to_contain_text("SYNTHETIC data", timeout=30_000)
+        expect(page.locator("#strengths-notes")).to_contain_text("HS22 2023, 40 exporters")
         if STATEMENT.exists():
             page.fill("#claims-text", STATEMENT.read_text(encoding="utf-8"))
             page.click("#claims-submit")

@@ -20,10 +20,13 @@ PARTNERS = {"CHN": 215, "RUS": 194, "DEU": 150, "ITA": 140, "TUR": 120, "NLD": 1
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("claims-cli")
-    lines = ["reporter,partner,flow,period,value,currency"]
+    lines = ["reporter,partner,flow,period,value,currency,aggregate"]
     for partner, turnover in PARTNERS.items():
-        lines += [f"KAZ,{partner},export,2023,{turnover * 0.4},USD",
-                  f"KAZ,{partner},import,2023,{turnover * 0.6},USD"]
+        lines += [f"KAZ,{partner},export,2023,{turnover * 0.4},USD,false",
+                  f"KAZ,{partner},import,2023,{turnover * 0.6},USD,false"]
+    # the World total, published beside the seven partners: without it a table of seven
+    # partners is partial and no share of it is judged (issue #13 §2)
+    lines += ["KAZ,WLD,export,2023,400,USD,true", "KAZ,WLD,import,2023,600,USD,true"]
     src = folder / "synthetic_kaz_2023.csv"
     src.write_text("\n".join(lines) + "\n")
     path = folder / "synthetic.duckdb"
@@ -145,3 +148,21 @@ def test_csv_output_has_the_computed_text(db, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["computed_text"] == "19.4%, rank 2"
+
+
+def test_the_document_date_resolves_last_year_and_coverage_is_shown(db, tmp_path):
+    text = tmp_path / "dated.txt"
+    text.write_text("Last year Russia's share of Kazakhstan's trade was 19.4%.\n", "utf-8")
+    result = runner.invoke(app, ["check", str(text), "--db", str(db), "--date", "2024-03-01",
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["rows"]
+    assert row["period"] == "2023" and row["verdict"] == "supported"
+    assert row["coverage"]["total_basis"] == "published world total"
+    table = runner.invoke(app, ["check", str(text), "--db", str(db), "--date", "2024-03-01"])
+    assert "coverage: 2023; published world total" in table.stdout
+    undated = runner.invoke(app, ["check", str(text), "--db", str(db), "-f", "json"])
+    (row,) = json.loads(undated.stdout)["rows"]
+    assert row["verdict"] == "unverifiable" and "--date" in row["message"]
+    bad = runner.invoke(app, ["check", str(text), "--db", str(db), "--date", "March"])
+    assert bad.exit_code == 1 and "not a date" in bad.stderr

@@ -9,7 +9,7 @@ import pytest
 from cistrade.claims import ClaimKind, extract_claims
 from cistrade.claims.entities import matcher
 from cistrade.claims.evaluate import evaluate, load_labelled
-from cistrade.claims.extract import COUNTRY_FROM_CONTEXT, PERIOD_FROM_CONTEXT
+from cistrade.claims.extract import COUNTRY_FROM_CONTEXT, NO_PERIOD, PERIOD_FROM_CONTEXT
 
 DATA = Path(__file__).parent / "data" / "claims"
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "cis-trade-statement-2024.txt"
@@ -30,6 +30,8 @@ def example_claims():
 def test_example_statement_gives_exactly_its_eight_trade_claims(example_claims):
     _, claims = example_claims
     jan_sep = "2024-01..2024-09"
+    # the role claim stands in its own paragraph, which states no period: until issue #13 it
+    # took January–September 2024 from the paragraph before; context now stays in a paragraph
     assert [c.key() for c in claims] == [
         ("bloc_share", "RUS", None, "CIS", jan_sep, (16.2, "exact"), None),
         ("growth", "RUS", None, "CIS", jan_sep, (11.0, "over"), None),
@@ -38,7 +40,7 @@ def test_example_statement_gives_exactly_its_eight_trade_claims(example_claims):
         ("share", "KAZ", "RUS", None, jan_sep, (18.7, "exact"), 2),
         ("share", "UZB", "RUS", None, jan_sep, (18.0, "exact"), 2),
         ("share", "KGZ", "RUS", None, jan_sep, (23.0, "exact"), 2),
-        ("role", None, "RUS", "CIS", jan_sep, None, 1),
+        ("role", None, "RUS", "CIS", None, None, 1),
     ]
 
 
@@ -48,7 +50,7 @@ def test_example_spans_and_period_notes(example_claims):
         assert text[c.start:c.end] == c.text
     assert "more than a third" not in " ".join(c.text for c in claims)
     assert all(c.period_note is None for c in claims[:7])
-    assert claims[7].period_note == PERIOD_FROM_CONTEXT
+    assert claims[7].period is None and claims[7].period_note == NO_PERIOD
     assert claims[7].flow.value == "import" and claims[7].role.value == "supplier"
 
 
@@ -65,8 +67,12 @@ RU_STATEMENT = (
 
 
 def test_russian_statement_gives_the_same_claims(example_claims):
+    """The Russian rendering is one paragraph: its role claim keeps the period stated before
+    it (the English statement's role claim stands in a paragraph of its own)."""
     _, english = example_claims
-    assert [c.key() for c in extract_claims(RU_STATEMENT)] == [c.key() for c in english]
+    russian = [c.key() for c in extract_claims(RU_STATEMENT)]
+    assert russian[:7] == [c.key() for c in english][:7]
+    assert russian[7] == ("role", None, "RUS", "CIS", "2024-01..2024-09", None, 1)
 
 
 def test_list_sharing_one_predicate():
@@ -120,8 +126,6 @@ def test_declines_and_bounds():
     "However, more than a third of the planned measures were focused on economic issues.",
     "As the region's largest economy, it also serves as a significant market for their exports.",
     "Russia invested $5 billion in Kazakhstan in 2023.",
-    "Kazakhstan's exports to China rose $2 billion in 2023.",
-    "Товарооборот России и Беларуси в 2023 году вырос на 5 млрд долларов.",
     "Kazakhstan's trade with Russia reached 27 billion in 2023.",
     "Kazakhstan's trade surplus with China reached $5 billion in 2023.",
     "Положительное сальдо торгового баланса Казахстана в 2023 году составило 18,7 млрд долларов.",
@@ -133,6 +137,27 @@ def test_declines_and_bounds():
 ])
 def test_not_trade_claims(text):
     assert extract_claims(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # until issue #13 absolute changes made no claim; they are now checkable (growth's change)
+    ("Kazakhstan's exports to China rose $2 billion in 2023.",
+     ("KAZ", "CHN", "export", "2023", 2e9, False)),
+    ("Товарооборот России и Беларуси в 2023 году вырос на 5 млрд долларов.",
+     ("RUS", "BLR", "turnover", "2023", 5e9, True)),
+    ("Uzbekistan's trade turnover fell by $378.8 million in January-April 2021.",
+     ("UZB", None, "turnover", "2021-01..2021-04", -378.8e6, False)),
+    ("Trade reached $94.8 billion in 2024, an increase of $5.4 billion compared to 2023.",
+     (None, None, "turnover", "2024", 5.4e9, False)),
+])
+def test_absolute_changes_are_change_claims(text, expected):
+    found = [c for c in extract_claims(text) if c.kind is ClaimKind.CHANGE]
+    if expected[0] is None:  # no country: nothing to claim about
+        assert found == []
+        return
+    (c,) = found
+    assert (c.reporter, c.partner, c.flow.value, str(c.period), c.stated.value, c.mutual) == \
+        expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [

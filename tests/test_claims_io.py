@@ -148,3 +148,38 @@ def test_a_hand_written_bloc_rank():
     (claim,) = read_input(b"- reporter: KAZ\n  bloc: EU\n  rank: first\n  period: '2023'\n",
                           name="r.yaml")
     assert (claim.kind, claim.bloc, claim.partner, claim.rank) == (ClaimKind.RANK, "EU", None, 1)
+
+
+# -- hostile content (issue #14): a clear error or plain text, never a traceback ---------------
+
+HUGE = "1" * 4301  # one digit past Python's int-conversion limit (4 300)
+
+
+@pytest.mark.parametrize("text", [HUGE, "- " + HUGE, f"Trade rose {HUGE}% in 2023.",
+                                  "- " * 3000 + "a"])
+def test_text_that_yaml_cannot_read_safely_is_text(text):
+    assert not looks_structured(text)
+    assert read_input(text.encode(), name="t.txt") == []
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (f"[{HUGE}]", "more digits than any figure"),
+    ('{"claims": [{"reporter": "KAZ", "rank": ' + HUGE + "}]}", "more digits than any figure"),
+    (f"- reporter: KAZ\n  partner: RUS\n  rank: {HUGE}\n", "more digits than any figure"),
+    ("[" * 20000 + "]" * 20000, "nested too deep"),
+    ("[" * 20000, "nested too deep"),
+    (f"- reporter: KAZ\n  partner: RUS\n  rank: '{HUGE}'\n", "rank: a whole number"),
+])
+def test_hostile_claim_files_are_clear_errors(text, words):
+    with pytest.raises(InputError, match=words) as info:
+        read_input(text.encode(), name="claims.yaml")
+    assert "claims.yaml" in str(info.value)
+
+
+def test_claim_files_are_read_with_a_safe_loader(tmp_path):
+    """A YAML tag that would run code in an unsafe loader is refused, not run."""
+    marker = tmp_path / "ran"
+    text = f"- !!python/object/apply:os.system ['touch {marker}']\n"
+    with pytest.raises(InputError):
+        load_claims(text, name="claims.yaml")
+    assert not marker.exists()

@@ -107,10 +107,15 @@ def test_cis_share_of_russias_trade_is_unverifiable(example_verdicts):
     assert _by(example_verdicts, "growth", "RUS").verdict is VerdictKind.UNVERIFIABLE
 
 
-def test_largest_supplier_claim_says_how_thin_the_data_is(example_verdicts):
+def test_largest_supplier_claim_says_how_thin_the_data_is(example_verdicts, engine):
+    # the example's role claim stands in a paragraph that states no period: not checked
+    # against another (until issue #13 it borrowed January–September 2024)
     v = _by(example_verdicts, "role")
-    assert v.verdict is VerdictKind.UNVERIFIABLE
-    assert "own figures" in v.message and "ARM" in v.message
+    assert v.verdict is VerdictKind.UNVERIFIABLE and "does not say which period" in v.message
+    (dated,) = check_text("Russia remains the largest supplier to CIS countries in "
+                          "January–September 2024.", engine)
+    assert dated.verdict is VerdictKind.UNVERIFIABLE
+    assert "own figures" in dated.message and "ARM" in dated.message
 
 
 def test_hand_written_claim_is_supported(engine):
@@ -239,9 +244,10 @@ def test_a_share_the_reporter_does_not_show_is_taken_from_both_sides(engine_with
     assert plain.computed == pytest.approx(3.58, abs=0.05)
     assert any("published total with the world" in n for n in plain.notes)
     assert {d["source"] for d in plain.datasets} >= {"eurostat", "ru-fts"}
-    # the rank cannot be known from one partner's reports: said, not judged
-    assert ranked.verdict is VerdictKind.CLOSE and ranked.computed_rank is None
-    assert "rank 3 not checked" in ranked.message
+    # the rank cannot be known from one partner's reports: the share judged, the rank not
+    assert ranked.verdict is VerdictKind.PARTIAL and ranked.computed_rank is None
+    assert ranked.parts == {"value": "close", "rank": "unverifiable"}
+    assert "rank 3 not checked" in ranked.message and ranked.reasons
 
 
 def test_growth_of_a_pair_the_reporter_does_not_show_comes_from_the_partners_reports(
@@ -253,3 +259,37 @@ def test_growth_of_a_pair_the_reporter_does_not_show_comes_from_the_partners_rep
     assert any("growth from Germany's reports (mirror) for 2023 against 2022" in n
                for n in v.notes)
     assert {e["period_start"].year for e in v.evidence} == {2022, 2023}
+
+
+def test_verdicts_know_what_the_data_covers(engine):
+    """Issue #13 §2 on the shared files: Russia's 2017 partners are a table of 29 (96stran)
+    beside a published World total (94itog); its EU members are 13 of 28."""
+    share, rank, eu, half = check_text(
+        "China accounted for 14.9% of Russia's foreign trade in 2017. "
+        "China was Russia's largest trading partner in 2017. "
+        "The EU accounted for 43.4% of Russia's trade in 2018. "
+        "Kazakhstan's trade with Russia grew by 5% in the first half of 2023.", engine)
+    assert share.verdict is VerdictKind.SUPPORTED and share.computed == pytest.approx(14.86, abs=0.01)
+    assert share.coverage["total_basis"] == "published world total"
+    assert share.coverage["complete"] is False and share.coverage["partners_listed"] == 29
+    assert rank.verdict is VerdictKind.UNVERIFIABLE and "lists only 29 partners" in rank.message
+    assert eu.verdict is VerdictKind.UNVERIFIABLE
+    assert "lists 13 of the 28 members" in eu.message and "PRT" in eu.message
+    # kz-bns publishes years only: a half year is not checked against a full year
+    assert half.verdict is VerdictKind.UNVERIFIABLE and "2023-01..2023-06" in half.message
+
+
+def test_an_extract_of_one_product_is_not_a_pairs_trade(engine):
+    """Issue #13 §2: the 81-row BACI extract (Korea's 2023 exports of HS 852352) is one
+    product, not Korea's trade with anyone; a pair's amount summed over the products it
+    happens to hold is not judged (it was 'contradicted' against 43 m USD)."""
+    value, share = check_text(
+        "South Korea's exports to the United States were $1 billion in 2023. "
+        "The United States accounted for 10% of South Korea's exports in 2023.", engine)
+    for v in (value, share):
+        assert v.verdict is VerdictKind.UNVERIFIABLE, v.message
+    assert "summed over the products of HS22" in value.message
+    assert value.coverage["total_basis"] == "sum of listed partners (partial table)"
+    # a pair's amount read from an all-goods table (cmdCode TOTAL) is still judged
+    (china,) = check_text("China's exports to Germany were $1 billion in 2010.", engine)
+    assert china.verdict.judged, china.message

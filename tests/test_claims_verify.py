@@ -22,9 +22,17 @@ AM_AVAILABLE = {"reporter": "ARM", "sources": [{
 DATASET = {"id": "kz-bns-1", "source": "kz-bns", "vintage": "2023", "file": "by_country_2023.xls"}
 
 
-def _share_rows(reporter, table):
+def _share_rows(reporter, table, certain=True):
     return [{"reporter": reporter, "partner": p, "share": s, "rank": r, "basis": "reported",
-             "partner_basis": "origin"} for p, s, r in table]
+             "partner_basis": "origin", "rank_certain": certain} for p, s, r in table]
+
+
+#: what the fake's figures cover: like the indicators' query.coverage (issue #13 §2); the
+#: verifier judges nothing without it
+COMPLETE = {"total_basis": "published world total", "complete": True, "partners_listed": 150,
+            "covered": 1.0}
+PARTIAL = {"total_basis": "sum of listed partners (partial table)", "complete": False,
+           "partners_listed": 29, "covered": None}
 
 
 class Fake:
@@ -39,6 +47,8 @@ class Fake:
         self.growths = {("RUS", "2024-01..2024-09", "CIS"): 0.105,
                         ("KAZ", "2023", "CHN"): 0.12}
         self.members = [{"member": m, "status": "reported"} for m in ("ARM", "KAZ", "BLR")]
+        self.coverage = {"KAZ": COMPLETE, "ARM": COMPLETE}
+        self.certain = True
 
     def _missing(self, reporter, period):
         raise NoData(f"no data for {reporter} in {period}", available={"reporter": reporter})
@@ -47,15 +57,19 @@ class Fake:
         self.calls.append(("share", reporter, period, flow))
         if (reporter, period) not in self.shares:
             self._missing(reporter, period)
-        return Result("share", {"reporter": reporter, "period": period},
-                      _share_rows(reporter, self.shares[reporter, period]), [DATASET], ["a note"])
+        return Result("share", {"reporter": reporter, "period": period,
+                                "coverage": {reporter: self.coverage.get(reporter, PARTIAL)}},
+                      _share_rows(reporter, self.shares[reporter, period], self.certain),
+                      [DATASET], ["a note"])
 
     def bloc_share(self, eng, reporter, bloc, period, flow="turnover"):
         if (reporter, period) != ("KAZ", "2023"):
             self._missing(reporter, period)
         rows = [{"partner": "G:EAEU", "share": 0.25, "aggregate": True, "basis": "reported"},
                 {"partner": "RUS", "share": 0.194, "aggregate": False}]
-        return Result("bloc_share", {}, rows, [DATASET])
+        coverage = {**COMPLETE, "method": "members", "members_missing": []}
+        return Result("bloc_share", {"coverage": {reporter: coverage}, "members": ["RUS"]},
+                      rows, [DATASET])
 
     def growth(self, eng, reporter, period, partner=None, flow="turnover"):
         key = (reporter, period, partner)
@@ -165,6 +179,17 @@ def test_role_needs_half_the_members_reporting(fake):
     assert "Russia ranks first" in v.context
 
 
+def test_role_needs_every_member_covered(fake):
+    """§2: a member with no data at all (neither its own nor its partners' reports) leaves the
+    group's ranking uncovered, however many of the others report."""
+    claim = {"kind": "role", "partner": "Russia", "bloc": "CIS", "period": "2024"}
+    fake.members = [*({"member": m, "status": "reported"} for m in ("ARM", "KAZ", "BLR")),
+                    {"member": "TKM", "status": "none"}]
+    v = verify(fake, **claim)
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert "3 of the 4" in v.message and "TKM not at all" in v.message
+
+
 def test_verdict_json_object(fake):
     v = verify(fake, reporter="ARM", partner="RUS", period="2024-01..2024-09", value="41.1%",
                rank=1, text="Russia … Armenia (41.1%)")
@@ -231,3 +256,67 @@ def test_a_stated_fall_is_shown_as_a_fall(text, computed, said):
 
     (claim,) = extract_claims(text)
     assert said in judge(claim, computed, None)[1]
+
+
+# -- verdicts that know their coverage (issue #13 §2) ------------------------------------------
+
+
+def test_a_share_of_a_partial_table_is_not_judged(fake):
+    fake.coverage["KAZ"] = PARTIAL
+    v = verify(fake, reporter="KAZ", partner="RUS", period="2023", value="19.4%")
+    assert v.verdict is VerdictKind.UNVERIFIABLE
+    assert "partial table of 29 partners" in v.message and v.reasons
+    assert v.coverage["total_basis"] == PARTIAL["total_basis"]
+    assert v.coverage["complete"] is False
+
+
+def test_a_rank_no_partner_left_out_could_beat_is_needed(fake):
+    fake.certain = False
+    fake.coverage["KAZ"] = {**COMPLETE, "complete": False, "partners_listed": 29}
+    v = verify(fake, reporter="KAZ", partner="RUS", period="2023", value="19.4%", rank=2)
+    assert v.verdict is VerdictKind.PARTIAL
+    assert v.parts == {"value": "supported", "rank": "unverifiable"}
+    assert "lists only 29 partners" in v.reasons[0]
+    alone = verify(fake, kind="rank", reporter="KAZ", partner="CHN", period="2023", rank=1)
+    assert alone.verdict is VerdictKind.UNVERIFIABLE
+
+
+def test_a_claim_whose_period_the_text_leaves_unknown_is_not_checked_against_another(fake):
+    (v,) = check_text("Kazakhstan's trade with China grew by 12% this year.", object(),
+                      indicators=fake, date="2024-05-20")
+    assert v.verdict is VerdictKind.UNVERIFIABLE and "does not say which period" in v.message
+    assert not any(c[2] == "2023" for c in fake.calls)
+
+
+def test_a_blocs_own_trade_is_not_added_up(fake):
+    v = verify(fake, kind="value", bloc="EAEU", scope="within", period="2022",
+               value="$84 billion")
+    assert v.verdict is VerdictKind.UNVERIFIABLE and "among its members" in v.message
+
+
+def test_every_verdict_carries_its_coverage_in_json(fake):
+    d = verify(fake, reporter="KAZ", partner="RUS", period="2023", value="19.4%").to_dict()
+    assert d["verdict"] == "supported"
+    assert d["coverage"] == {"period": "2023", "total_basis": "published world total",
+                             "complete": True, "partners_listed": 150, "rank_certain": True,
+                             "side": "KAZ"}
+    assert d["reasons"] == [] and d["parts"] == {}
+
+
+def test_a_mutual_value_is_read_from_whichever_side_reports_the_pair(fake):
+    fake.shares[("KAZ", "2023")] = [("CHN", 0.215, 1)]
+    fake.shares[("ARM", "2023")] = [("KAZ", 0.01, 9)]
+    original = fake.share
+
+    def with_values(eng, reporter, period, flow="turnover"):
+        r = original(eng, reporter, period, flow)
+        rows = [{**row, "value": 5e9, "currency": "USD"} for row in r.rows]
+        return Result("share", r.query, rows, r.datasets)
+
+    fake.share = with_values
+    v = verify(fake, kind="value", reporter="ARM", partner="KAZ", mutual=True, period="2023",
+               value="$5 billion")
+    assert v.verdict is VerdictKind.SUPPORTED and v.coverage["side"] == "ARM"
+    flipped = verify(fake, kind="value", reporter="CHN", partner="KAZ", mutual=True,
+                     period="2023", value="$5 billion")
+    assert flipped.verdict is VerdictKind.SUPPORTED and flipped.coverage["side"] == "KAZ"

@@ -115,7 +115,7 @@ LAYERS = [
     {"cistrade.store", "cistrade.segments", "cistrade.ingest_batch", "cistrade.agenda.areas", "cistrade.agenda.register",
      "cistrade.agenda.tables"},
     {"cistrade.indicators", "cistrade.agenda"},
-    {"cistrade.claims"},
+    {"cistrade.claims", "cistrade.workload"},
     {"cistrade.report", "cistrade.web", "cistrade.cli", "cistrade.__main__"},
 ]
 

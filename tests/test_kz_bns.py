@@ -17,11 +17,11 @@ from cistrade.store import Store
 from cistrade.validate import parse_row_ref
 
 FILES = {
-    "main_indicators_2019.xls": ("2019", [2019, 2018]),
-    "main_indicators_2020.xls": ("2020", [2020, 2019]),
-    "main_indicators_2021.xls": ("2021", [2021, 2020]),
-    "by_country_2022.xls": ("2022", [2022, 2021]),
-    "by_country_2023.xls": ("2023", [2023, 2022]),
+    "main_indicators_2019.xls": ("2019-12", [2019, 2018]),
+    "main_indicators_2020.xls": ("2020-12", [2020, 2019]),
+    "main_indicators_2021.xls": ("2021-12", [2021, 2020]),
+    "by_country_2022.xls": ("2022-12", [2022, 2021]),
+    "by_country_2023.xls": ("2023-12/2024-07-25", [2023, 2022]),
 }
 LATEST = {
     2018: "main_indicators_2019.xls",

@@ -144,7 +144,11 @@ def test_the_vintage_never_comes_from_the_file_time(tmp_path: Path, mem_store) -
     os.utime(corrected, (0, 0))
     assert layout().read(first).vintage == layout().read(corrected).vintage == "2024-06"
     mem_store.ingest(layout(), [first])
-    report = mem_store.ingest(layout(), [corrected])
+    # the same vintage and other figures: a tie the user decides (the store's rule), never
+    # the order of ingest
+    with pytest.raises(InputError, match="same vintage '2024-06'.*--replace"):
+        mem_store.ingest(layout(), [corrected])
+    report = mem_store.ingest(layout(), [corrected], replace=True)
     assert report.files[0].superseded_rows == 6 and report.files[0].dropped_rows == 0
     value = mem_store.con.execute("SELECT value FROM flows WHERE partner = 'RUS' AND period_start = "
                                   "DATE '2024-01-01'").fetchone()[0]

@@ -157,7 +157,7 @@ def test_complementarity_with_a_bloc_and_the_world(run: Any) -> None:
     cis = run(complementarity, "KAZ", "CIS", "2023")
     assert cis.rows[0]["index"] == approx(37.5)
     assert any("RUS" in n and "members during the period" in n for n in cis.notes)
-    world = run(complementarity, "KAZ", None, "2023")
+    world = run(complementarity, "KAZ", "WLD", "2023")
     # world imports = world exports: 010110 .275, 010120 .375, 020110 .35
     assert world.rows[0]["index"] == approx(100 * (0.275 + 0.35))
 
@@ -166,7 +166,9 @@ def test_cis_matrix(run: Any) -> None:
     r = run(complementarity_matrix, "2023")
     pairs = {(row["exporter"], row["importer"]): row["index"] for row in r.rows}
     assert pairs == {("KAZ", "RUS"): approx(37.5), ("RUS", "KAZ"): approx(100 / 3)}  # KAZ imports 010120 50 of 150
-    assert "AZE" in r.query["members"] and any("no product in common" in n for n in r.notes)
+    assert "AZE" in r.query["members"] and any("no rows at all" in n and "AZE" in n for n in r.notes)
+    status = {m["member"]: m["status"] for m in r.sections["members"]}
+    assert status["KAZ"] == status["RUS"] == "exports+imports" and status["AZE"] == "none"
 
 
 def test_similarity_by_hand(run: Any) -> None:

@@ -6,7 +6,8 @@
     ├── InputError (also ValueError)    bad input; carries file, sheet, row, column
     │   ├── UnknownCountry              a name or code the registry does not know; lists close matches
     │   ├── UnknownBloc                 a grouping the registry does not know
-    │   └── MixedUnits                  values in different currencies or units would be added
+    │   ├── MixedUnits                  values in different currencies or units would be added
+    │   └── WorkLimit                   a text too long, or too slow, to read (cistrade.workload)
     ├── NoData                          nothing stored for a query; says what *is* available
     ├── SourceUnavailable               a publisher's API failed (URL and status, never the key)
     ├── MissingDependency               a part of cistrade cannot load; names the package to install
@@ -123,7 +124,7 @@ class UnknownCountry(InputError):
         else:
             hint = "; no country's name is close to it"
         super().__init__(f"unknown country {_cut(name)!r}{hint}", **where)
-        self.detail["name"] = name
+        self.detail["name"] = _cut(name)
         self.detail["suggestions"] = self.suggestions
 
 
@@ -131,7 +132,7 @@ class UnknownBloc(InputError):
     status_code = 404
 
     def __init__(self, name: str, known: Sequence[str] = ()) -> None:
-        super().__init__(f"unknown bloc {name!r}; known: {', '.join(known)}", name=name)
+        super().__init__(f"unknown bloc {_cut(name)!r}; known: {', '.join(known)}", name=_cut(name))
 
 
 class MixedUnits(InputError):

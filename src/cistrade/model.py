@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from cistrade.errors import InputError
+from cistrade.errors import InputError, _cut
 
 __all__ = [
     "Flow",
@@ -113,7 +113,8 @@ class Period:
         if (m := _MONTH.match(s)) and 1 <= int(m[2]) <= 12:
             return cls(int(m[1]), Freq.MONTHLY, int(m[2]))
         raise InputError(
-            f"not a period: {text!r} (expected 2024, 2024-Q3, 2024-09 or a range 2024-01..2024-09)"
+            f"not a period: {_cut(str(text))!r} (expected 2024, 2024-Q3, 2024-09 or a range "
+            "2024-01..2024-09)"
         )
 
     @classmethod

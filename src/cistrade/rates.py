@@ -40,7 +40,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cistrade.errors import InputError, NoData
+from cistrade.errors import InputError, NoData, _cut
 from cistrade.model import Freq, PeriodRange
 from cistrade.provenance import sha256_of
 
@@ -317,7 +317,7 @@ def _daily(currency: str) -> tuple[str, list[Any]]:
 def _norm(code: str) -> str:
     code = str(code).strip().upper()
     if not _CURRENCY.match(code):
-        raise InputError(f"not a currency code: {code!r} (expected three letters, e.g. USD)")
+        raise InputError(f"not a currency code: {_cut(str(code))!r} (expected three letters, e.g. USD)")
     return code
 
 

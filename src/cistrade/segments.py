@@ -15,8 +15,11 @@ view; this module is what the store does with them inside an ingest transaction:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from cistrade.errors import StoreError
 from cistrade.rowref import row_ref_sql, split_row_ref_sql
@@ -34,7 +37,7 @@ from cistrade.schema import (
 )
 
 __all__ = ["upgrade", "split_wide", "add_segments", "check_segments", "canonical",
-           "stage_views", "drop_stage_views", "next_number", "NO_REF"]
+           "stage_views", "drop_stage_views", "next_number", "quietly", "NO_REF"]
 
 log = logging.getLogger(__name__)
 
@@ -171,5 +174,19 @@ def stage_views(con: Any, lo: int, hi: int, prefix: str = "_stage") -> None:
 
 
 def drop_stage_views(con: Any, prefix: str = "_stage") -> None:
-    for view in (prefix, f"{prefix}_rows", f"{prefix}_segs"):
-        con.execute(f"DROP VIEW IF EXISTS {view}")
+    def drop() -> None:
+        for view in (prefix, f"{prefix}_rows", f"{prefix}_segs"):
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+
+    quietly(drop)
+
+
+def quietly(step: Callable[[], object]) -> None:
+    """Run a clean-up step (drop a view, unregister a table) that must not hide the error
+    being raised: once a statement has failed, DuckDB refuses every other one until the
+    transaction is rolled back ("Current transaction is aborted"), and that error would
+    replace the one naming the file and row. The rollback that follows undoes the step's work."""
+    try:
+        step()
+    except duckdb.TransactionException:
+        pass

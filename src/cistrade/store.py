@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -37,8 +36,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from cistrade.errors import CistradeError, InputError, StoreError
-from cistrade.ingest_batch import _Batch, _Item, apply_vintages
+from cistrade.errors import CistradeError, InputError, StoreError, _cut
+from cistrade.ingest_batch import _Batch, _duck_error, _Item, apply_vintages, file_error
 from cistrade.provenance import fetch_sidecar, sha256_of
 from cistrade.schema import (
     COVERAGE_DDL,
@@ -53,6 +52,7 @@ from cistrade.segments import (
     add_segments,
     drop_stage_views,
     next_number,
+    quietly,
     split_wide,
     stage_views,
     upgrade,
@@ -111,7 +111,9 @@ class FileReport:
     path: str
     source: str
     dataset_id: str | None
-    status: str  # "ingested" | "unchanged" (same file already stored)
+    #: "ingested"; "unchanged" (the same file is stored already); "covered" (nothing stored:
+    #: every row is held by a newer vintage, or by the same vintage with the same figures)
+    status: str
     rows: int = 0
     superseded_rows: int = 0  # older-vintage rows this file replaced
     dropped_rows: int = 0  # rows of this file that a newer vintage already stored covers
@@ -278,6 +280,42 @@ class Store:
             out.append({**ds, "file_status": status, "found_at": found})
         return out
 
+    @staticmethod
+    def compact(path: str | Path) -> tuple[int, int]:
+        """Rewrite the store file without its unused space: (bytes before, bytes after).
+
+        An ingest that is killed (SIGKILL, a power cut) leaves the store as it was, but the
+        blocks it had written stay in the file as free space, and DuckDB never shrinks a file
+        (``CHECKPOINT`` reuses free blocks, ``VACUUM`` does not reclaim them). The only way
+        back is a fresh copy (DuckDB's ``COPY FROM DATABASE``), swapped in for the file once
+        it is complete: a compaction that is itself interrupted leaves the old file intact.
+        Nothing else may have the store open meanwhile.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"no store at {path}")
+        before = path.stat().st_size
+        fresh = path.with_name(f".{path.name}.compact")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {path} to compact it: {exc}") from exc
+        try:
+            name = con.execute("SELECT current_database()").fetchone()[0]
+            con.execute(f"ATTACH {_sql_text(str(fresh))} AS _fresh")
+            con.execute(f'COPY FROM DATABASE "{name}" TO _fresh')
+            con.execute("DETACH _fresh")
+        except duckdb.Error as exc:
+            fresh.unlink(missing_ok=True)
+            raise StoreError(f"cannot compact the store {path}: {exc}") from exc
+        finally:
+            con.close()
+        fresh.replace(path)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        return before, path.stat().st_size
+
     def count(self) -> int:
         table = "flow_rows" if self._has("flow_rows") else "flows"
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -299,11 +337,12 @@ class Store:
         paths: Sequence[str | Path],
         *,
         progress: ProgressFn | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Read every path with ``source`` and store the rows, all or nothing."""
         return self.ingest_items(
             [(source, Path(p), lambda p=p: source.read(Path(p))) for p in paths],
-            progress=progress,
+            progress=progress, replace=replace,
         )
 
     def ingest_items(
@@ -312,6 +351,7 @@ class Store:
         *,
         progress: ProgressFn | None = None,
         meta: dict[str, Any] | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Ingest (source, path, read) items in one transaction: all of them or none.
 
@@ -320,6 +360,12 @@ class Store:
         a large file (a reader's SELECT, or a reader with an ``after_load`` step) alone. The
         vintage rules still apply file by file, in the order given. Fetchers pass ``meta``
         (``url``, ``notes``, ``virtual`` for results with no file).
+
+        ``replace``: a file whose figures differ from a stored dataset's of the same series
+        *and the same vintage* replaces them (without it, such a tie is refused: see
+        :func:`cistrade.ingest_batch.apply_vintages`).
+
+        Every failure while a file is read or stored names the file (:func:`file_error`).
         """
         if self.read_only:
             raise StoreError(f"the store {self.path} is open read-only")
@@ -327,7 +373,7 @@ class Store:
         notify = progress or (lambda event, info: None)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            batch = _Batch(self, notify)
+            batch = _Batch(self, notify, replace=replace)
             self._number = next_number(self.con)
             for source, path, read in items:
                 notify("file", {"path": str(path)})
@@ -343,9 +389,10 @@ class Store:
                     batch.add(item)
                 else:
                     batch.flush()
-                    self._ingest_one(item)
+                    self._ingest_one(item, replace)
                     notify("done", {"path": str(path), "report": item.report})
             batch.flush()
+            _covered_copies(report)
             self._update_coverage([f.dataset_id for f in report.files if f.status == "ingested"])
             self.con.execute("COMMIT")
         except BaseException:
@@ -376,19 +423,19 @@ class Store:
         name = type(source).name
         if not path.exists() and not meta.get("virtual"):
             raise InputError("no such file", file=str(path))
-        digest = meta.get("sha256") or sha256_of(path)
+        try:
+            digest = meta.get("sha256") or sha256_of(path)
+        except OSError as exc:  # a folder, a file without read permission …
+            raise file_error(exc, path, name) from exc
         known = batch.pending.get((name, digest))
         if known:
             return _Item(source, path, digest, meta, FileReport(str(path), name, known,
                                                                 "unchanged"))
         try:
             result = read()
-        except InputError as exc:
-            raise exc.located(file=str(path)) from None
-        except CistradeError:
-            raise
-        except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, OSError) as exc:
-            raise InputError(f"cannot read the file: {exc}", file=str(path)) from exc
+            _check_result(result, path)
+        except Exception as exc:  # noqa: BLE001 - the ingest boundary: every failure names the file
+            raise file_error(exc, path, name) from exc
         if result.url is None or result.retrieved_at is None:
             # a body saved by `cistrade fetch`, ingested by hand: keep where it came from
             side = fetch_sidecar(path)
@@ -401,8 +448,15 @@ class Store:
         batch.taken(item)
         return item
 
-    def _ingest_one(self, item: _Item) -> None:
-        """A file on its own: written, then checked and its vintage applied."""
+    def _ingest_one(self, item: _Item, replace: bool = False) -> None:
+        """A file on its own: written, then checked and its vintage applied; any failure
+        names the file."""
+        try:
+            self._store_one(item, replace)
+        except Exception as exc:  # noqa: BLE001 - the ingest boundary: every failure names the file
+            raise file_error(exc, item.path, type(item.source).name) from exc
+
+    def _store_one(self, item: _Item, replace: bool) -> None:
         fr, result = item.report, item.result
         assert result is not None and fr.dataset_id is not None
         self._load(result.data, item.path, fr.dataset_id, item.number)
@@ -415,7 +469,7 @@ class Store:
                 self.con, item.path, type(item.source).on_duplicate)
         finally:
             drop_stage_views(self.con)
-        apply_vintages(self.con, [item])
+        apply_vintages(self.con, [item], replace=replace)
         fr.rows = self.con.execute(
             f"SELECT count(*) FROM flow_rows WHERE seg BETWEEN {lo} AND {hi}").fetchall()[0][0]
         self._record([item])
@@ -445,7 +499,7 @@ class Store:
         except duckdb.Error as exc:
             raise _duck_error(exc, path) from exc
         finally:
-            self.con.unregister("_incoming")
+            quietly(lambda: self.con.unregister("_incoming"))
 
     def _load_sql(self, data: SqlData, path: Path, dataset_id: str, number: int) -> None:
         """A reader's SELECT: straight into ``flow_rows`` when it names its segments, else
@@ -483,8 +537,9 @@ class Store:
             raise _duck_error(exc, path) from exc
 
     def _record(self, items: Sequence[_Item]) -> None:
-        """The datasets' rows (one statement for all of them)."""
-        rows = [self._dataset_row(item) for item in items]
+        """The datasets' rows (one statement for all of them); a file that stores nothing is
+        ``covered`` and not recorded (:func:`_mark_covered`)."""
+        rows = [self._dataset_row(item) for item in items if not _mark_covered(self.con, item)]
         if not rows:
             return
         columns = list(zip(*rows, strict=True))
@@ -542,31 +597,43 @@ _WIDE = ("CREATE OR REPLACE TEMP TABLE _wide AS SELECT ?::VARCHAR AS dataset_id,
 _WIDE_APPEND = f"INSERT INTO _wide SELECT ?, ?, {', '.join(DATA_COLUMNS)}"
 
 
+def _mark_covered(con: Any, item: _Item) -> bool:
+    """A file whose every row is held already (by a newer vintage, or by the same vintage
+    with the same figures) changed nothing: it is ``covered``, never ``ingested``, and leaves
+    no trace (its segments go with its rows)."""
+    fr, result = item.report, item.result
+    if fr.rows or result is None:
+        return False
+    fr.status = "covered"
+    fr.warnings = [
+        f"nothing stored: all {fr.dropped_rows:,} rows are held already by a newer "
+        f"vintage of {result.series} (this file's vintage is {result.vintage!r}) or, with "
+        "the same vintage, with the same figures. If this file is a correction, give it "
+        "a later vintage or ingest it with --replace"
+    ]
+    lo, hi = seg_range(item.number)
+    con.execute(f"DELETE FROM segments WHERE seg BETWEEN {lo} AND {hi}")
+    return True
+
+
+def _covered_copies(report: IngestReport) -> None:
+    """A second copy of a covered file in the same ingest is covered too (it was found
+    'unchanged' against a dataset that, in the end, was not stored)."""
+    covered = {f.dataset_id: f for f in report.files if f.status == "covered"}
+    for f in report.files:
+        if f.status == "unchanged" and f.dataset_id in covered:
+            f.status, f.warnings = "covered", list(covered[f.dataset_id].warnings)
+
+
+def _check_result(result: ReadResult, path: Path) -> None:
+    """What the store takes from a reader's result is text where it must be: a vintage or a
+    series read from a file (a JSON document's ``Prepared`` field …) may be anything."""
+    for field_name in ("series", "vintage"):
+        value = getattr(result, field_name)
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            raise InputError(f"the file's {field_name} is not a short text: {_cut(repr(value))}",
+                             file=str(path))
+
+
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-_ROW_PREFIX = re.compile(r"^row (\d+)(?:, column ([^:]+))?: ")
-_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
-
-
-def _duck_error(exc: Exception, path: Path) -> InputError:
-    """A DuckDB error during a load, as an InputError with the row where it is known.
-
-    Readers that raise inside SQL prefix their message with ``row N, column X: ``; DuckDB's
-    CSV reader says ``CSV Error on Line: N`` and explains on the following lines.
-    """
-    text = str(exc).strip() or type(exc).__name__
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    first = lines[0]
-    for prefix in ("Conversion Error: ", "Invalid Input Error: ", "Binder Error: "):
-        first = first.replace(prefix, "")
-    where: dict[str, Any] = {}
-    if m := _ROW_PREFIX.match(first):
-        where = {"row": int(m[1]), "column": m[2]}
-        first = first[m.end():]
-    elif m := _CSV_LINE.search(text):
-        where = {"row": int(m[1])}
-        explain = [ln for ln in lines[1:] if not ln.startswith(("Original Line", "Possible"))][:1]
-        first = "malformed CSV line" + (f": {explain[0]}" if explain else "")
-    return InputError(first, file=str(path), **where)

@@ -24,6 +24,24 @@ def _values(enum: type) -> str:
     return ", ".join(f"'{m.value}'" for m in enum)
 
 
+#: the largest value one row may hold, per currency: no country trades 10^15 US dollars (or
+#: euros, pounds …) with one partner in one period — world exports are about 2.4e13 USD a
+#: year. A currency worth far less than a dollar has room in proportion; any other currency
+#: (cistrade knows no magnitude for it) gets the widest room. Quantities, whatever their
+#: unit, are bounded the same way (world trade is about 1.2e13 kg a year).
+MAX_VALUE: dict[str, float] = {"USD": 1e15, "EUR": 1e15, "GBP": 1e15, "CHF": 1e15, "CNY": 1e16,
+                               "RUB": 1e17, "KZT": 1e18, "UZS": 1e19, "AMD": 1e18, "KGS": 1e17,
+                               "TJS": 1e16, "BYN": 1e16, "AZN": 1e16, "UAH": 1e17, "GEL": 1e16,
+                               "MDL": 1e17, "TMT": 1e16}
+MAX_OTHER = 1e20
+MAX_QUANTITY = 1e16
+
+
+def _bound_sql() -> str:
+    cases = " ".join(f"WHEN '{c}' THEN {v!r}" for c, v in MAX_VALUE.items())
+    return f"(CASE upper(currency) {cases} ELSE {MAX_OTHER!r} END)"
+
+
 _CHECKS: list[tuple[str, str]] = [
     ("reporter IS NULL OR reporter = ''", "no reporter"),
     ("partner IS NULL OR partner = ''", "no partner"),
@@ -31,6 +49,8 @@ _CHECKS: list[tuple[str, str]] = [
     ("value IS NULL", "no value (empty or not a number)"),
     ("NOT isfinite(value)", "the value is not a finite number"),
     ("value < 0", "the value is negative"),
+    (f"value > {_bound_sql()}", "the value is beyond any plausible trade figure"),
+    (f"quantity > {MAX_QUANTITY!r}", "the quantity is beyond any plausible trade figure"),
     (f"flow IS NULL OR flow NOT IN ({_values(Flow)})", "unknown flow"),
     (f"freq IS NULL OR freq NOT IN ({_values(Freq)})", "unknown frequency"),
     (f"valuation IS NULL OR valuation NOT IN ({_values(Valuation)})", "unknown valuation"),
@@ -45,11 +65,14 @@ _CHECKS: list[tuple[str, str]] = [
 _ANY_BAD = " OR ".join(f"({cond})" for cond, _ in _CHECKS)
 
 #: the same checks, split by where the fields are stored (:mod:`cistrade.schema`): the
-#: segment fields are checked once per segment, not once per row
+#: segment fields are checked once per segment, not once per row. The bound of a value
+#: depends on its currency (a segment field): the rows alone are held to the smallest bound,
+#: and a row beyond it is looked at again with its currency (:func:`_check_rows`)
 _ROW_BAD = " OR ".join(f"({c})" for c in (
     "reporter IS NULL OR reporter = ''", "partner IS NULL OR partner = ''",
     "period_start IS NULL OR period_end IS NULL", "value IS NULL", "NOT isfinite(value)",
-    "value < 0", f"flow IS NULL OR flow NOT IN ({_values(Flow)})",
+    "value < 0", f"value > {min(MAX_VALUE.values())!r}", f"quantity > {MAX_QUANTITY!r}",
+    f"flow IS NULL OR flow NOT IN ({_values(Flow)})",
     "period_end < period_start", "product IS NULL"))
 _SEG_BAD = " OR ".join(f"({c})" for c in (
     f"freq IS NULL OR freq NOT IN ({_values(Freq)})",
@@ -124,24 +147,32 @@ def run_summaries(con: Any) -> dict[int, tuple[int, bool]]:
             for num, total, bad, repeated in rows}
 
 
+def _bound(currency: str | None) -> str:
+    return f"{MAX_VALUE.get(str(currency or '').upper(), MAX_OTHER):.0e}"
+
+
 def _check_rows(con: Any, path: Path) -> None:
     """The first row with a missing, malformed or out-of-range field."""
     cases = " ".join(f"WHEN {cond} THEN '{msg}'" for cond, msg in _CHECKS)
     bad = con.execute(
-        f"""SELECT row_ref, CASE {cases} END, value, flow, freq, valuation, partner_basis
+        f"""SELECT row_ref, CASE {cases} END, value, flow, freq, valuation, partner_basis,
+                   currency, quantity
             FROM _stage WHERE {_ANY_BAD} LIMIT 1"""
     ).fetchone()
     if bad:
-        ref, problem, value, flow, freq, valuation, basis = bad
+        ref, problem, value, flow, freq, valuation, basis, currency, quantity = bad
         shown = {
             "the value is negative": value,
             "the value is not a finite number": value,
+            "the quantity is beyond any plausible trade figure": quantity,
             "unknown flow": flow,
             "unknown frequency": freq,
             "unknown valuation": valuation,
             "unknown basis": basis,
         }.get(problem)
         extra = f": {shown!r}" if shown is not None else ""
+        if problem == "the value is beyond any plausible trade figure":
+            extra = f": {value:.4g} {currency} (over {_bound(currency)} in one row)"
         raise InputError(f"{problem}{extra}", file=str(path), **parse_row_ref(ref))
 
 

@@ -45,6 +45,24 @@ def _add_datasets(result: Any, other: Any) -> None:
     result.datasets = [*result.datasets, *(d for d in other.datasets if d.get("id") not in known)]
 
 
+def _members(result: Any, reporter: str | None) -> set[str]:
+    """A group result's member codes, without the reporter itself."""
+    members = set(result.query.get("members") or
+                  [r.get("partner") for r in result.rows if not r.get("aggregate")])
+    members.discard(reporter)
+    return members
+
+
+def _beside(ahead: list[dict[str, Any]], others: list[dict[str, Any]]) -> str:
+    """", after X with n%" (the country just ahead of a group) or ", then X …" (the largest
+    country behind it); "" when there is none."""
+    beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
+    if beside is None:
+        return ""
+    name = beside.get("partner_name") or beside["partner"]
+    return f", {'after' if ahead else 'then'} {name} with {beside.get('share', 0) * 100:.1f}%"
+
+
 class Derived:
     """The figures above, over the verifier's indicator functions and engine."""
 
@@ -56,6 +74,26 @@ class Derived:
         """(result, row) for a value the reporter's own figures lack, from its partner's
         reports (``mirror()``: the partner's exports are the reporter's imports, × CIF/FOB);
         None when the partner reports nothing for the period either."""
+        found = self._mirror_row(claim, period)
+        if found is None:
+            return None
+        result, row = found
+        flows = ["export", "import"] if claim.flow.value == "turnover" else [claim.flow.value]
+        values = [row.get(f) for f in flows]
+        if any(v is None for v in values):
+            return None
+        total = sum(float(v) for v in values if v is not None)
+        bases = sorted({str(row.get(f"{f}_basis")) for f in flows})
+        value_row = {**row, "value": total, "basis": "/".join(bases),
+                     "currency": row.get("currency") or result.query.get("currency")}
+        result.notes = [f"{name_of(claim.reporter)}'s own figures do not show "
+                        f"{name_of(claim.partner)} for {period}: the value is from "
+                        f"{name_of(claim.partner)}'s reports (mirror)", *result.notes]
+        return result, value_row
+
+    def _mirror_row(self, claim: Claim, period: PeriodRange
+                    ) -> tuple[Any, dict[str, Any]] | None:
+        """(result, the partner's row) from ``mirror()``, or None when there is none."""
         fn = getattr(self.ind, "mirror", None)
         if fn is None:
             return None
@@ -64,19 +102,7 @@ class Derived:
         except CistradeError:
             return None
         row = next((r for r in result.rows if r.get("partner") == claim.partner), None)
-        if row is None:
-            return None
-        flows = ["export", "import"] if claim.flow.value == "turnover" else [claim.flow.value]
-        values = [row.get(f) for f in flows]
-        if any(v is None for v in values):
-            return None
-        bases = sorted({str(row.get(f"{f}_basis")) for f in flows})
-        value_row = {**row, "value": sum(values), "basis": "/".join(bases),
-                     "currency": row.get("currency") or result.query.get("currency")}
-        result.notes = [f"{name_of(claim.reporter)}'s own figures do not show "
-                        f"{name_of(claim.partner)} for {period}: the value is from "
-                        f"{name_of(claim.partner)}'s reports (mirror)", *result.notes]
-        return result, value_row
+        return None if row is None else (result, row)
 
     def mirror_share(self, claim: Claim, period: PeriodRange
                      ) -> tuple[Any, dict[str, Any]] | None:
@@ -91,8 +117,11 @@ class Derived:
             totals = fn(self.engine, claim.reporter, str(period))
         except CistradeError:
             return None
-        world = next((r for r in totals.rows if r.get("partner") == "WLD"), None)
-        total = world.get(claim.flow.value) if world else None
+        world: dict[str, Any] | None = next(
+            (r for r in totals.rows if r.get("partner") == "WLD"), None)
+        if world is None:
+            return None
+        total = world.get(claim.flow.value)
         if not total or world.get("currency") != row.get("currency"):
             return None
         share = row["value"] / total
@@ -125,9 +154,7 @@ class Derived:
         """A group's rank when it is counted as one partner against the countries outside it
         (a statement ranking "the EU" first): (rank, a note saying so)."""
         value = row.get("value")
-        members = set(result.query.get("members") or
-                      [r.get("partner") for r in result.rows if not r.get("aggregate")])
-        members.discard(claim.reporter)
+        members = _members(result, claim.reporter)
         countries = self.ind.share(self.engine, claim.reporter, str(period), claim.flow.value)
         others = [r for r in countries.rows
                   if r.get("rank") is not None and r.get("partner") not in members]
@@ -135,11 +162,9 @@ class Derived:
             return None, f"{claim.bloc} could not be ranked against countries: no values"
         ahead = sorted((r for r in others if r["value"] > value), key=lambda r: -r["value"])
         rank = len(ahead) + 1
-        beside = ahead[-1] if ahead else max(others, key=lambda r: r["value"], default=None)
-        near = (f", {'after' if ahead else 'then'} {beside.get('partner_name') or beside['partner']}"
-                f" with {beside.get('share', 0) * 100:.1f}%") if beside else ""
         return rank, (f"{claim.bloc} counted as one partner against the countries outside it, "
-                      f"its {len(members)} members not ranked on their own: {ordinal(rank)}{near}")
+                      f"its {len(members)} members not ranked on their own: {ordinal(rank)}"
+                      f"{_beside(ahead, others)}")
 
     def in_currency(self, claim: Claim, row: dict[str, Any], value: float,
                     period: PeriodRange) -> tuple[float, list[str]]:
@@ -175,7 +200,7 @@ class Derived:
             q = (t.filter((t.reporter == claim.partner) & (t.partner == claim.reporter)
                           & t.flow.isin(opposite) & ~t["aggregate"] & when)
                  .order_by(["period_start", "flow"]).limit(limit))
-            found = eng.rows(q)
+            found: list[dict[str, Any]] = eng.rows(q)
         except Exception:  # noqa: BLE001 - evidence is a bonus: never fails the verdict
             return []
         for r in found:

@@ -16,6 +16,7 @@ registry's own alias table).
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from cistrade.reference.names import normalise
 
-__all__ = ["Mention", "EntityMatcher", "matcher", "TEXT_ALIASES"]
+__all__ = ["Mention", "EntityMatcher", "matcher", "TEXT_ALIASES", "CAPITALS"]
 
 #: spellings used in statements that the registry and blocs.toml do not (yet) list
 TEXT_ALIASES: dict[str, list[str]] = {
@@ -37,6 +38,33 @@ TEXT_ALIASES: dict[str, list[str]] = {
              "Европейским союзом", "Европейском союзе", "Европейскому союзу"],
     "USA": ["US"],
     "KOR": ["South Korean", "Korean"],
+    "KAZ": ["РК", "Республики Казахстан", "Республика Казахстан"],
+    "KGZ": ["КР", "Kyrgyz Republic", "Кыргызской Республикой", "Кыргызской Республики"],
+    "UZB": ["РУз"],
+    "CHN": ["Celestial Empire", "the Celestial Empire", "Поднебесная", "Поднебесной",
+            "Поднебесную"],
+    "G:CA5": ["Central Asian nations", "Central Asian states", "Central Asian state",
+              "стран Центральной Азии", "странами Центральной Азии", "странах Центральной Азии",
+              "страны Центральной Азии", "Central Asia's"],
+}
+
+#: capitals, which statements use for their countries ("Moscow and Tashkent", "между
+#: Ереваном и Москвой"); a capital in a dateline or after "in"/"в" is a place, not a party
+CAPITALS: dict[str, list[str]] = {
+    "RUS": ["Moscow", "Москва", "Москвы", "Москве", "Москву", "Москвой"],
+    "BLR": ["Minsk", "Минск", "Минска", "Минске", "Минском", "Минску"],
+    "KAZ": ["Astana", "Nur-Sultan", "Астана", "Астаны", "Астане", "Астану", "Астаной"],
+    "UZB": ["Tashkent", "Ташкент", "Ташкента", "Ташкенте", "Ташкентом", "Ташкенту"],
+    "KGZ": ["Bishkek", "Бишкек", "Бишкека", "Бишкеке", "Бишкеком", "Бишкеку"],
+    "TJK": ["Dushanbe", "Душанбе"],
+    "ARM": ["Yerevan", "Ереван", "Еревана", "Ереване", "Ереваном", "Еревану"],
+    "AZE": ["Baku", "Баку"],
+    "TKM": ["Ashgabat", "Ашхабад", "Ашхабада", "Ашхабаде", "Ашхабадом"],
+    "MDA": ["Chisinau", "Кишинев", "Кишинёв", "Кишинева", "Кишинёва", "Кишиневом"],
+    "GEO": ["Tbilisi", "Тбилиси"],
+    "CHN": ["Beijing", "Пекин", "Пекина", "Пекине", "Пекином", "Пекину"],
+    "TUR": ["Ankara", "Анкара", "Анкары", "Анкарой"],
+    "IRN": ["Tehran", "Тегеран", "Тегерана", "Тегераном"],
 }
 
 #: stems of Russian relational adjectives (российский, российско-китайский)
@@ -95,45 +123,88 @@ class Mention:
     usable: bool = True
     possessive: bool = False
     virtual: bool = False
+    capital: bool = False  # named by its capital ("Moscow", "Ташкент")
 
     def moved(self, start: int, end: int, *, virtual: bool = True) -> Mention:
         return replace(self, start=start, end=end, virtual=virtual, possessive=False)
 
 
+_Name = tuple[str, str, str | None, bool]
+#: an abbreviation a text defines right after a name: "(ЦА)", "(SCO)", "( CA )"
+_DEFINED = re.compile(r"\s{0,2}\(\s{0,2}(?P<abbr>[A-ZА-ЯЁ]{2,6})\s{0,2}\)")
+
+
+def _bloc_names() -> tuple[list[_Name], dict[str, str]]:
+    """The blocs' names (id, English, Russian, aliases) under their group codes, and the bloc
+    id of each group code."""
+    from cistrade.reference.blocs import blocs
+
+    names: list[_Name] = []
+    group_bloc: dict[str, str] = {}
+    for b in blocs():
+        code = b.group_code or f"G:{b.id}"
+        group_bloc[code] = b.id
+        names += [(n, code, b.id, True) for n in (b.id, b.name_en, b.name_ru, *b.aliases)]
+    return names, group_bloc
+
+
+def _area_names(group_bloc: dict[str, str]) -> list[_Name]:
+    """The registry's names of countries and groups; a group no bloc stands for is not
+    usable as a claim's side."""
+    from cistrade.reference.countries import registry
+
+    names: list[_Name] = []
+    for area in registry():
+        if area.kind not in _KINDS:
+            continue
+        bloc_id = area.bloc or group_bloc.get(area.code)
+        usable = area.kind != "group" or bloc_id is not None
+        names += [(n, area.code, bloc_id, usable) for n in area.names]
+    return names
+
+
 class EntityMatcher:
     """Finds country and bloc names in text (see the module docstring)."""
 
-    def __init__(self, names: Iterable[tuple[str, str, str | None, bool]]) -> None:
-        self._index: dict[str, tuple[str, str | None, bool]] = {}
+    def __init__(self, names: Iterable[tuple[str, str, str | None, bool]],
+                 capitals: dict[str, list[str]] | None = None) -> None:
+        self._index: dict[str, tuple[str, str | None, bool, bool]] = {}
         for name, code, bloc_id, usable in names:
             key = normalise(name)
             if _PREPOSITION.match(name):  # publishers' row labels such as "со странами СНГ"
                 continue
             if key and key not in _STOP_KEYS:
-                self._index.setdefault(key, (code, bloc_id, usable))
+                self._index.setdefault(key, (code, bloc_id, usable, False))
+        for code, spellings in (capitals or {}).items():
+            for name in spellings:
+                self._index.setdefault(normalise(name), (code, None, True, True))
 
     @classmethod
     def from_reference(cls) -> EntityMatcher:
         """A matcher over the packaged registry, blocs and :data:`TEXT_ALIASES`."""
-        from cistrade.reference.blocs import blocs
-        from cistrade.reference.countries import registry
-
-        names: list[tuple[str, str, str | None, bool]] = []
-        group_bloc: dict[str, str] = {}
-        for b in blocs():
-            code = b.group_code or f"G:{b.id}"
-            group_bloc[code] = b.id
-            names += [(n, code, b.id, True) for n in (b.id, b.name_en, b.name_ru, *b.aliases)]
-        for area in registry():
-            if area.kind not in _KINDS:
-                continue
-            bloc_id = area.bloc or group_bloc.get(area.code)
-            usable = area.kind != "group" or bloc_id is not None
-            names += [(n, area.code, bloc_id, usable) for n in area.names]
+        names, group_bloc = _bloc_names()
+        names += _area_names(group_bloc)
         for code, aliases in TEXT_ALIASES.items():
             bloc_id = group_bloc.get(code)
             names += [(a, code, bloc_id, True) for a in aliases]
-        return cls(names)
+        return cls(names, CAPITALS)
+
+    def with_abbreviations(self, text: str) -> EntityMatcher:
+        """This matcher, knowing also the abbreviations ``text`` defines for a name it
+        knows ("Центральной Азии (ЦА)", "the Shanghai Cooperation Organisation (SCO)"): a
+        name the document gives itself, for the whole document. Itself when there are none."""
+        found: dict[str, tuple[str, str | None, bool, bool]] = {}
+        mentions = self.find(text)
+        for m in mentions:
+            a = _DEFINED.match(text, m.end)
+            if a is None or normalise(a["abbr"]) in self._index:
+                continue
+            found[normalise(a["abbr"])] = (m.code, m.bloc, m.usable, False)
+        if not found:
+            return self
+        twin = copy.copy(self)
+        twin._index = {**self._index, **found}
+        return twin
 
     def find(self, text: str) -> list[Mention]:
         """Every mention in ``text``, in order, longest names first, without overlaps."""
@@ -166,8 +237,8 @@ class EntityMatcher:
             entry = self._index.get(normalise(surface))
             if entry is None or not _capitalised(surface):
                 continue
-            code, bloc_id, usable = entry
-            return j, Mention(start, end, code, surface, bloc_id, usable)
+            code, bloc_id, usable, capital = entry
+            return j, Mention(start, end, code, surface, bloc_id, usable, capital=capital)
         return None
 
 

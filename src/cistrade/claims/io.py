@@ -20,12 +20,13 @@ from YAML/JSON when the content is a claim file, else extracted from the text.
 from __future__ import annotations
 
 import json
+from enum import Enum
 from typing import Any
 
 import yaml
 
 from cistrade.charsets import GUESSES, likeliest
-from cistrade.claims.model import Claim, ClaimKind, Role, Stated
+from cistrade.claims.model import Claim, ClaimKind, Role, Scope, Stated
 from cistrade.claims.numbers import parse_stated
 from cistrade.claims.periods import find_periods
 from cistrade.errors import InputError, UnknownBloc, UnknownCountry
@@ -35,7 +36,9 @@ __all__ = ["claims_from_data", "load_claims", "read_input", "decode", "decode_te
            "looks_structured", "dump_claims", "value_text"]
 
 _FIELDS = {"text", "kind", "reporter", "partner", "bloc", "flow", "period", "value", "rank",
-           "role", "id", "lang", "note", "notes"}
+           "role", "id", "lang", "note", "notes", "mutual", "scope", "base"}
+#: a rank has at most this many digits (more is no rank, and would not even convert)
+_RANK_DIGITS = 6
 _RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, "fourth": 4,
                "fifth": 5}
 
@@ -53,28 +56,40 @@ def decode_text(data: bytes | str, *, name: str = "<input>",
     if isinstance(data, str):
         text, used = data, "text"
     elif encoding:
-        try:
-            text, used = data.decode(encoding), encoding
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251, koi8-r)",
-                             file=name) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not {encoding} text (byte {exc.start})", file=name) from exc
+        text, used = _as_declared(data, name, encoding)
     else:
-        if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError("this is a binary file, not text, YAML or JSON", file=name)
-        try:
-            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                text, used = data.decode("utf-16"), "utf-16"
-            else:
-                text, used = data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError as exc:
-            text, used = _legacy(data, name, exc)
+        text, used = _as_found(data, name)
     if _binary_looking(text):
         raise InputError("this is a binary file, not text, YAML or JSON", file=name)
     if not text.strip():
         raise InputError("the input is empty", file=name)
     return text, used
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _as_declared(data: bytes, name: str, encoding: str) -> tuple[str, str]:
+    """Bytes in the encoding the caller names."""
+    try:
+        return data.decode(encoding), encoding
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251, koi8-r)",
+                         file=name) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not {encoding} text (byte {exc.start})", file=name) from exc
+
+
+def _as_found(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes in UTF-16 (with a BOM), UTF-8, else the likeliest legacy encoding."""
+    if b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS):
+        raise InputError("this is a binary file, not text, YAML or JSON", file=name)
+    try:
+        if data.startswith(_UTF16_BOMS):
+            return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        return _legacy(data, name, exc)
 
 
 def _legacy(data: bytes, name: str, exc: UnicodeDecodeError) -> tuple[str, str]:
@@ -93,30 +108,64 @@ def _binary_looking(text: str) -> bool:
     return "\x00" in sample or controls > max(2, len(sample) // 100)
 
 
+#: PyYAML's C loaders where they are built (faster on a large file), else the pure-Python
+#: ones; both *safe*: plain data only, no Python objects or tags that run code. Telling a
+#: claim file from text needs only its shape, so it reads every scalar as a string (the base
+#: loader converts no number, date or tag)
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SHAPE_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+#: errors the parsers raise on well-formed but hostile content: a number of more than 4 300
+#: digits (Python's int-conversion limit) raises ValueError, nesting thousands deep raises
+#: RecursionError; neither is a traceback the user should see
+_HOSTILE = (ValueError, RecursionError)
+
+
+def _parse(text: str, loader: Any = _SAFE_LOADER) -> Any:
+    """JSON (content starting ``[`` or ``{``) or YAML, with a safe loader; raises the
+    parsers' own errors (see :data:`_HOSTILE`)."""
+    if text.lstrip().startswith(("[", "{")):
+        return json.loads(text)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
 def looks_structured(text: str) -> bool:
     """Whether the content is a claim file: JSON, or YAML that is a mapping with ``claims``
-    or a list with claim fields (a bulleted text, even with "Inflation: 7%", is text)."""
+    or a list with claim fields (a bulleted text, even with "Inflation: 7%", is text).
+    Content YAML cannot read (or nesting too deep to read) is text; JSON-looking content is a
+    claim file, and :func:`load_claims` says what is wrong with it."""
     s = text.lstrip()
     if s.startswith(("[", "{")):
         return True
     try:
-        data = yaml.safe_load(s)
-    except yaml.YAMLError:
+        data = _parse(s, _SHAPE_LOADER)
+    except (yaml.YAMLError, *_HOSTILE):
         return False
     if isinstance(data, dict):
         return "claims" in data
-    if not isinstance(data, list):
-        return False
-    claims = any(isinstance(x, dict) and _FIELDS & set(map(str, x)) for x in data)
+    return isinstance(data, list) and _claim_list(data)
+
+
+def _claim_list(data: list[Any]) -> bool:
+    """A YAML list is a claim file when an item has claim fields, or when no item is text
+    (a list of lists is a malformed claim file, said so by :func:`load_claims`)."""
+    claims = any(isinstance(x, dict) and _FIELDS & {k for k in x if isinstance(k, str)}
+                 for x in data)
     return claims or not any(isinstance(x, str | dict) for x in data)
 
 
 def load_claims(text: str, *, name: str = "<input>") -> list[Claim]:
-    """Claims from a YAML or JSON claim file's content."""
+    """Claims from a YAML or JSON claim file's content; content that does not parse (or
+    holds a number too long to read, or nests too deep) is an InputError naming the file."""
     try:
-        data = json.loads(text) if text.lstrip().startswith(("[", "{")) else yaml.safe_load(text)
+        data = _parse(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"not valid YAML/JSON: {exc}".splitlines()[0], file=name) from exc
+    except ValueError as exc:  # Python's int-conversion limit
+        raise InputError("not a claim file: a number with more digits than any figure has "
+                         f"({str(exc).split(':')[0]})", file=name) from None
+    except RecursionError:
+        raise InputError("not a claim file: lists or mappings nested too deep to read",
+                         file=name) from None
     return claims_from_data(data, name=name)
 
 
@@ -179,10 +228,10 @@ def _period(value: Any) -> PeriodRange | None:
 def _rank(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 10 ** _RANK_DIGITS:
         return value
     word = str(value).strip().lower()
-    if word.isdigit() and int(word) >= 1:
+    if word.isdigit() and len(word) <= _RANK_DIGITS and int(word) >= 1:
         return int(word)
     if word in _RANK_WORDS:
         return _RANK_WORDS[word]
@@ -202,15 +251,27 @@ def _kind(item: dict[str, Any]) -> ClaimKind:
     if not any(item.get(k) is not None for k in ("kind", "value", "rank", "role")):
         raise InputError("a claim needs a value (a share or growth rate) or a rank")
     if item.get("kind") is not None:
-        return _enum(ClaimKind, item["kind"], "kind")
+        kind: ClaimKind = _enum(ClaimKind, item["kind"], "kind")
+        return kind
     if item.get("role"):
         return ClaimKind.ROLE
-    value = item.get("value")
-    if value is not None and parse_stated(value).unit:  # "$27 billion": an amount
+    return _kind_of_value(item.get("value"), item.get("bloc") is not None,
+                          item.get("rank") is not None)
+
+
+def _kind_of_value(value: Any, bloc: bool, rank: bool) -> ClaimKind:
+    """The kind a claim without one has from what it states: an amount ("$27 billion"), a
+    bloc's share, a partner's share, or a rank alone."""
+    if value is not None and parse_stated(value).unit:
         return ClaimKind.VALUE
-    if item.get("bloc") is not None and (value is not None or item.get("rank") is None):
+    if bloc and (value is not None or not rank):
         return ClaimKind.BLOC_SHARE
     return ClaimKind.SHARE if value is not None else ClaimKind.RANK
+
+
+def _opt(item: dict[str, Any], key: str, read: Any) -> Any:
+    value = item.get(key)
+    return None if value is None else read(value)
 
 
 def claim_from_dict(item: dict[str, Any]) -> Claim:
@@ -218,48 +279,81 @@ def claim_from_dict(item: dict[str, Any]) -> Claim:
     unknown = sorted(set(item) - _FIELDS)
     if unknown:
         raise InputError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}")
-    kind = _kind(item)
     claim = Claim(
-        kind=kind,
-        reporter=_area(item["reporter"], "reporter") if item.get("reporter") is not None else None,
-        partner=_area(item["partner"], "partner") if item.get("partner") is not None else None,
-        bloc=_bloc(item["bloc"]) if item.get("bloc") is not None else None,
+        kind=_kind(item),
+        reporter=_opt(item, "reporter", lambda v: _area(v, "reporter")),
+        partner=_opt(item, "partner", lambda v: _area(v, "partner")),
+        bloc=_opt(item, "bloc", _bloc),
         flow=_enum(TradeFlow, item.get("flow") or "turnover", "flow"),
         period=_period(item.get("period")),
-        stated=parse_stated(item["value"]) if item.get("value") is not None else None,
+        stated=_opt(item, "value", parse_stated),
         rank=_rank(item.get("rank")),
         role=_enum(Role, item["role"], "role") if item.get("role") else None,
         text=str(item.get("text") or ""),
         lang=item.get("lang"),
+        mutual=bool(item.get("mutual")),
+        scope=_opt(item, "scope", lambda v: _enum(Scope, v, "scope")),
+        base=_opt(item, "base", _base),
     )
     _check(claim)
     return claim
 
 
-def _check(c: Claim) -> None:
-    needs = {
-        ClaimKind.SHARE: ("reporter", "partner", "value"),
-        ClaimKind.RANK: ("reporter", "partner", "rank"),
-        ClaimKind.BLOC_SHARE: ("reporter", "bloc", "value"),
-        ClaimKind.GROWTH: ("reporter", "value"),
-        ClaimKind.ROLE: ("partner", "bloc"),
-        ClaimKind.VALUE: ("reporter", "value"),
-    }[c.kind]
-    field_of = {"value": c.stated}
+def _base(value: Any) -> PeriodRange:
+    found = _period(value)
+    if found is None:
+        raise InputError(f"base: not a period: {value!r}", column="base")
+    return found
+
+
+#: the fields each kind needs (a bloc's own trade, with ``scope``, needs the bloc instead
+#: of a reporter; a bloc ranked against countries needs no partner)
+_NEEDS = {
+    ClaimKind.SHARE: ("reporter", "partner", "value"),
+    ClaimKind.RANK: ("reporter", "partner", "rank"),
+    ClaimKind.BLOC_SHARE: ("reporter", "bloc", "value"),
+    ClaimKind.GROWTH: ("reporter", "value"),
+    ClaimKind.ROLE: ("partner", "bloc"),
+    ClaimKind.VALUE: ("reporter", "value"),
+    ClaimKind.CHANGE: ("reporter", "value"),
+}
+#: kinds whose value is an amount of money
+_AMOUNT_KINDS = (ClaimKind.VALUE, ClaimKind.CHANGE)
+
+
+def _needs(c: Claim) -> tuple[str, ...]:
+    if c.scope is not None:
+        return ("bloc", "value")
     if c.kind is ClaimKind.RANK and c.bloc is not None:  # a bloc ranked against countries
-        needs = ("reporter", "rank")
-    missing = [f for f in needs if (field_of[f] if f in field_of else getattr(c, f)) is None]
+        return ("reporter", "rank")
+    return _NEEDS[c.kind]
+
+
+def _check_fields(c: Claim) -> None:
+    have = {"value": c.stated}
+    missing = [f for f in _needs(c) if (have[f] if f in have else getattr(c, f)) is None]
     if missing:
         raise InputError(f"a {c.kind.value} claim needs {', '.join(missing)}")
-    amount = c.stated is not None and c.stated.unit is not None
-    if amount and c.stated.value < 0:
-        raise InputError(f"value: {c.stated.text!r}: an amount of trade is not negative",
+
+
+def _check_value(c: Claim) -> None:
+    stated = c.stated
+    if stated is None:
+        return
+    amount = stated.unit is not None
+    if amount and stated.value < 0 and c.kind is not ClaimKind.CHANGE:
+        raise InputError(f"value: {stated.text!r}: an amount of trade is not negative",
                          column="value")
-    if (c.kind is ClaimKind.VALUE) != amount and c.stated is not None:
-        raise InputError(f"value: {c.stated.text!r} " + (
+    if (c.kind in _AMOUNT_KINDS) != amount:
+        raise InputError(f"value: {stated.text!r} " + (
             "is not an amount of money (e.g. $27 billion, 27,1 млрд долларов)"
-            if c.kind is ClaimKind.VALUE else f"is an amount; a {c.kind.value} claim states "
+            if c.kind in _AMOUNT_KINDS else f"is an amount; a {c.kind.value} claim states "
             "a percentage (or write kind: value)"), column="value")
+
+
+def _check(c: Claim) -> None:
+    _check_fields(c)
+    _check_value(c)
     if c.kind is ClaimKind.ROLE:
         c.role = c.role or Role.SUPPLIER
         c.rank = c.rank or 1
@@ -267,14 +361,15 @@ def _check(c: Claim) -> None:
 
 
 def read_input(data: bytes | str, *, name: str = "<input>", lang: str = "auto",
-               encoding: str | None = None) -> list[Claim]:
-    """The claims in a file's content: a claim file (YAML/JSON) or text to extract from."""
+               encoding: str | None = None, date: Any = None) -> list[Claim]:
+    """The claims in a file's content: a claim file (YAML/JSON) or text to extract from
+    (``date``: the text's date, for "last year" and months without a year)."""
     text = decode(data, name=name, encoding=encoding)
     if looks_structured(text):
         return load_claims(text, name=name)
     from cistrade.claims.extract import extract_claims
 
-    return extract_claims(text, lang=lang)
+    return extract_claims(text, lang=lang, date=date)
 
 
 def value_text(stated: Stated) -> str:
@@ -287,22 +382,28 @@ def value_text(stated: Stated) -> str:
     return f"-{text}" if (parsed.value < 0) != (stated.value < 0) else text
 
 
+def _dumped(c: Claim) -> dict[str, Any]:
+    item: dict[str, Any] = {"text": c.text, "kind": c.kind.value}
+    item.update({k: getattr(c, k) for k in ("reporter", "partner", "bloc") if getattr(c, k)})
+    if c.flow is not TradeFlow.TURNOVER:
+        item["flow"] = c.flow.value
+    item["period"] = str(c.period) if c.period else "latest"
+    item.update({k: v for k, v in _optional(c).items() if v is not None})
+    return item
+
+
+def _optional(c: Claim) -> dict[str, Any]:
+    """A claim's fields a claim file leaves out when unset."""
+    return {"mutual": c.mutual or None, "scope": _value_of(c.scope),
+            "base": str(c.base) if c.base else None,
+            "value": value_text(c.stated) if c.stated is not None else None,
+            "rank": c.rank, "role": _value_of(c.role)}
+
+
+def _value_of(member: Enum | None) -> Any:
+    return member.value if member is not None else None
+
+
 def dump_claims(claims: list[Claim]) -> list[dict[str, Any]]:
     """Claims as claim-file mappings (the inverse of :func:`claims_from_data`)."""
-    out = []
-    for c in claims:
-        item: dict[str, Any] = {"text": c.text, "kind": c.kind.value}
-        for key in ("reporter", "partner", "bloc"):
-            if getattr(c, key):
-                item[key] = getattr(c, key)
-        if c.flow is not TradeFlow.TURNOVER:
-            item["flow"] = c.flow.value
-        item["period"] = str(c.period) if c.period else "latest"
-        if c.stated is not None:
-            item["value"] = value_text(c.stated)
-        if c.rank is not None:
-            item["rank"] = c.rank
-        if c.role is not None:
-            item["role"] = c.role.value
-        out.append(item)
-    return out
+    return [_dumped(c) for c in claims]

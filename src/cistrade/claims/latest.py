@@ -45,27 +45,37 @@ def latest_year(avail: dict[str, Any] | None) -> int | None:
     return max(years) if years else None
 
 
+#: how many years back the same months are looked for when the claimed period has no data
+SAME_MONTHS_BACK = 3
+
+
 def fallback_periods(period: PeriodRange | None, avail: dict[str, Any] | None,
                      limit: int = 4) -> list[PeriodRange]:
     """Periods to try when the claimed one has no data, most comparable first: the same
     months in earlier years the data reaches, then the latest full years."""
+    out = _same_months(period, avail)
     year = latest_year(avail)
-    last_days = [d for s in (avail or {}).get("sources", []) if (d := _last_day(s))]
-    reach = max(last_days) if last_days else None
-    out: list[PeriodRange] = []
-    if period is not None and reach is not None and len(period.years()) == 1:
-        for back in range(1, 4):
-            shifted = _shift(period, back)
-            if shifted.last_day <= reach:
-                out.append(shifted)
-                break
     if year is not None:
         out += [PeriodRange.of(Period(y, Freq.ANNUAL)) for y in (year, year - 1)]
     seen: list[PeriodRange] = []
     for p in out:
-        if p not in seen and (period is None or p != period):
+        if p not in seen and p != period:
             seen.append(p)
     return seen[:limit]
+
+
+def _same_months(period: PeriodRange | None, avail: dict[str, Any] | None) -> list[PeriodRange]:
+    """The same months of the latest earlier year the data reaches (within
+    :data:`SAME_MONTHS_BACK` years), for a period within one year."""
+    last_days = [d for s in (avail or {}).get("sources", []) if (d := _last_day(s))]
+    if period is None or not last_days or len(period.years()) != 1:
+        return []
+    reach = max(last_days)
+    for back in range(1, SAME_MONTHS_BACK + 1):
+        shifted = _shift(period, back)
+        if shifted.last_day <= reach:
+            return [shifted]
+    return []
 
 
 def _shift(period: PeriodRange, years: int) -> PeriodRange:

@@ -54,6 +54,24 @@ class Lexicon:
     scope: re.Pattern[str]  # before a bloc: a rank within it ("within the EU", "среди стран")
     after_up: re.Pattern[str]  # right after a number: "3% more than a year earlier"
     after_down: re.Pattern[str]  # "3% less than a year earlier"
+    modal: re.Pattern[str]  # a forecast, plan or target: "may reach", "will", "может"
+    change_noun: re.Pattern[str]  # before an amount: "an increase of" ($2 billion): a change
+    change_after: re.Pattern[str]  # after an amount: "… rise", "рост": a change
+    within: re.Pattern[str]  # a bloc's trade among its members: "mutual", "within", "взаимн"
+    external: re.Pattern[str]  # … with the rest of the world: "external", "third countries"
+    mutual: re.Pattern[str]  # trade between two countries: "bilateral", "mutual", "двусторонн"
+    pair_gap: re.Pattern[str]  # between two countries named as a pair: " and ", " и ", "-"
+    volume: re.Pattern[str]  # a physical volume, not a value: "in physical terms", "tons"
+    speaker_after: re.Pattern[str]  # after a country: a title ("Russian President"): a speaker
+    speaker_before: re.Pattern[str]  # before a country: a title ("премьер-министр РФ")
+    place_before: re.Pattern[str]  # before a capital: a place ("in Tashkent", "в Минске")
+    anaphor: re.Pattern[str]  # a word standing for the trade named before: "it", "он"
+    speaker: re.Pattern[str]  # "we"/"мы" opening a clause: the subject of the sentence before
+    country_anaphor: re.Pattern[str]  # "the country", "the republic", "Республики"
+    relative: re.Pattern[str]  # a relative clause's opening: "which", "что", "что составляет"
+    partner_hint: re.Pattern[str]  # a partner phrase ("between …"): no partner read, no claim
+    bloc_anaphor: re.Pattern[str]  # "the Union", "the bloc", "Союза": the bloc named before
+    average: re.Pattern[str]  # before a number: "on average", "в среднем": a mean over years
 
     def trade_flows(self, text: str) -> set[str]:
         """Which flows the trade nouns in ``text`` name: turnover, export, import."""

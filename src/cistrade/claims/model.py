@@ -33,7 +33,7 @@ from typing import Any
 
 from cistrade.model import PeriodRange, TradeFlow
 
-__all__ = ["ClaimKind", "Bound", "Role", "Stated", "Claim", "amount_text"]
+__all__ = ["ClaimKind", "Bound", "Role", "Scope", "Stated", "Claim", "amount_text"]
 
 
 class ClaimKind(StrEnum):
@@ -45,6 +45,14 @@ class ClaimKind(StrEnum):
     GROWTH = "growth"  # change of trade against the same months a year earlier
     ROLE = "role"  # largest supplier to / market of a group of countries
     VALUE = "value"  # the amount of a reporter's trade (with a partner or bloc, or in all)
+    CHANGE = "change"  # the change of that amount against a base ("rose by $2 billion")
+
+
+class Scope(StrEnum):
+    """A bloc's own trade, for a claim about a bloc without a reporter."""
+
+    WITHIN = "within"  # among the bloc's members ("mutual trade of EAEU countries")
+    EXTERNAL = "external"  # the members' trade with the rest of the world ("third countries")
 
 
 class Bound(StrEnum):
@@ -193,9 +201,13 @@ class Claim:
     ``reporter`` and ``partner`` are registry codes (ISO3); ``bloc`` a bloc id (``CIS``,
     ``EAEU``, ``EU``). For a ``role`` claim ("Russia is the largest supplier to CIS
     countries") ``partner`` is the supplier or market, ``bloc`` the group and ``reporter`` is
-    None. ``period`` None means "the latest data available"; ``period_note`` says where the
-    period came from when the sentence does not state it. ``start``/``end`` are offsets of
-    the sentence in the source text.
+    None. ``mutual``: trade *between* the reporter and the partner ("trade between Russia and
+    Uzbekistan"), which either side's figures measure. ``scope``: a bloc's own trade (no
+    reporter): among its members or with the rest of the world. ``base``: the period a growth
+    rate or change is measured from when it is not the same months a year earlier ("from 2015
+    to 2022"). ``period`` None means the text does not say (a hand-written claim: the latest
+    data); ``period_note`` says where the period came from when the sentence does not state
+    it. ``start``/``end`` are offsets of the sentence in the source text.
     """
 
     kind: ClaimKind
@@ -213,9 +225,15 @@ class Claim:
     period_note: str | None = None
     lang: str | None = None
     notes: list[str] = field(default_factory=list)
+    mutual: bool = False
+    scope: Scope | None = None
+    base: PeriodRange | None = None
 
     def key(self) -> tuple[Any, ...]:
-        """What two claims must share to be the same claim (used by the benchmark)."""
+        """What two claims must share to be the same claim: kind, reporter, partner, bloc,
+        period, stated value (number and bound) and rank (the benchmark's strict match,
+        :func:`cistrade.claims.evaluate.same_claim`, also compares scope, base, currency and
+        takes a mutual pair in either order)."""
         stated = None
         if self.stated is not None:
             stated = (round(self.stated.value, 2), self.stated.bound.value)
@@ -240,6 +258,9 @@ class Claim:
             "stated": self.stated.to_dict() if self.stated else None,
             "rank": self.rank,
             "role": self.role.value if self.role else None,
+            "mutual": self.mutual,
+            "scope": self.scope.value if self.scope else None,
+            "base": str(self.base) if self.base else None,
             "span": [self.start, self.end] if self.start is not None else None,
             "lang": self.lang,
             "notes": list(self.notes),
@@ -247,15 +268,23 @@ class Claim:
 
     def describe(self) -> str:
         """A one-line summary: ``share RUS in ARM turnover 2024-01..2024-09 = 41.1% (rank 1)``."""
-        who = {
-            ClaimKind.ROLE: f"{self.partner} as {self.role or 'supplier'} of {self.bloc}",
-            ClaimKind.BLOC_SHARE: f"{self.bloc} in {self.reporter} {self.flow}",
-            ClaimKind.GROWTH: f"{self.reporter} {self.flow} with {self.counterpart or 'world'}",
-            ClaimKind.VALUE: f"{self.reporter} {self.flow} with {self.counterpart or 'world'}",
-        }.get(self.kind, f"{self.partner or self.bloc} in {self.reporter} {self.flow}")
-        parts = [self.kind.value, who, str(self.period) if self.period else "latest"]
+        parts = [self.kind.value, self._who(), str(self.period) if self.period else "latest"]
+        if self.base is not None:
+            parts.append(f"(from {self.base})")
         if self.stated is not None:
             parts.append(f"= {self.stated.label()}")
         if self.rank is not None:
             parts.append(f"(rank {self.rank})")
         return " ".join(parts)
+
+    def _who(self) -> str:
+        if self.scope is not None:
+            return f"{self.bloc} {self.scope.value} {self.flow}"
+        if self.kind is ClaimKind.ROLE:
+            return f"{self.partner} as {self.role or 'supplier'} of {self.bloc}"
+        if self.kind is ClaimKind.BLOC_SHARE:
+            return f"{self.bloc} in {self.reporter} {self.flow}"
+        if self.kind in (ClaimKind.GROWTH, ClaimKind.VALUE, ClaimKind.CHANGE):
+            link = "and" if self.mutual else "with"
+            return f"{self.reporter} {self.flow} {link} {self.counterpart or 'world'}"
+        return f"{self.partner or self.bloc} in {self.reporter} {self.flow}"

@@ -10,10 +10,21 @@
     billion). The difference is stated.
 ``contradicted``
     further off than that, or the rank differs.
+``partial``
+    part of the claim is judged (its value: ``parts`` says supported, close or contradicted)
+    and part cannot be (a rank where the partner table is partial); ``reasons`` says why.
 ``unverifiable``
-    the store has no data for it: the verdict says what data exists, which office publishes
-    what would settle it, and the same figure for the latest period that has data (context,
-    not the verdict).
+    the data does not cover the claim: no data, a period that is not exactly the claim's, a
+    partial partner table for a share, a bloc whose members the data does not all show, a
+    claim whose period or countries the text leaves unknown. The verdict says why
+    (``reasons``), what data exists, which office publishes what would settle it, and the
+    same figure for the latest period that has data (context, not the verdict).
+
+``supported``, ``close`` and ``contradicted`` (and the judged part of ``partial``) are given
+only when the data covers the claim, and every verdict carries the coverage it was judged
+on (:class:`~cistrade.claims.coverage.Coverage`: the data's period, whether the reporter's
+figures are complete, the bloc's members). The vocabulary is a ``str`` enum so that other
+kinds of judgement can join it (an estimate's band, for a country that does not report).
 """
 
 from __future__ import annotations
@@ -36,7 +47,16 @@ class VerdictKind(StrEnum):
     SUPPORTED = "supported"
     CLOSE = "close"
     CONTRADICTED = "contradicted"
+    PARTIAL = "partial"  # part judged (see ``Verdict.parts``), part not (``reasons``)
     UNVERIFIABLE = "unverifiable"
+
+    @property
+    def judged(self) -> bool:
+        """Whether this verdict judges the claim's figure against data."""
+        return self in _JUDGED
+
+
+_JUDGED = frozenset({VerdictKind.SUPPORTED, VerdictKind.CLOSE, VerdictKind.CONTRADICTED})
 
 
 @dataclass
@@ -66,6 +86,12 @@ class Verdict:
     available: str | None = None
     notes: list[str] = field(default_factory=list)
     query: dict[str, Any] = field(default_factory=dict)
+    #: what the data covers: period, completeness, members (``Coverage.to_dict()``)
+    coverage: dict[str, Any] = field(default_factory=dict)
+    #: why the claim (or a part of it) is not judged, in words
+    reasons: list[str] = field(default_factory=list)
+    #: for ``partial``: each part's verdict ({"value": "supported", "rank": "unverifiable"})
+    parts: dict[str, str] = field(default_factory=dict)
 
     @property
     def stated_text(self) -> str:
@@ -81,7 +107,7 @@ class Verdict:
         parts = []
         if self.computed is not None:
             unit = self.claim.stated.unit if self.claim.stated else None
-            if self.claim.kind is ClaimKind.VALUE and unit:
+            if self.claim.kind in (ClaimKind.VALUE, ClaimKind.CHANGE) and unit:
                 parts.append(amount_text(self.computed, unit))
             else:
                 parts.append(f"{self.computed:+.1f}%" if self.claim.kind is ClaimKind.GROWTH
@@ -96,7 +122,7 @@ class Verdict:
         from cistrade.contract import jsonable
 
         c = self.claim
-        return jsonable({
+        out: dict[str, Any] = jsonable({
             "text": c.text,
             "kind": c.kind.value,
             "reporter": c.reporter,
@@ -122,14 +148,21 @@ class Verdict:
             "evidence": self.evidence,
             "notes": self.notes,
             "span": [c.start, c.end] if c.start is not None else None,
+            "coverage": self.coverage,
+            "reasons": self.reasons,
+            "parts": self.parts,
+            "mutual": c.mutual,
+            "scope": c.scope.value if c.scope else None,
+            "base": str(c.base) if c.base else None,
         })
+        return out
 
 
 def _tolerance(claim: Claim) -> float:
     stated = claim.stated
     if claim.kind is ClaimKind.GROWTH and stated is not None:
         return abs(stated.value) * GROWTH_TOLERANCE
-    if claim.kind is ClaimKind.VALUE and stated is not None:
+    if claim.kind in (ClaimKind.VALUE, ClaimKind.CHANGE) and stated is not None:
         return abs(stated.value) * VALUE_TOLERANCE
     return SHARE_TOLERANCE
 
@@ -143,13 +176,10 @@ def judge(claim: Claim, computed: float | None, computed_rank: int | None
     """The verdict on a computed value (percent) and rank: (kind, message, difference,
     tolerance). Pure logic, no data access."""
     rank_ok = claim.rank is None or computed_rank == claim.rank
+    rank_text = _rank_text(claim, computed_rank, rank_ok)
     stated = claim.stated
-    rank_text = ""
-    if claim.rank is not None:
-        got = _ordinal(computed_rank) if computed_rank else "unranked"
-        rank_text = f"ranked {got}" + ("" if rank_ok else f", not {_ordinal(claim.rank)}")
     if stated is None or computed is None:
-        if stated is not None and computed is None:
+        if stated is not None:
             return VerdictKind.UNVERIFIABLE, "no value computed", None, None
         kind = VerdictKind.SUPPORTED if rank_ok else VerdictKind.CONTRADICTED
         return kind, rank_text or "no value stated", None, None
@@ -158,18 +188,32 @@ def judge(claim: Claim, computed: float | None, computed_rank: int | None
     outside = stated.distance(computed)
     value_text = _value_text(claim, stated, computed, difference, outside, tol)
     text = "; ".join(t for t in (value_text, rank_text) if t)
+    return _by_distance(rank_ok, outside, tol), text, difference, tol
+
+
+def _rank_text(claim: Claim, computed_rank: int | None, rank_ok: bool) -> str:
+    """"ranked second" / "ranked third, not first"; "" for a claim stating no rank."""
+    if claim.rank is None:
+        return ""
+    got = _ordinal(computed_rank) if computed_rank else "unranked"
+    return f"ranked {got}" + ("" if rank_ok else f", not {_ordinal(claim.rank)}")
+
+
+def _by_distance(rank_ok: bool, outside: float, tol: float) -> VerdictKind:
+    """Supported inside the stated range, close within the tolerance, else contradicted
+    (and contradicted whenever the rank is wrong)."""
     if not rank_ok:
-        return VerdictKind.CONTRADICTED, text, difference, tol
+        return VerdictKind.CONTRADICTED
     if outside == 0:
-        return VerdictKind.SUPPORTED, text, difference, tol
+        return VerdictKind.SUPPORTED
     if outside <= tol + 1e-9:
-        return VerdictKind.CLOSE, text, difference, tol
-    return VerdictKind.CONTRADICTED, text, difference, tol
+        return VerdictKind.CLOSE
+    return VerdictKind.CONTRADICTED
 
 
 def _value_text(claim: Claim, stated: Stated, computed: float, difference: float,
                 outside: float, tol: float) -> str:
-    if claim.kind is ClaimKind.VALUE and stated.unit:
+    if stated.unit:
         return _amount_text(stated, computed, difference, outside, tol)
     sign = "+" if claim.kind is ClaimKind.GROWTH else ""
     shown = f"computed {computed:{sign}.1f}%"

@@ -25,7 +25,7 @@ from cistrade.errors import InputError
 __all__ = ["check"]
 
 _COLOURS = {"supported": "green", "close": "yellow", "contradicted": "red",
-            "unverifiable": "bright_black"}
+            "partial": "cyan", "unverifiable": "bright_black"}
 
 
 class Lang(StrEnum):
@@ -82,15 +82,22 @@ def _print_claims(claims: list[Any], fmt: Format, query: dict[str, Any]) -> None
 def _label(c: Any) -> str:
     """``share RUS in ARM`` / ``growth RUS–CIS export`` / ``value KAZ–world`` and the period,
     for a table cell."""
-    who = {"role": f"{c.partner} → {c.bloc} ({c.role.value if c.role else 'supplier'})",
-           "bloc_share": f"{c.bloc} in {c.reporter}",
-           "growth": f"{c.reporter}–{c.partner or c.bloc or 'world'}",
-           "value": f"{c.reporter}–{c.partner or c.bloc or 'world'}"}.get(
-        c.kind.value, f"{c.partner or c.bloc} in {c.reporter}")
     flow = "" if c.flow.value == "turnover" or c.kind.value == "role" else f" {c.flow.value}"
     period = str(c.period) if c.period else "latest"
     note = " (from context)" if c.period_note else ""
-    return f"{c.kind.value} {who}{flow}\n{period}{note}"
+    return f"{c.kind.value} {_sides(c)}{flow}\n{period}{note}"
+
+
+def _sides(c: Any) -> str:
+    """Who a claim is about, as a table cell shows it."""
+    other = c.partner or c.bloc or "world"
+    if c.kind.value == "role":
+        return f"{c.partner} → {c.bloc} ({c.role.value if c.role else 'supplier'})"
+    if c.kind.value == "bloc_share":
+        return f"{c.bloc} in {c.reporter}"
+    if c.kind.value in ("growth", "value", "change"):
+        return f"{c.reporter}–{other}"
+    return f"{c.partner or c.bloc} in {c.reporter}"
 
 
 def _table(title: str, columns: list[tuple[str, JustifyMethod]]) -> Table:
@@ -100,6 +107,24 @@ def _table(title: str, columns: list[tuple[str, JustifyMethod]]) -> Table:
         table.add_column(name, justify=justify, overflow="fold", ratio=3 if wide else None,
                          no_wrap=name in ("#", "verdict"))
     return table
+
+
+def coverage_text(coverage: dict[str, Any]) -> str:
+    """``2017; published world total; partial table (29 partners); rank uncertain``."""
+    parts = [str(coverage["period"])] if coverage.get("period") else []
+    if coverage.get("total_basis"):
+        parts.append(str(coverage["total_basis"]))
+    if coverage.get("complete") is False and coverage.get("partners_listed"):
+        parts.append(f"{coverage['partners_listed']} partners listed")
+    if coverage.get("rank_certain") is False:
+        parts.append("rank uncertain")
+    if coverage.get("method"):
+        parts.append(str(coverage["method"]))
+    if coverage.get("members_missing"):
+        parts.append("members missing: " + ", ".join(coverage["members_missing"]))
+    if coverage.get("side"):
+        parts.append(f"figures of {coverage['side']}")
+    return "; ".join(parts)
 
 
 def _evidence_cell(v: Any) -> str:
@@ -115,6 +140,11 @@ def _evidence_cell(v: Any) -> str:
     return " ".join(p for p in parts if p)
 
 
+_CSV_COLUMNS = ["kind", "reporter", "partner", "bloc", "flow", "period", "stated", "computed",
+                "computed_text", "computed_rank", "verdict", "difference", "basis",
+                "coverage_text", "reasons_text", "message", "text"]
+
+
 def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> None:
     rows = [v.to_dict() for v in verdicts]
     counts = Counter(r["verdict"] for r in rows)
@@ -122,27 +152,46 @@ def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> 
         emit(rows, fmt, query=query, extra={"summary": dict(counts)})
         return
     if fmt is Format.csv:
-        emit(rows, fmt, columns=["kind", "reporter", "partner", "bloc", "flow", "period",
-                                 "stated", "computed", "computed_text", "computed_rank",
-                                 "verdict", "difference",
-                                 "basis", "message", "text"])
+        for r in rows:
+            r["coverage_text"] = coverage_text(r.get("coverage") or {})
+            r["reasons_text"] = "; ".join(r.get("reasons") or [])
+        emit(rows, fmt, columns=_CSV_COLUMNS)
         return
-    table = _table(f"{len(rows)} claim(s) checked: {query['file']}",
+    _verdict_table(verdicts, query)
+    for i, v in enumerate(verdicts, start=1):
+        _print_verdict(i, v)
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+
+
+def _verdict_table(verdicts: list[Any], query: dict[str, Any]) -> None:
+    table = _table(f"{len(verdicts)} claim(s) checked: {query['file']}",
                    [("#", "right"), ("claim", "left"), ("stated", "right"),
                     ("computed", "right"), ("verdict", "left"), ("evidence", "left")])
     for i, v in enumerate(verdicts, start=1):
-        colour = _COLOURS[v.verdict.value]
+        colour = _COLOURS.get(v.verdict.value, "white")
         claim = f"{escape(_shorten(v.claim.text, 60))}\n[dim]{escape(_label(v.claim))}[/]"
         table.add_row(str(i), claim, v.stated_text, v.computed_text,
                       f"[{colour}]{v.verdict.value}[/]", escape(_evidence_cell(v)))
     out.print(table)
-    for i, v in enumerate(verdicts, start=1):
-        out.print(f"{i}. {_shorten(v.claim.text, 100)}\n   {v.verdict.value}: {v.message}",
-                  highlight=False, markup=False)
-        files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
-        for f in files[:3]:
-            out.print(f"   source: {f}", highlight=False, markup=False)
-    out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+
+
+def _print_verdict(i: int, v: Any) -> None:
+    """One verdict below the table: its message, coverage and files."""
+    out.print(f"{i}. {_shorten(v.claim.text, 100)}\n   {v.verdict.value}: {v.message}",
+              highlight=False, markup=False)
+    if v.coverage:
+        out.print(f"   coverage: {coverage_text(v.coverage)}", highlight=False, markup=False)
+    files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
+    for f in files[:3]:
+        out.print(f"   source: {f}", highlight=False, markup=False)
+
+
+def _claims(text: str, name: str, lang: str, when: Any = None) -> list[Any]:
+    """A claim file's claims or a text's, read within the limits of :mod:`cistrade.workload`
+    (length, sentences, time and memory, in a child process: a clear error, never a hang)."""
+    from cistrade.workload import extract_within
+
+    return extract_within(text, lang=lang, name=name, files=True, date=when)
 
 
 @command("check")
@@ -159,11 +208,15 @@ def check(
         "--encoding", metavar="<name>",
         help="The text's encoding (default: UTF-8 or UTF-16 with a BOM, else the likeliest of "
              "cp1251, koi8-r and cp1252, said on stderr).")] = None,
+    date: Annotated[str | None, typer.Option(
+        "--date", metavar="<YYYY-MM-DD>",
+        help="The text's date (YYYY-MM-DD, YYYY-MM or YYYY): what 'last year', 'this year' and "
+             "months without a year mean.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Find the trade claims in a text (shares, ranks, growth, values, roles) and check each against
     the data: supported, close, contradicted or unverifiable, with the evidence."""
-    from cistrade.claims import Verifier, read_input
+    from cistrade.claims import Verifier
     from cistrade.claims.io import decode_text
 
     data, name = _read(file)
@@ -171,13 +224,16 @@ def check(
     if encoding is None and used not in ("utf-8", "utf-16"):
         err.print(f"note: {name} is not UTF-8; read as {used} (give --encoding if that is wrong)",
                   highlight=False, markup=False)
-    claims = read_input(text, name=name, lang=lang.value)
+    from cistrade.claims.extract import as_date
+
+    when = as_date(date)
+    claims = _claims(text, name, lang.value, when)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
                          "rates, values and roles of countries and blocs); nothing to check",
                          file=name)
     query: dict[str, Any] = {"file": name, "lang": lang.value, "encoding": used,
-                             "extract_only": extract_only}
+                             "date": when, "extract_only": extract_only}
     if extract_only:
         _print_claims(claims, fmt, query)
         return

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cistrade.cli.base import DbOption, Format, FormatOption, command, emit, err, open_store, out
-from cistrade.errors import InputError
+from cistrade.cli.base import DbOption, Format, FormatOption, app, command, emit, err, open_store, out
+from cistrade.errors import InputError, _cut
 
 SOURCE_HELP = (
     "Source name (tidy, ru-fts, kz-bns, uz-stat, am-armstat, eurostat, comtrade, imf, baci, or a "
@@ -46,7 +46,7 @@ def _parse_map(items: list[str], flag: str = "--map") -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(f"{flag} takes KEY=VALUE, not {item!r}")
+            raise InputError(f"{flag} takes KEY=VALUE, not {_cut(str(item))!r}")
         mapping[key.strip()] = value.strip()
     return mapping
 
@@ -93,7 +93,8 @@ def _detect_all(files: list[tuple[Path, bool]], skip_unknown: bool) -> list[tupl
 
 
 def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[str, Any],  # noqa: ANN201
-               auto: dict[str, dict[str, Any]] | None = None, *, skip_unknown: bool = False):
+               auto: dict[str, dict[str, Any]] | None = None, *, skip_unknown: bool = False,
+               replace: bool = False):
     """Ingest files (detecting sources with 'auto') with a progress bar; return the report.
     ``auto``: options per source name for the files 'auto' detects. A store file this call
     creates is removed again when the ingest fails (no empty store is left behind)."""
@@ -128,7 +129,7 @@ def run_ingest(source: str, paths: list[Path], db: Path | None, options: dict[st
                 else:
                     bar.advance(task)
 
-            report = store.ingest_items(items, progress=progress)
+            report = store.ingest_items(items, progress=progress, replace=replace)
     except BaseException:
         store.close()
         if created:
@@ -168,6 +169,11 @@ def ingest(
         "--skip-unknown",
         help="auto: pass by files no reader recognises (listed on stderr) instead of failing.",
     )] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace",
+        help="A file whose figures differ from a stored dataset's of the same series and the "
+             "same vintage replaces them (without it such a tie is refused).",
+    )] = False,
     layout: Annotated[list[Path] | None, typer.Option(
         "--layout", help="A layout file or folder to register for this command (repeatable): its "
         "layouts are sources by file name, and 'auto' recognises their files.",
@@ -190,12 +196,12 @@ def ingest(
 
     with extra_layouts(layout or []):
         _ingest(source, paths, db, fmt, map_=map_, encoding=encoding, series=series, vintage=vintage,
-                option=option, skip_unknown=skip_unknown)
+                option=option, skip_unknown=skip_unknown, replace=replace)
 
 
 def _ingest(source: str, paths: list[Path], db: Path | None, fmt: Format, *, map_: list[str] | None,
             encoding: str | None, series: str | None, vintage: str | None, option: list[str] | None,
-            skip_unknown: bool) -> None:
+            skip_unknown: bool, replace: bool = False) -> None:
     options: dict[str, Any] = {}
     tidy: dict[str, Any] = {"mapping": _parse_map(map_ or []), "series": series, "vintage": vintage}
     if encoding:
@@ -213,7 +219,7 @@ def _ingest(source: str, paths: list[Path], db: Path | None, fmt: Format, *, map
         options.update(_parse_map(option, flag="--option"))
     # with 'auto', the tidy options go to the files it reads as tidy
     report, path = run_ingest(source, paths, db, options, auto={"tidy": tidy},
-                              skip_unknown=skip_unknown)
+                              skip_unknown=skip_unknown, replace=replace)
     rows = [
         {
             "file": Path(f.path).name,
@@ -288,7 +294,24 @@ def _print_details(report: Any) -> None:
                 highlight=False,
             )
     if not report.changed:
-        out.print("nothing changed: every file was already in the store")
+        out.print("nothing changed: every file, or every figure in it, was already in the store")
+
+
+store_app = typer.Typer(help="Upkeep of the store file.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@command("compact", on=store_app)
+def store_compact(db: DbOption = None, fmt: FormatOption = Format.table) -> None:
+    """Rewrite the store without unused space (what killed ingests leave behind); the
+    figures stay as they are. Nothing else may have the store open."""
+    from cistrade.store import Store, default_db_path
+
+    path = Path(db or default_db_path())
+    before, after = Store.compact(path)
+    rows = [{"db": str(path), "bytes_before": before, "bytes_after": after,
+             "reclaimed": before - after}]
+    emit(rows, fmt, title=f"compacted {path}", query={"db": str(path)})
 
 
 @command("sources")
@@ -453,7 +476,7 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+        raise InputError(f"not a date: {_cut(str(text))!r} (expected YYYY-MM-DD)") from None
 
 
 @command("demo")

@@ -28,7 +28,8 @@ __all__ = ["run_indicator", "print_result", "indicator_command"]
 EngineOption = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark.")]
 _PERCENT = ("share", "growth", "supplier_share", "market_share")
 SHOWN_DATASETS = 12
-_RATIO = ("export_ratio", "import_ratio")
+_RATIO = ("export_ratio", "import_ratio", "rca", "rsca", "eci", "pci")
+_INDEX = ("index", "contribution")
 
 
 def _money(value: Any) -> str:
@@ -45,13 +46,19 @@ def _ratio(value: Any) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
+def _index(value: Any) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
 def _formatters(columns: list[str]) -> dict[str, Any]:
     fmts: dict[str, Any] = {}
     for c in columns:
-        if c in _PERCENT:
+        if c in _PERCENT or c.endswith("_share"):
             fmts[c] = _percent
         elif c in _RATIO:
             fmts[c] = _ratio
+        elif c in _INDEX:
+            fmts[c] = _index
         elif c.endswith("value") or c in ("value", "export", "import", "balance", "change") or (
                 c.startswith(("export_", "import_"))):
             fmts[c] = _money
@@ -60,12 +67,16 @@ def _formatters(columns: list[str]) -> dict[str, Any]:
 
 def _title(doc: dict[str, Any]) -> str:
     q = doc["query"]
-    who = q.get("reporter") or q.get("group")
+    who = next((q[k] for k in ("reporter", "group", "exporter") if q.get(k)), None) or q.get(
+        "bloc") or "*"
+    who = "every exporter" if who == "*" and "level" in q else who
     what = q["indicator"].replace("_", " ")
-    extra = f" with {q['partner']}" if q.get("partner") and q["indicator"] != "share" else ""
-    bloc = f" — {q['bloc']}" if q.get("bloc") else ""
+    other = next((q[k] for k in ("partner", "importer", "other") if q.get(k)), None)
+    extra = f" with {other}" if other and q["indicator"] != "share" else ""
+    bloc = f" — {q['bloc']}" if q.get("bloc") and q["bloc"] != who else ""
     flow = f", {q['flow']}" if q.get("flow") else ""
-    return f"{who}: {what}{bloc}{extra}{flow}, {q.get('period')} ({q.get('currency')})"
+    products = f", {q['product_class']} at {q['level']}" if q.get("level") else ""
+    return f"{who}: {what}{bloc}{extra}{flow}{products}, {q.get('period')} ({q.get('currency')})"
 
 
 def print_result(result: Any, fmt: Format | str) -> None:
@@ -81,12 +92,24 @@ def print_result(result: Any, fmt: Format | str) -> None:
         full = list(dict.fromkeys(k for r in doc["rows"] for k in r)) or columns
         emit(doc["rows"], fmt, columns=full)
         return
-    if doc["query"].get("reporter") == "*":
+    if doc["query"].get("reporter") == "*" and "country" not in columns:
         columns = ["reporter", *columns]
     emit(doc["rows"], fmt, columns=columns, title=_title(doc), formatters=_formatters(columns))
+    _print_sections(result.kind, doc)
     for note in doc["notes"]:
         out.print(f"· {note}", highlight=False, markup=False)
     _print_datasets(doc["datasets"])
+
+
+def _print_sections(kind: str, doc: dict[str, Any]) -> None:
+    """The sections an indicator declares for the table view (its ``section_columns``),
+    each a table of its own after the rows."""
+    spec = next((i for i in INDICATORS if i.name == kind), None)
+    for name, columns in (spec.section_columns.items() if spec else ()):
+        rows = doc.get(name) or []
+        if rows:
+            emit(rows, Format.table, columns=list(columns), title=name.replace("_", " "),
+                 formatters=_formatters(list(columns)))
 
 
 def _print_datasets(datasets: list[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from cistrade.errors import InputError, UnknownBloc, UnknownCountry
+from cistrade.errors import InputError, UnknownBloc, UnknownCountry, _cut
 from cistrade.model import Flow, Period, PeriodRange, TradeFlow
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,7 +104,7 @@ def trade_flow(flow: FlowLike) -> TradeFlow:
     try:
         return TradeFlow(text)
     except ValueError:
-        raise InputError(f"unknown flow {flow!r}; one of turnover, export, import") from None
+        raise InputError(f"unknown flow {_cut(str(flow))!r}; one of turnover, export, import") from None
 
 
 def flows_of(flow: TradeFlow) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ method, the total's basis and the members missing (``members_missing``).
 from __future__ import annotations
 
 import functools
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -251,7 +252,7 @@ def _bloc_row(choice: BlocChoice, raw: list[dict[str, Any]], code: str, label: s
     value, parts = found
     total = any_row["total"] if any_row else None
     return {"partner": code, "partner_name": label, "value": value, **parts,
-            "share": value / total if total else None, "total": total}
+            "share": value / total if total and math.isfinite(total) else None, "total": total}
 
 
 def _rows_for(choice: BlocChoice, raw: list[JSONDict], the_bloc: Bloc, common: JSONDict,

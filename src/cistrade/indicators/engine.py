@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cistrade.errors import InputError, StoreError
+from cistrade.errors import InputError, StoreError, _cut
 from cistrade.indicators import prepared as disk
 from cistrade.indicators.catalog import load_catalog
 from cistrade.indicators.prepared import Prepared
@@ -297,7 +297,7 @@ def connect(db: str | Path | None = None, *, engine: str = "duckdb",
     cached per store version; it needs ``pip install 'cistrade[spark]'`` and Java 17.
     """
     if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
+        raise InputError(f"unknown engine {_cut(str(engine))!r}; one of {', '.join(ENGINES)}")
     con, path, owns = _open_duckdb(db, store)
     try:
         if engine == "spark":

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cistrade.errors import InputError, NoData
+from cistrade.errors import InputError, NoData, _cut
 from cistrade.indicators.args import (
     ALL,
     FlowLike,
@@ -260,7 +260,7 @@ def growth(eng: Engine, reporter: Reporters, period: PeriodLike, partner: str | 
     ``reporter="*"`` with ``partner="*"`` gives every pair in one query.
     """
     if by not in (None, By.MONTH):
-        raise InputError(f"by must be None or 'month', not {by!r}")
+        raise InputError(f"by must be None or 'month', not {_cut(str(by))!r}")
     monthly = by is not None
     eng.refresh()
     rng = period_range(period)

@@ -21,8 +21,8 @@ from cistrade.indicators.args import unranked_codes
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
 
-__all__ = ["partner_values", "totals", "with_totals", "with_rank", "with_share", "group_values",
-           "flow_columns"]
+__all__ = ["partner_values", "totals", "with_totals", "with_rank", "with_share", "share_of",
+           "group_values", "flow_columns"]
 
 
 def flow_columns(t: ir.Table, flows: Sequence[str]) -> dict[str, Any]:
@@ -83,9 +83,18 @@ def group_values(b: ir.Table, codes: Sequence[str], flows: Sequence[str],
     return out.mutate(value=_add([out[f] for f in flows]))
 
 
+def share_of(value: Any, total: Any) -> Any:
+    """``value / total``, null where the total is zero or not a finite number: a share of an
+    infinite total would read as 0% for every partner, never a figure to show."""
+    import ibis
+
+    usable = (total != 0.0) & ~total.isinf() & ~total.isnan()
+    return ibis.cases((usable, value / total), else_=ibis.null("float64"))
+
+
 def with_share(t: ir.Table, total: str = "total", value: str = "value", name: str = "share") -> ir.Table:
-    """``share = value / total`` (null where the total is zero)."""
-    return t.mutate(**{name: t[value] / t[total].nullif(0.0)})
+    """``share = value / total`` (null where the total is zero or not finite)."""
+    return t.mutate(**{name: share_of(t[value], t[total])})
 
 
 def with_rank(t: ir.Table, by: Sequence[str] = ("reporter",), value: str = "value",

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cistrade.errors import InputError, NoData
+from cistrade.errors import InputError, NoData, _cut
 from cistrade.indicators.args import (
     ALL,
     BOTH_FLOWS,
@@ -225,7 +225,7 @@ def mirror(eng: Engine, reporter: Reporters, period: PeriodLike, *, partner: str
            cif_fob: float = CIF_FOB, source: str | None = None) -> Result:
     """A reporter's figures beside its partners' reports, with ratios and a filled view."""
     if not cif_fob > 0:
-        raise InputError(f"cif_fob must be a positive factor, not {cif_fob!r}")
+        raise InputError(f"cif_fob must be a positive factor, not {_cut(str(cif_fob))!r}")
     eng.refresh()
     check_source(eng, source)
     rng = period_range(period)

@@ -21,12 +21,20 @@ from cistrade.indicators.mirror import SPEC as MIRROR
 from cistrade.indicators.roles import SPEC as ROLES
 from cistrade.indicators.share import SPEC as SHARE
 from cistrade.indicators.spec import Indicator
+from cistrade.indicators.strengths.complementarity import SPEC as COMPLEMENTARITY
+from cistrade.indicators.strengths.complexity import SPEC as COMPLEXITY
+from cistrade.indicators.strengths.matrix import SPEC as COMPLEMENTARITY_MATRIX
+from cistrade.indicators.strengths.profile import SPEC as STRENGTHS
+from cistrade.indicators.strengths.rca import SPEC as RCA
+from cistrade.indicators.strengths.similarity import SPEC as SIMILARITY
 
 __all__ = ["INDICATORS", "ROW_FIELDS", "indicator", "contract_rows", "write_contract",
            "CONTRACT_BEGIN", "CONTRACT_END"]
 
 #: every indicator, in the order the CLI's help and the documentation list them
-INDICATORS: tuple[Indicator, ...] = (SHARE, BLOC_SHARE, GROWTH, ROLES, BALANCE, MIRROR)
+INDICATORS: tuple[Indicator, ...] = (SHARE, BLOC_SHARE, GROWTH, ROLES, BALANCE, MIRROR,
+                                     STRENGTHS, RCA, COMPLEMENTARITY, COMPLEMENTARITY_MATRIX,
+                                     SIMILARITY, COMPLEXITY)
 
 _BY_NAME: Mapping[str, Indicator] = MappingProxyType({i.name: i for i in INDICATORS})
 

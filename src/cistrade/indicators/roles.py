@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from cistrade.errors import NoData
 from cistrade.indicators.args import BOTH_FLOWS, PeriodLike, area_name, period_range, resolve_bloc
-from cistrade.indicators.measures import with_rank
+from cistrade.indicators.measures import share_of, with_rank
 from cistrade.indicators.mirror import (
     CIF_FOB,
     MirrorData,
@@ -104,8 +104,8 @@ def roles_table(u: ir.Table) -> ir.Table:
         members_trading=u.reporter.nunique(),
     )
     whole = ibis.window()
-    g = g.mutate(supplier_share=g.supplier_value / g.supplier_value.sum().over(whole).nullif(0.0),
-                 market_share=g.market_value / g.market_value.sum().over(whole).nullif(0.0))
+    g = g.mutate(supplier_share=share_of(g.supplier_value, g.supplier_value.sum().over(whole)),
+                 market_share=share_of(g.market_value, g.market_value.sum().over(whole)))
     g = with_rank(g, by=(), value="supplier_value", name="supplier_rank")
     return with_rank(g, by=(), value="market_value", name="market_rank")
 
@@ -115,7 +115,7 @@ def member_tops(u: ir.Table, top: int) -> ir.Table:
     import ibis
 
     t = u.mutate(value=u.export + u["import"])
-    t = t.mutate(share=t.value / t.value.sum().over(ibis.window(group_by="reporter")).nullif(0.0))
+    t = t.mutate(share=share_of(t.value, t.value.sum().over(ibis.window(group_by="reporter"))))
     t = with_rank(t, by=("reporter",))
     return t.filter(t["rank"] <= top)
 

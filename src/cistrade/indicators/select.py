@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from cistrade.errors import InputError, NoData
+from cistrade.errors import InputError, NoData, _cut
 from cistrade.indicators.catalog import Catalog, Entry, availability, describe_available
 from cistrade.indicators.preference import BASIS_ORDER, FREQ_ORDER, freq_name, source_rank
 from cistrade.model import Flow, Freq, Period, PeriodRange
@@ -390,7 +390,8 @@ def check_source(eng: object, source: str | None) -> None:
         return
     known = sorted({d["source"] for d in eng.datasets.values()})  # type: ignore[attr-defined]
     if source not in known:
-        raise InputError(f"no data from source {source!r} in the store; sources: {', '.join(known)}")
+        raise InputError(f"no data from source {_cut(str(source))!r} in the store; "
+                         f"sources: {', '.join(known)}")
 
 
 def best_plan(eng: object, reporter: str, rng: PeriodRange, flows: Sequence[str], *,

@@ -137,6 +137,8 @@ class Indicator:
     notes: tuple[str, ...] = ()  # the notes it always adds (templates: {names} filled in)
     sections: tuple[str, ...] = ()  # top-level keys it adds to the document (roles: members)
     variants: tuple[Variant, ...] = ()
+    #: the sections the CLI's table shows after the rows, and their columns
+    section_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def command(self) -> str:

@@ -56,7 +56,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from cistrade.errors import InputError, UnknownCountry
+from cistrade.errors import InputError, UnknownCountry, _cut
 from cistrade.reference.names import normalise
 
 __all__ = ["Area", "Registry", "registry", "lookup", "source_aliases", "KINDS", "SCHEMES",
@@ -179,9 +179,9 @@ class Registry:
         number as Comtrade code, then names; ``on`` prefers the area valid on that day.
         """
         if scheme is not None and scheme not in SCHEMES:
-            raise InputError(f"unknown code scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+            raise InputError(f"unknown code scheme {_cut(str(scheme))!r}; known: {', '.join(SCHEMES)}")
         if isinstance(query, bool) or not isinstance(query, str | int):
-            raise InputError(f"a country is looked up by name or code, not {query!r}")
+            raise InputError(f"a country is looked up by name or code, not {_cut(str(query))!r}")
         text = str(query).strip()
         for each in (scheme,) if scheme else ("code", "iso2", "m49", "comtrade", "name"):
             codes = self._find(each, text)
@@ -210,8 +210,8 @@ class Registry:
         if scheme == "iso2":
             return self._iso2.get(text.upper(), []) if len(text) == 2 else []
         if scheme in ("m49", "comtrade"):
-            if not text.isdigit():
-                return []
+            if not (text.isascii() and text.isdigit()) or len(text) > 9:  # '²' is a digit to
+                return []                                               # isdigit(), not to int()
             return (self._m49 if scheme == "m49" else self._comtrade).get(int(text), [])
         return self._names.get(normalise(text), [])
 

@@ -238,15 +238,34 @@ def candidates() -> list[type[Source]]:
 def detect(path: Path, among: list[type[Source]] | None = None) -> type[Source]:
     """The source whose reader recognises this file's content (not its name); ``among``:
     :func:`candidates`, when the caller asks for many files."""
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from exc
     if not head:
         raise InputError("the file is empty", file=str(path))
+    problems: list[str] = []
     for cls in among if among is not None else candidates():
-        if cls.sniff(path, head):
+        if _sniffs(cls, path, head, problems):
             return cls
+    why = f" ({problems[0]})" if problems else ""
     raise InputError(
         "cannot tell which publisher's format this is; name the source explicitly "
-        f"(one of {', '.join(source_names())})",
+        f"(one of {', '.join(source_names())}){why}",
         file=str(path),
     )
+
+
+def _sniffs(cls: type[Source], path: Path, head: bytes, problems: list[str]) -> bool:
+    """Whether ``cls`` recognises the file. A sniffer that fails on a damaged file (a
+    workbook the spreadsheet library cannot open …) does not recognise it; what it said is
+    kept for the message, so that one bad file never ends a folder's detection."""
+    try:
+        return bool(cls.sniff(path, head))
+    except InputError as exc:
+        problems.append(exc.message)
+    except Exception as exc:  # noqa: BLE001 - a sniffer meeting a damaged file
+        log.debug("%s: the %s sniffer failed", path, cls.name, exc_info=exc)
+        problems.append(f"the {cls.name} reader could not look at it: {type(exc).__name__}")
+    return False

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cistrade.errors import InputError, UnknownCountry
+from cistrade.errors import InputError, UnknownCountry, _cut
 from cistrade.reference.countries import registry
 from cistrade.rowref import format_row_ref, line_ref_sql
 from cistrade.schema import DATA_COLUMNS
@@ -30,7 +30,11 @@ NUMERIC = ("year", "month", "primary_value", "cif", "fob", "qty", "net_wgt", "le
            "qty_unit_code")
 
 _CODE = """CASE WHEN TRY_CAST(trim({c}) AS DOUBLE) IS NOT NULL
-    THEN CAST(CAST(trim({c}) AS DOUBLE) AS BIGINT)::VARCHAR ELSE nullif(trim({c}), '') END"""
+    THEN TRY_CAST(TRY_CAST(trim({c}) AS DOUBLE) AS BIGINT)::VARCHAR ELSE nullif(trim({c}), '') END"""
+#: fields read as whole numbers, and the largest magnitude each may have (a numeric area code
+#: has at most a few digits; a flag or a year fits in an INTEGER): beyond it the file is damaged
+WHOLE = {"year": 9999, "month": 99, "legacy_flag": 1e6, "qty_unit_code": 1e6,
+         "reporter_code": 1e9, "partner_code": 1e9, "partner2_code": 1e9, "mot_code": 1e9}
 _IMPORTS = "('import', 're-import')"
 
 
@@ -41,8 +45,8 @@ def typed_sql() -> str:
     CREATE TABLE typed AS
     WITH t AS (
         SELECT _rn, upper(trim(type_code)) AS type_code, upper(trim(freq)) AS freq_code,
-            CAST({num['year']} AS INTEGER) AS year,
-            coalesce(CAST({num['month']} AS INTEGER),
+            TRY_CAST({num['year']} AS INTEGER) AS year,
+            coalesce(TRY_CAST({num['month']} AS INTEGER),
                      TRY_CAST(substr(regexp_replace(period, '\\D', '', 'g'), 5, 2) AS INTEGER))
                 AS month,
             {_CODE.format(c='reporter_code')} AS reporter_code,
@@ -55,10 +59,10 @@ def typed_sql() -> str:
             upper(trim(partner2_iso)) AS partner2_iso,
             upper(trim(classification)) AS classification, trim(cmd_code) AS cmd_code,
             upper(trim(customs_code)) AS customs_code, {_CODE.format(c='mot_code')} AS mot_code,
-            CAST({num['qty_unit_code']} AS INTEGER) AS qty_unit_code, trim(qty_unit) AS qty_unit,
+            TRY_CAST({num['qty_unit_code']} AS INTEGER) AS qty_unit_code, trim(qty_unit) AS qty_unit,
             {num['qty']} AS qty, {num['net_wgt']} AS net_wgt, {num['cif']} AS cif,
             {num['fob']} AS fob, {num['primary_value']} AS primary_value,
-            CAST({num['legacy_flag']} AS INTEGER) AS legacy_flag,
+            TRY_CAST({num['legacy_flag']} AS INTEGER) AS legacy_flag,
             TRY_CAST(is_reported AS BOOLEAN) AS is_reported,
             TRY_CAST(is_aggregate AS BOOLEAN) AS is_aggregate
         FROM raw),
@@ -101,13 +105,23 @@ _CANONICAL = ("reporter, partner, flow, freq, period_start, period_end, product_
 
 
 def check_numbers(con: Any, path: Path, layout: layouts.Layout) -> None:
-    fields = [f for f in NUMERIC if f in layout.source_of]
+    """The first cell of a numeric field that is not a number, then the first code, year,
+    month or flag too large for what it is (``reporterCode`` 1e29)."""
+    _first_bad(con, path, layout, {
+        f: f"{f} IS NOT NULL AND trim({f}) <> '' AND TRY_CAST({f} AS DOUBLE) IS NULL"
+        for f in NUMERIC}, lambda f: "not a number")
+    _first_bad(con, path, layout, {
+        f: f"abs(TRY_CAST({f} AS DOUBLE)) > {bound}" for f, bound in WHOLE.items()},
+        lambda f: f"not a plausible {f.replace('_', ' ')}")
+
+
+def _first_bad(con: Any, path: Path, layout: layouts.Layout, conditions: dict[str, str],
+               problem: Any) -> None:
+    """InputError at the first row where one of the file's fields meets its condition."""
+    fields = [f for f in conditions if f in layout.source_of]
     if not fields:
         return
-    bad = " ".join(
-        f"WHEN {f} IS NOT NULL AND trim({f}) <> '' AND TRY_CAST({f} AS DOUBLE) IS NULL "
-        f"THEN '{f}'" for f in fields
-    )
+    bad = " ".join(f"WHEN {conditions[f]} THEN '{f}'" for f in fields)
     row = con.execute(
         f"SELECT _rn, field FROM (SELECT _rn, CASE {bad} END AS field FROM raw) "
         "WHERE field IS NOT NULL ORDER BY _rn LIMIT 1"
@@ -115,7 +129,7 @@ def check_numbers(con: Any, path: Path, layout: layouts.Layout) -> None:
     if row:
         rn, field = row[0]
         value = con.execute(f"SELECT {field} FROM raw WHERE _rn = ?", [rn]).fetchall()[0][0]
-        raise InputError(f"not a number: {value!r}", file=str(path), row=rn,
+        raise InputError(f"{problem(field)}: {_cut(repr(value))}", file=str(path), row=rn,
                          column=layout.source_of[field])
 
 

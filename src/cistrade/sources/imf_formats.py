@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cistrade.errors import InputError
+from cistrade.errors import InputError, _cut
 
 __all__ = ["Obs", "Parsed", "parse", "SDMX_ML", "SDMX_CSV", "SDMX_JSON", "DOTS", "WIDE"]
 
@@ -46,6 +46,9 @@ SDMX_ML, SDMX_CSV, SDMX_JSON, DOTS, WIDE = (
 )
 _PERIOD_COLUMN = re.compile(r"^\d{4}(-?[QM]\d{1,2}|-\d{2})?$", re.IGNORECASE)
 _SCALE_WORDS = {"units": 0, "unit": 0, "thousands": 3, "millions": 6, "billions": 9}
+#: the largest power of ten a file may give as its unit (``SCALE``, ``UNIT_MULT``): the IMF
+#: publishes 0 to 9; a larger one is a damaged file, and ``10 ** SCALE`` of a huge one never ends
+MAX_SCALE = 15
 
 
 @dataclass
@@ -78,9 +81,13 @@ def _scale(text: Any, where: str, row: int | None) -> int:
     if s in _SCALE_WORDS:
         return _SCALE_WORDS[s]
     try:
-        return int(s)
+        scale = int(s) if len(s) <= 4 else None
     except ValueError:
-        raise InputError(f"not a scale (power of ten): {text!r}", file=where, row=row) from None
+        scale = None
+    if scale is None or not -MAX_SCALE <= scale <= MAX_SCALE:
+        raise InputError(f"not a scale (a power of ten from -{MAX_SCALE} to {MAX_SCALE}): "
+                         f"{_cut(str(text))!r}", file=where, row=row)
+    return scale
 
 
 def _text(cell: Any) -> str:
@@ -242,16 +249,30 @@ def _strip_at(d: dict[str, Any]) -> dict[str, Any]:
     return {k.lstrip("@"): v for k, v in d.items() if k.startswith("@")}
 
 
+def _object(value: Any, what: str, path: Path, row: int | None = None) -> dict[str, Any]:
+    """``value`` when it is a JSON object (a missing one reads as empty), else InputError."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"{what} is not a JSON object (found {type(value).__name__})",
+                         file=str(path), row=row)
+    return value
+
+
 def parse_dots(doc: dict[str, Any], path: Path) -> Parsed:
-    compact = doc["CompactData"]
-    parsed = Parsed(DOTS, prepared=(compact.get("Header") or {}).get("Prepared"))
-    dataset = compact.get("DataSet") or {}
+    compact = _object(doc["CompactData"], "CompactData", path)
+    prepared = _object(compact.get("Header"), "CompactData.Header", path).get("Prepared")
+    if prepared is not None and not isinstance(prepared, str):
+        raise InputError(f"Header.Prepared is not a date: {_cut(repr(prepared))}", file=str(path))
+    parsed = Parsed(DOTS, prepared=prepared)
+    dataset = _object(compact.get("DataSet"), "CompactData.DataSet", path)
     row = 0
-    for series in _as_list(dataset.get("Series")):
-        attrs = _strip_at(series)
+    for n, series in enumerate(_as_list(dataset.get("Series")), start=1):
+        attrs = _strip_at(_object(series, f"series {n}", path))
         for ob in _as_list(series.get("Obs")):
             row += 1
-            parsed.obs.append(_obs(attrs, _strip_at(ob), row, str(path), parsed))
+            parsed.obs.append(_obs(attrs, _strip_at(_object(ob, f"observation {row}", path, row)),
+                                   row, str(path), parsed))
     return parsed
 
 
@@ -301,8 +322,8 @@ def parse_json(path: Path) -> Parsed:
     if isinstance(doc, dict) and ("dataSets" in doc or "dataSets" in (doc.get("data") or {})):
         try:
             return parse_sdmx_json(doc, path)
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
-            raise InputError(f"malformed SDMX-JSON message: {exc!r}", file=str(path)) from exc
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"malformed SDMX-JSON message: {_cut(repr(exc))}", file=str(path)) from exc
     raise InputError("not IMF data: neither DOTS CompactData nor an SDMX-JSON data message",
                      file=str(path))
 

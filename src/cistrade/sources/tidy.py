@@ -55,6 +55,8 @@ DEFAULTS: dict[str, str] = {
     "estimated": "false",
 }
 OPTIONAL = ("quantity", "quantity_unit", "aggregate")
+#: the unit multipliers a file may give (thousandths to trillions of its currency)
+MULTIPLIER_RANGE = (1e-3, 1e12)
 
 _FLOW_SQL = """CASE lower(trim({c}))
     WHEN 'x' THEN 'export' WHEN 'exports' THEN 'export' WHEN 'export' THEN 'export'
@@ -299,6 +301,14 @@ class TidySource(Source):
                        f"not a number: ' || {quoted} || {text} || {quoted}{hint}")
             return f"CASE WHEN {n} IS NULL AND {text} <> '' THEN error({message}) ELSE {n} END"
 
+        def multiplier(cell: str) -> str:
+            """The unit multiplier, within :data:`MULTIPLIER_RANGE` (a file's column can say
+            anything: 1e300 would turn every value into an absurd one)."""
+            m, (low, high) = checked(cell, "unit_multiplier"), MULTIPLIER_RANGE
+            message = (f"'row ' || _line || ', column unit_multiplier: not a unit multiplier from "
+                       f"{low:g} to {high:g}: ' || left(trim({cell}::VARCHAR), 40)")
+            return f"(CASE WHEN NOT ({m} BETWEEN {low!r} AND {high!r}) THEN error({message}) ELSE {m} END)"
+
         quantity = checked(e["quantity"], "quantity") if e["quantity"] else "NULL::DOUBLE"
         seg = _segment_exprs(e)
         period = _PERIOD_SQL.format()
@@ -310,7 +320,7 @@ class TidySource(Source):
                    last_day(make_date(per.y, per.m2, 1)) AS period_end,
                    trim({e["product"]}::VARCHAR) AS product,
                    {checked(e["value"], "value")}
-                       * {checked(e["unit_multiplier"], "unit_multiplier")} AS value,
+                       * {multiplier(e["unit_multiplier"])} AS value,
                    {quantity} AS quantity,
                    {", ".join(f"{sql} AS {name}" for name, sql in seg.items())},
                    {line_ref_sql("_line")} AS row_ref, _line AS line

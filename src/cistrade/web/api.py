@@ -9,9 +9,11 @@ document ``{"query", "rows" (one verdict each), "summary"}``. Every error has th
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -29,6 +31,9 @@ from cistrade.indicators.registry import INDICATORS
 from cistrade.indicators.series import bloc_series, mutual_matrix
 from cistrade.indicators.share import share
 from cistrade.indicators.spec import MAX_TOP, REPORTER, Indicator, Param
+from cistrade.indicators.strengths.base import LEVEL, Level
+from cistrade.indicators.strengths.matrix import complementarity_matrix
+from cistrade.indicators.strengths.profile import strengths
 from cistrade.reference.blocs import bloc as get_bloc
 from cistrade.reference.blocs import blocs as all_blocs
 from cistrade.reference.countries import registry
@@ -40,6 +45,8 @@ log = logging.getLogger(__name__)
 MAX_ROWS = 1000
 MAX_CHECK_BYTES = 256 * 1024
 MAX_CLAIMS = 200
+#: extractions running at once (each in a child process; the rest wait their turn)
+_EXTRACTING = threading.BoundedSemaphore(2)
 
 
 
@@ -230,12 +237,17 @@ def bloc(bloc_id: str, on: date | None = None) -> Response:
 
 
 def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
-    from cistrade.claims import claims_from_data, extract_claims  # patterns load with a /check
+    """The claims of a request: structured ones as given, or those found in its text within
+    the limits of :mod:`cistrade.workload` (length, sentences, time, in a child process so
+    that the server keeps answering meanwhile)."""
+    from cistrade.claims import claims_from_data
+    from cistrade.workload import extract_within
 
     if (body.text is None) == (body.claims is None):
         raise InputError('give either "text" or "claims"')
     if body.text is not None:
-        claims = extract_claims(body.text, lang=body.lang)
+        with _EXTRACTING:  # each extraction is a child process: a few at a time
+            claims = extract_within(body.text, lang=body.lang)
         query = {"input": "text", "lang": body.lang, "chars": len(body.text)}
     else:
         claims = claims_from_data(body.claims, name="claims")
@@ -250,7 +262,7 @@ async def check(request: Request, body: CheckRequest) -> Response:
     from cistrade.claims import Verifier  # the claims load with the first /check
 
     pool = request.app.state.pool
-    claims, query = await pool.submit(lambda: _claims(body))
+    claims, query = await asyncio.to_thread(_claims, body)  # a thread that waits on a child
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth rates, "
                          "values and roles of countries and blocs); nothing to check")
@@ -261,22 +273,37 @@ async def check(request: Request, body: CheckRequest) -> Response:
                     media_type="application/json")
 
 
-@router.get("/charts/{kind}", summary="A dashboard chart as a Vega-Lite spec (data inline)")
-async def chart(request: Request, kind: Literal["share", "bloc-share", "matrix"], period: PeriodQ,
-          reporter: Annotated[str | None, Query(max_length=80)] = None,
-          bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
-          top: Annotated[int, Query(ge=1, le=40)] = 15) -> Response:
+ChartKind = Literal["share", "bloc-share", "matrix", "rca", "complementarity"]
+#: the charts drawn for a bloc (no reporter needed)
+_BLOC_CHARTS = ("matrix", "complementarity")
+
+
+def _chart(kind: str, eng: Any, reporter: Any, period: str, bloc: str, flow: str, top: int,
+           level: Level) -> dict[str, Any]:
     from cistrade.report import charts  # Altair: loaded with the first chart
 
-    if kind != "matrix" and not reporter:
+    if kind == "share":
+        return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
+                                 titled=False)
+    if kind == "bloc-share":
+        return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
+    if kind == "rca":
+        doc = strengths(eng, reporter, period, level=level.value, top=top).to_dict()
+        return charts.rca_bars(doc, top=top, titled=False)
+    if kind == "complementarity":
+        doc = complementarity_matrix(eng, period, bloc=bloc, level=level.value).to_dict()
+        return charts.complementarity_heatmap(doc, titled=False)
+    return charts.matrix_heatmap(mutual_matrix(eng, bloc, period, flow), titled=False)
+
+
+@router.get("/charts/{kind}", summary="A dashboard chart as a Vega-Lite spec (data inline)")
+async def chart(request: Request, kind: ChartKind, period: PeriodQ,
+          reporter: Annotated[str | None, Query(max_length=80)] = None,
+          bloc: Annotated[str, Query(max_length=40)] = "CIS", flow: Flow = "turnover",
+          top: Annotated[int, Query(ge=1, le=40)] = 15,
+          level: Annotated[Level, Query(description=LEVEL.help)] = Level.HS6) -> Response:
+    if kind not in _BLOC_CHARTS and not reporter:
         raise InputError(f"the {kind} chart needs a reporter")
-
-    def compute(eng: Any) -> dict[str, Any]:
-        if kind == "share":
-            return charts.share_bars(share(eng, reporter, period, flow).to_dict(), top=top,
-                                     titled=False)
-        if kind == "bloc-share":
-            return charts.bloc_line(bloc_series(eng, reporter, bloc, period, flow), titled=False)
-        return charts.matrix_heatmap(mutual_matrix(eng, bloc, period, flow), titled=False)
-
-    return await _answer(request, ("chart", kind, reporter, bloc, period, flow, top), compute)
+    key = ("chart", kind, reporter, bloc, period, flow, top, level.value)
+    return await _answer(request, key, lambda eng: _chart(kind, eng, reporter, period, bloc,
+                                                          flow, top, level))

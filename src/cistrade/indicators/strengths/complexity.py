@@ -27,13 +27,30 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import NoData
-from cistrade.indicators.strengths.rca import THRESHOLD
+from cistrade.indicators.args import area_name
+from cistrade.indicators.spec import PERIOD, Indicator
+from cistrade.indicators.strengths.base import (
+    LEVEL,
+    PRODUCT_CLASS,
+    STRENGTHS_SOURCE,
+    Level,
+    World,
+    answered,
+    finish,
+    names_of,
+)
+from cistrade.indicators.strengths.frame import product_rows
+from cistrade.indicators.strengths.rca import THRESHOLD, exports_by_product, rca_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
     import numpy as np
 
-__all__ = ["presence", "diversity", "ubiquity", "Complexity", "eci_pci"]
+    from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
+
+__all__ = ["presence", "diversity", "ubiquity", "Complexity", "eci_pci", "complexity",
+           "COMPLEXITY_NOTE", "SPEC"]
 
 
 def presence(r: ir.Table, threshold: float = THRESHOLD) -> ir.Table:
@@ -97,3 +114,61 @@ def eci_pci(edges: Any) -> Complexity:
     gap = float(values[-2] - values[-3]) if len(values) > 2 else float("nan")
     return Complexity(countries, products, kc, kp, (raw_c - mean) / std, (raw_p - mean) / std,
                       float(lam), gap)
+
+
+# -- the indicator ---------------------------------------------------------------------------
+
+COMPLEXITY_NOTE = (
+    "M = 1 where RCA ≥ 1; diversity = a country's products with M = 1, ubiquity = a "
+    "product's countries; ECI and PCI as the ecomplexity package (sign: ECI rises with "
+    "diversity; both standardised by the ECI's mean and standard deviation)")
+
+
+def presence_expr(eng: Engine, world: World) -> ir.Table:
+    """The ``M = 1`` pairs of the world table (what the ECI is computed from)."""
+    return presence(rca_table(exports_by_product(product_rows(eng, world.sel, world.level))))
+
+
+def complexity(eng: Engine, period: Any, *, level: Any = Level.HS6, source: str | None = None,
+               product_class: str | None = None) -> Result:
+    """Diversity and ECI of every exporter (rows, highest ECI first) and ubiquity and PCI of
+    every product (section ``products``)."""
+    found, edges = answered(eng, ("presence",), period, level, source, product_class,
+                            lambda w: presence_expr(eng, w))
+    assert found.extra is not None
+    got = eci_pci(edges)
+    when = found.query["period"]
+    rows = sorted(({"country": c, "country_name": area_name(c), "period": when,
+                    "diversity": int(d), "eci": float(e)}
+                   for c, d, e in zip(got.countries, got.diversity, got.eci, strict=True)),
+                  key=lambda r: (-r["eci"], r["country"]))
+    names, note = names_of(eng, found.extra)
+    order = sorted(range(len(got.products)), key=lambda i: (-got.pci[i], got.products[i]))
+    products = [{"product": got.products[i], "product_name": names.get(got.products[i]) or None,
+                 "ubiquity": int(got.ubiquity[i]), "pci": float(got.pci[i])} for i in order]
+    without = len(found.extra.sel.exporters) - len(got.countries)
+    notes = [note, COMPLEXITY_NOTE,
+             f"second eigenvalue {got.eigenvalue:.4f}, {got.gap:.4f} above the third"]
+    if without:
+        notes.append(f"{without} exporters of the table have no product with RCA ≥ 1 at "
+                     f"{found.query['level']}: no ECI")
+    return finish("complexity", found, notes, rows=rows, sections={"products": products})
+
+
+SPEC = Indicator(
+    name="complexity",
+    summary="Economic complexity: diversity and ECI, ubiquity and PCI",
+    help="Economic complexity (Hidalgo–Hausmann, the ecomplexity package's conventions):\n"
+         "each exporter's diversity and ECI, each product's ubiquity and PCI.",
+    params=(PERIOD, LEVEL, STRENGTHS_SOURCE, PRODUCT_CLASS),
+    fields=("country", "country_name", "period", "diversity", "eci"),
+    columns=("country", "country_name", "diversity", "eci"),
+    function=complexity,
+    table=presence,
+    notes=(COMPLEXITY_NOTE,),
+    sections=("products",),
+    contract="""\
+One row per exporter with a revealed advantage in some product, highest ECI first: `country`,
+`country_name`, `period`, `diversity` (its products with RCA ≥ 1), `eci`. One more top-level
+key, `products` (`product`, `product_name`, `ubiquity`, `pci`), highest PCI first.""",
+)

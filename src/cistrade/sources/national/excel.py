@@ -2,9 +2,10 @@
 
 What the national spreadsheet readers share:
 
-* :func:`open_workbook` opens ``.xls`` and ``.xlsx`` alike (python-calamine), by content
-  rather than by file name, and turns every failure of a truncated or corrupted file into
-  an :class:`~cistrade.errors.InputError`;
+* :func:`open_workbook` opens ``.xls`` and ``.xlsx`` alike (python-calamine, in a child
+  process: :mod:`~cistrade.sources.national.isolated`), by content rather than by file name,
+  and turns every failure of a truncated or corrupted file — an abort of the library
+  included — into an :class:`~cistrade.errors.InputError`;
 * :class:`Grid` is one sheet from cell A1, addressed with 1-based rows and columns as
   Excel shows them, with :meth:`Grid.ref` giving the ``row_ref`` of a cell;
 * :func:`normalise_label` cleans Russian labels: line breaks and runs of spaces, footnote
@@ -20,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,12 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import python_calamine
+import python_calamine  # noqa: F401 - read in a child process (isolated.py); a missing package fails here
 
-from cistrade.errors import InputError, UnknownCountry
+from cistrade.errors import InputError, UnknownCountry, _cut
 from cistrade.model import Freq, PeriodRange
 from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
+from cistrade.sources.national.isolated import Sheets, read_sheets
 
 if TYPE_CHECKING:
     from cistrade.reference.countries import Area
@@ -321,7 +324,9 @@ class Grid:
             return None
         if isinstance(value, bool):
             value = str(value)
-        if isinstance(value, int | float):
+        if isinstance(value, int) and abs(value) > 10**300:  # float() would overflow
+            number = math.inf
+        elif isinstance(value, int | float):
             number = float(value)
         else:
             text = str(value).strip().replace("\xa0", "").replace(" ", "").replace(",", ".")
@@ -329,7 +334,7 @@ class Grid:
                 number = float(text)
             except ValueError:
                 raise InputError(
-                    f"expected a number, found {value!r}",
+                    f"expected a number, found {_cut(repr(value))}",
                     file=file,
                     sheet=self.name,
                     row=row,
@@ -337,7 +342,7 @@ class Grid:
                 ) from None
         if not math.isfinite(number):
             raise InputError(
-                f"expected a number, found {value!r}",
+                f"expected a number, found {_cut(repr(value))}",
                 file=file,
                 sheet=self.name,
                 row=row,
@@ -349,19 +354,23 @@ class Grid:
 class Workbook:
     """An opened spreadsheet: its sheet names and each sheet as a :class:`Grid` (cached)."""
 
-    def __init__(self, path: Path, book: Any) -> None:
+    def __init__(self, path: Path, sheets: Sheets) -> None:
         self.path = path
-        self._book = book
-        self.sheet_names: list[str] = list(book.sheet_names)
+        self._sheets = sheets
+        self.sheet_names: list[str] = list(sheets.names)
         self._grids: dict[str, Grid] = {}
 
     def grid(self, name: str) -> Grid:
         if name not in self._grids:
             if name not in self.sheet_names:
                 raise InputError(f"no sheet {name!r}; the sheets are {self.sheet_names}", file=str(self.path))
-            with _translated(self.path, f"sheet {name!r}"):
-                rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            self._grids[name] = Grid(name, rows)
+            if name in self._sheets.errors:
+                raise InputError(
+                    f"cannot read sheet {name!r} as an Excel workbook (truncated or corrupted?): "
+                    f"{_cut(self._sheets.errors[name].splitlines()[0], 300)}",
+                    file=str(self.path),
+                )
+            self._grids[name] = Grid(name, self._sheets.rows[name])
         return self._grids[name]
 
     def grids(self) -> Iterator[Grid]:
@@ -369,34 +378,18 @@ class Workbook:
             yield self.grid(name)
 
 
-class _translated:
-    """Turn the spreadsheet library's failures into InputError (a context manager).
-
-    python-calamine raises ``CalamineError`` for most damage, and its Rust core may panic
-    on a truncated ``.xls`` (``pyo3_runtime.PanicException``, a ``BaseException``).
-    """
-
-    def __init__(self, path: Path, what: str) -> None:
-        self.path, self.what = path, what
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
-        if exc is None or isinstance(exc, InputError):
-            return False
-        panic = type(exc).__name__ == "PanicException"
-        if panic or isinstance(exc, python_calamine.CalamineError | OSError | ValueError | EOFError):
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(
-                f"cannot read {self.what} as an Excel workbook (truncated or corrupted?): {detail}",
-                file=str(self.path),
-            ) from exc
-        return False
+#: the workbooks read last (detection opens a file, then its reader opens it again)
+_RECENT: OrderedDict[tuple[str, int, int], Sheets | InputError] = OrderedDict()
+_RECENT_MAX = 4
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Open an ``.xls`` or ``.xlsx`` file, whatever its name; InputError when damaged."""
+    """Open an ``.xls`` or ``.xlsx`` file, whatever its name; InputError when damaged.
+
+    The file is read in a child process (:mod:`cistrade.sources.national.isolated`): a
+    damaged workbook that makes the spreadsheet library abort or exhaust memory ends the
+    child, never this process.
+    """
     path = Path(path)
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -405,9 +398,21 @@ def open_workbook(path: Path) -> Workbook:
             "not an Excel workbook (expected an .xls or .xlsx file, found other content)",
             file=str(path),
         )
-    with _translated(path, "the file"):
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    return Workbook(path, book)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    found = _RECENT.get(key)
+    if found is None:
+        try:
+            found = read_sheets(path)
+        except InputError as exc:  # a damaged file fails once, not once per sniffer
+            found = exc
+        _RECENT[key] = found
+        if len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+    _RECENT.move_to_end(key)
+    if isinstance(found, InputError):
+        raise InputError(found.message, file=str(path))
+    return Workbook(path, found)
 
 
 # -- canonical rows -------------------------------------------------------------------------

@@ -31,9 +31,12 @@ Valuation and partner basis
   methodology, not in the file), so imports are stored as ``unknown``.
 
 Vintages
-  All files are one series, ``kz-bns/by-country``, whose vintage is the latest year a file
-  holds; ``vintage_scope`` is (reporter, freq, period) so that a year is stored once, from
-  the latest file that contains it, whatever the order of ingest.
+  All files are one series, ``kz-bns/by-country``, whose vintage comes from the content: the
+  last month a file holds, then the publication date its cover prints when it has one
+  (``2023-12/2024-07-25``; ``main_indicators_2021.xls`` has no cover: ``2021-12``);
+  ``vintage_scope`` is (reporter, freq, period) so that a year is stored once, from the latest
+  file that contains it, whatever the order of ingest. Two different files the content cannot
+  order are a tie the store refuses to settle by itself (``--replace`` decides).
 
 The layout is found from the header text, not fixed positions, so the same table saved as
 ``.xlsx`` or with a column inserted reads the same; a missing header, a unit caption that
@@ -352,6 +355,40 @@ def _tables(book: Workbook, file: str) -> list[KzTable]:
     return tables
 
 
+_PUBLISHED = re.compile(r"(?<!следующего )опубликования:?\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _published(book: Workbook) -> date | None:
+    """The publication date a cover sheet prints (``Дата опубликования: 25.07.2024``; the
+    ``Дата следующего опубликования`` beside it is the next release's)."""
+    for name in book.sheet_names:
+        if _is_year_sheet(name):
+            continue
+        try:
+            grid = book.grid(name)
+        except InputError:
+            continue
+        for _r, _c, value in grid.cells(range(1, min(grid.n_rows, 40) + 1)):
+            m = _PUBLISHED.search(label_key(value)) if isinstance(value, str) else None
+            if m:
+                try:
+                    return date(int(m[3]), int(m[2]), int(m[1]))
+                except ValueError:
+                    return None
+    return None
+
+
+def _vintage(book: Workbook, tables: list[KzTable]) -> str:
+    """From the content: the last month the file covers, then the publication date its cover
+    prints, when it has one (``2023-12/2024-07-25``). A later period is newer; for the same
+    period a dated release sorts after an undated one and a later date after an earlier one.
+    Two files that the content cannot order (the same period, no date or the same date) tie:
+    the store asks which one counts (:func:`cistrade.ingest_batch.apply_vintages`)."""
+    last = max(t.last for t in tables)
+    published = _published(book)
+    return f"{last:%Y-%m}" + (f"/{published.isoformat()}" if published else "")
+
+
 class KzBnsSource(Source):
     """Kazakhstan's BNS "main indicators of foreign trade" by partner country (.xls/.xlsx)."""
 
@@ -378,8 +415,8 @@ class KzBnsSource(Source):
     def sniff(cls, path: Path, head: bytes) -> bool:
         if spreadsheet_kind(head) is None:
             return False
+        book = open_workbook(path)  # a damaged workbook: the error says so to detection
         try:
-            book = open_workbook(path)
             for name in book.sheet_names[:8]:
                 grid = book.grid(name)
                 top = label_key(grid.text(range(1, 12)))
@@ -392,7 +429,8 @@ class KzBnsSource(Source):
     def read(self, path: Path) -> ReadResult:
         path = Path(path)
         file = str(path)
-        tables = _tables(open_workbook(path), file)
+        book = open_workbook(path)
+        tables = _tables(book, file)
         rows = FlowRows("KAZ", currency=tables[0].currency)
         checks: list[AggregateCheck] = []
         warnings: list[str] = []
@@ -417,7 +455,7 @@ class KzBnsSource(Source):
         return ReadResult(
             data=rows.table(),
             series=self.series,
-            vintage=str(max(t.year for t in tables)),
+            vintage=_vintage(book, tables),
             title=f"{self.title}: {', '.join(str(t.year) for t in tables)}",
             notes=notes,
             warnings=warnings,

@@ -279,8 +279,9 @@ class RuFtsSource(Source):
     def sniff(cls, path: Path, head: bytes) -> bool:
         if spreadsheet_kind(head) is None:
             return False
+        book = open_workbook(path)  # a damaged workbook: the error says so to detection
         try:
-            titles = _titles(open_workbook(path))
+            titles = _titles(book)
         except InputError:
             return False
         return "российской федерации" in titles and any(

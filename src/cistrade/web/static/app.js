@@ -100,6 +100,31 @@
     }
   }
 
+  /* the strengths panel: its own year and product level (product-level data are yearly) */
+  function strengthsParams() {
+    return {
+      reporter: $("#reporter").value, bloc: $("#bloc").value,
+      period: $("#strengths-period").value.trim(), level: $("#strengths-level").value,
+    };
+  }
+
+  async function drawStrengths(ev) {
+    if (ev) ev.preventDefault();
+    const p = strengthsParams();
+    const notes = $("#strengths-notes");
+    text(notes, "Loading…");
+    const doc = getJSON(`${API}/strengths?${new URLSearchParams({ reporter: p.reporter, period: p.period, level: p.level })}`);
+    await Promise.allSettled([drawChart("#rca-chart", "rca", p), drawChart("#tc-chart", "complementarity", p)]);
+    try {
+      const d = await doc;
+      const q = d.query;
+      const synthetic = (d.datasets || []).some((x) => x.synthetic) ? " · SYNTHETIC data" : "";
+      text(notes, `${q.source} ${q.product_class} ${q.period}, ${q.exporters} exporters${synthetic} · ` + (d.notes || []).join(" · "));
+    } catch (e) {
+      text(notes, e.message);
+    }
+  }
+
   async function checkClaims() {
     const button = $("#claims-submit");
     const status = $("#claims-status");
@@ -143,5 +168,8 @@
   for (const id of ["#reporter", "#flow", "#bloc"]) $(id).addEventListener("change", refresh);
   $("#period").addEventListener("change", refresh);
   $("#claims-submit").addEventListener("click", checkClaims);
+  $("#strengths-controls").addEventListener("submit", drawStrengths);
+  for (const id of ["#reporter", "#bloc"]) $(id).addEventListener("change", drawStrengths);
   refresh();
+  drawStrengths();
 })();
