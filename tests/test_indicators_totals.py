@@ -133,3 +133,33 @@ def test_bloc_of_a_partial_table_without_a_group_row_is_refused(eng: Any) -> Non
         bloc_share(eng, "RUS", "EAEU", "2017")
     assert "lists 1 of the 4 members" in str(err.value)
     assert err.value.available["lacking"] == ["ARM", "BLR", "KGZ"]
+
+
+def test_a_bloc_listing_is_read_once_for_every_period(store_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which members a reporter's tables list does not depend on the period asked: a new
+    bloc question of the same reporter reuses it (the web API's cold path), with the same
+    answers as a fresh engine's."""
+    from cistrade.indicators import blocs
+    from cistrade.indicators.engine import connect
+
+    calls: list[tuple[str, ...]] = []
+    real = blocs._listed_query
+
+    def counted(eng: Any, reporters: Any, members: Any) -> Any:
+        calls.append(tuple(reporters))
+        return real(eng, reporters, members)
+
+    monkeypatch.setattr(blocs, "_listed_query", counted)
+    with connect(store_path) as e:
+        first = bloc_share(e, "RUS", "CIS", "2017").to_dict()
+        with pytest.raises(NoData):
+            bloc_share(e, "RUS", "CIS", "2017-01..2017-06")
+        again = bloc_share(e, "RUS", "CIS", "2017").to_dict()
+    assert calls == [("RUS",)]
+    assert again == first
+    with connect(store_path) as fresh:
+        with pytest.raises(NoData) as err:
+            bloc_share(fresh, "RUS", "CIS", "2017-01..2017-06")
+        assert bloc_share(fresh, "RUS", "CIS", "2017").to_dict() == first
+    assert len(calls) == 2 and "lists" in str(err.value)

@@ -109,7 +109,16 @@ class BlocChoice:
 
 def _listed(eng: Engine, reporters: Sequence[str], members: Sequence[str]
             ) -> dict[tuple[str, str, str], set[str]]:
-    """{(reporter, source, freq): members listed as partners in any period} (one query)."""
+    """{(reporter, source, freq): members listed as partners in any period} (one query, run
+    once per store version for the same reporters and members: it does not depend on the
+    period asked, so every bloc question of a reporter shares it). Callers get copies."""
+    found = eng.memo(("bloc_listed", tuple(reporters), tuple(members)),
+                     lambda: _listed_query(eng, reporters, members))
+    return defaultdict(set, {k: set(v) for k, v in found.items()})
+
+
+def _listed_query(eng: Engine, reporters: Sequence[str], members: Sequence[str]
+                  ) -> dict[tuple[str, str, str], set[str]]:
     t = eng.flows
     q = t.filter(t.reporter.isin(list(reporters)) & ~t["aggregate"] & t.partner.isin(list(members)))
     q = q.select("reporter", "dataset_id", "freq", "partner").distinct()

@@ -87,6 +87,7 @@ class Engine:
         self._catalog: Catalog | None = None
         self._tables: dict[str, Any] = {}
         self._prepared: OrderedDict[Hashable, Prepared[Any]] = OrderedDict()
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
 
     @property
     def backend(self) -> Any:
@@ -137,6 +138,7 @@ class Engine:
             self._snapshot = _Snapshot(version, datasets, bool(version[3]))
             self._catalog = None
             self._prepared.clear()
+            self._memo.clear()
         return self._snapshot
 
     @property
@@ -207,6 +209,21 @@ class Engine:
         if len(self._prepared) > PREPARED_MAX:
             self._prepared.popitem(last=False)
         return found
+
+    def memo(self, key: Hashable, compute: Callable[[], X]) -> X:
+        """``compute()``'s answer for ``key``, kept while the store does not change: for
+        look-ups many questions share (which bloc members a reporter's tables list, in any
+        period), so that a new question does not run them again. Bounded like the prepared
+        queries (:data:`PREPARED_MAX`, least recently used dropped first)."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            found: X = self._memo[key]
+            return found
+        value = compute()
+        self._memo[key] = value
+        if len(self._memo) > PREPARED_MAX:
+            self._memo.popitem(last=False)
+        return value
 
     def execute(self, prepared: Prepared[Any]) -> pa.Table:
         """Run a prepared query; the answer as a ``pyarrow.Table``."""
