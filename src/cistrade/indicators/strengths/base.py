@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError
-from cistrade.indicators.args import area_name, period_range, resolve_partner
+from cistrade.indicators.args import PeriodLike, area_name, period_range, resolve_partner
 from cistrade.indicators.provenance import datasets_of
 from cistrade.indicators.result import Result
 from cistrade.indicators.spec import Answer, JSONDict, Param, answer, period_echo
@@ -99,7 +99,7 @@ def names_of(eng: Engine, world: World) -> tuple[dict[str, str], str]:
     return names, note
 
 
-def answered(eng: Engine, key: tuple[Any, ...], period: Any, level: Any, source: str | None,
+def answered(eng: Engine, key: tuple[Any, ...], period: PeriodLike, level: Level | str, source: str | None,
              product_class: str | None, expr: Callable[[World], ir.Table],
              echo: JSONDict | None = None) -> tuple[Answer[World], pa.Table]:
     """The skeleton's run (:func:`~cistrade.indicators.spec.answer`) for a strengths

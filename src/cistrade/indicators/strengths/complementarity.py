@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from cistrade.indicators.args import period_range
+from cistrade.indicators.args import PeriodLike, period_range
 from cistrade.indicators.spec import PERIOD, TOP, Indicator, Param
 from cistrade.indicators.strengths.base import (
     EXPORTER,
@@ -67,8 +67,8 @@ def tc_pair(ex: Side, im: Side) -> Pair:
                 shares)
 
 
-def complementarity(eng: Engine, exporter: str, importer: str, period: Any, *,
-                    level: Any = Level.HS6, top: int | None = 10, source: str | None = None,
+def complementarity(eng: Engine, exporter: str, importer: str, period: PeriodLike, *,
+                    level: Level | str = Level.HS6, top: int | None = 10, source: str | None = None,
                     product_class: str | None = None) -> Result:
     """Michaely's complementarity of ``exporter``'s exports with ``importer``'s imports
     (``importer="WLD"``: the world's); the ``products`` section lists the ``top`` products

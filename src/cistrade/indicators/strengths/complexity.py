@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import NoData
-from cistrade.indicators.args import area_name
+from cistrade.indicators.args import PeriodLike, area_name
 from cistrade.indicators.spec import PERIOD, Indicator
 from cistrade.indicators.strengths.base import (
     LEVEL,
@@ -129,7 +129,7 @@ def presence_expr(eng: Engine, world: World) -> ir.Table:
     return presence(rca_table(exports_by_product(product_rows(eng, world.sel, world.level))))
 
 
-def complexity(eng: Engine, period: Any, *, level: Any = Level.HS6, source: str | None = None,
+def complexity(eng: Engine, period: PeriodLike, *, level: Level | str = Level.HS6, source: str | None = None,
                product_class: str | None = None) -> Result:
     """Diversity and ECI of every exporter (rows, highest ECI first) and ubiquity and PCI of
     every product (section ``products``)."""

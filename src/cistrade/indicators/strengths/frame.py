@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import InputError, MixedUnits, NoData
+from cistrade.indicators.args import PeriodLike, period_range
 from cistrade.indicators.preference import FREQ_ORDER, freq_name, source_rank
 from cistrade.indicators.select import units_for
 from cistrade.model import PeriodRange
@@ -61,7 +62,7 @@ class Level(StrEnum):
         return int(self.value[2:])
 
 
-def level_of(level: Any) -> Level:
+def level_of(level: Level | str) -> Level:
     text = str(getattr(level, "value", level) or "HS6").strip().upper()
     try:
         return Level(text)
@@ -126,11 +127,11 @@ def product_availability(eng: Engine) -> list[dict[str, Any]]:
             for (s, pc, f), d in sorted(spans.items(), key=lambda kv: source_rank(kv[0][0]))]
 
 
-def select_products(eng: Engine, period: Any, *, source: str | None = None,
+def select_products(eng: Engine, period: PeriodLike, *, source: str | None = None,
                     product_class: str | None = None) -> ProductSelection:
     """The world table for ``period`` (see the module's docstring); NoData says what the
     store holds at product level when nothing covers the range."""
-    rng = PeriodRange.parse(period) if not isinstance(period, PeriodRange) else period
+    rng = period if isinstance(period, PeriodRange) else period_range(period)
     entries = _product_entries(eng, rng.first_day, rng.last_day)
     cands = _candidates(entries, rng)
     passed = sorted({f"{es[0].source} {es[0].product_class}" for _, es in cands})

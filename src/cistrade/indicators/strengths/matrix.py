@@ -9,9 +9,9 @@ with no data is named, never silently missing from the matrix.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cistrade.indicators.args import period_range, resolve_bloc
+from cistrade.indicators.args import PeriodLike, period_range, resolve_bloc
 from cistrade.indicators.spec import BLOC, PERIOD, Indicator
 from cistrade.indicators.strengths.base import (
     LEVEL,
@@ -47,8 +47,8 @@ def matrix_table(rows: ir.Table, sides: list[Side]) -> ir.Table:
     return t.order_by([t.exporter, ibis.desc(t["index"]), t.importer])
 
 
-def complementarity_matrix(eng: Engine, period: Any, *, bloc: str = "CIS",
-                           level: Any = Level.HS6, source: str | None = None,
+def complementarity_matrix(eng: Engine, period: PeriodLike, *, bloc: str = "CIS",
+                           level: Level | str = Level.HS6, source: str | None = None,
                            product_class: str | None = None) -> Result:
     """The complementarity index of every member's exports with every other member's
     imports (the members of ``bloc`` at any time during the period)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cistrade.indicators.args import PeriodLike
 from cistrade.indicators.spec import JSONDict
-from cistrade.indicators.strengths.base import World, answered, finish, members, names_of
+from cistrade.indicators.strengths.base import Level, World, answered, finish, members, names_of
 from cistrade.indicators.strengths.shares import Side, overlap, overlap_products
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,7 +86,7 @@ def _named(*sides: Side | None) -> list[str]:
     return [c for s in sides if s is not None and s.countries for c in s.countries]
 
 
-def pair_result(eng: Engine, p: Pair, period: Any, level: Any, top: int | None,
+def pair_result(eng: Engine, p: Pair, period: PeriodLike, level: Level | str, top: int | None,
                 source: str | None, product_class: str | None, notes: list[str]) -> Result:
     """The index of ``p``'s two sides (one row), its ``products`` section (the ``top``
     contributing most) and its ``members`` section."""

@@ -11,8 +11,9 @@ of its own indicator on the one world table, so the figures equal ``cistrade rca
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cistrade.indicators.args import PeriodLike
 from cistrade.indicators.result import Result
 from cistrade.indicators.spec import PARTNER, PERIOD, REPORTER, TOP, Indicator, JSONDict
 from cistrade.indicators.strengths.base import LEVEL, PRODUCT_CLASS, STRENGTHS_SOURCE, Level
@@ -28,8 +29,8 @@ __all__ = ["strengths", "SPEC"]
 NO_PARTNER = "no partner given: no complementarity (--partner RUS, or a bloc: --partner CIS)"
 
 
-def strengths(eng: Engine, reporter: str, period: Any, *, partner: str | None = None,
-              level: Any = Level.HS6, top: int | None = 10, source: str | None = None,
+def strengths(eng: Engine, reporter: str, period: PeriodLike, *, partner: str | None = None,
+              level: Level | str = Level.HS6, top: int | None = 10, source: str | None = None,
               product_class: str | None = None) -> Result:
     """The reporter's ``top`` products by RCA (rows) and, with ``partner``, the
     ``complementarity`` both ways, the products the reporter exports and the partner imports
@@ -43,9 +44,10 @@ def strengths(eng: Engine, reporter: str, period: Any, *, partner: str | None = 
         return Result("strengths", query, best.rows, best.datasets, notes,
                       sections={"complementarity": [], "exports_to_partner": [],
                                 "imports_from_partner": [], "members": []})
-    kw = {"level": level, "top": top, "source": source, "product_class": product_class}
-    out = complementarity(eng, reporter, partner, period, **kw)
-    back = complementarity(eng, partner, reporter, period, **kw)
+    out = complementarity(eng, reporter, partner, period, level=level, top=top, source=source,
+                          product_class=product_class)
+    back = complementarity(eng, partner, reporter, period, level=level, top=top, source=source,
+                           product_class=product_class)
     query["partner"] = out.query["importer"]
     notes = list(dict.fromkeys((*notes, *out.notes, *back.notes)))
     sections: dict[str, list[JSONDict]] = {

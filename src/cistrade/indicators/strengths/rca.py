@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cistrade.errors import NoData
-from cistrade.indicators.args import ALL, area_code, area_name
+from cistrade.indicators.args import ALL, PeriodLike, area_code, area_name
 from cistrade.indicators.spec import PERIOD, REPORTER, TOP, Indicator, JSONDict, Param
 from cistrade.indicators.strengths.base import (
     LEVEL,
@@ -112,7 +112,7 @@ def exporter_code(reporter: Any) -> str | None:
     return None if reporter is None or str(reporter).strip() == ALL else area_code(reporter)
 
 
-def rca(eng: Engine, period: Any, *, reporter: str = ALL, level: Any = Level.HS6,
+def rca(eng: Engine, period: PeriodLike, *, reporter: str = ALL, level: Level | str = Level.HS6,
         threshold: float | None = None, top: int | None = None, source: str | None = None,
         product_class: str | None = None) -> Result:
     """Balassa's RCA of every exporter (``reporter="*"``) or one, in every product it

@@ -8,9 +8,9 @@ the same products; 0 where they share none.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cistrade.indicators.args import period_range
+from cistrade.indicators.args import PeriodLike, period_range
 from cistrade.indicators.spec import PERIOD, TOP, Indicator, Param
 from cistrade.indicators.strengths.base import (
     EXPORTER,
@@ -43,8 +43,8 @@ FK_NOTE = ("export similarity (Finger–Kreinin) = 100 · Σ_k min(a_k, b_k), a 
            "product's shares of each exporter's exports")
 
 
-def similarity(eng: Engine, exporter: str, other: str, period: Any, *, market: str | None = None,
-               level: Any = Level.HS6, top: int | None = 10, source: str | None = None,
+def similarity(eng: Engine, exporter: str, other: str, period: PeriodLike, *, market: str | None = None,
+               level: Level | str = Level.HS6, top: int | None = 10, source: str | None = None,
                product_class: str | None = None) -> Result:
     """Finger–Kreinin similarity of two exporters (to ``market`` only, when given); the
     ``products`` section lists the ``top`` products they have most in common."""
