@@ -24,7 +24,10 @@ an indicator's result (:mod:`cistrade.indicators`, ``query.coverage`` and the ro
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cistrade.indicators.result import Result
 
 __all__ = ["Coverage", "share_coverage", "bloc_coverage", "partial_reason", "rank_reason",
            "product_reason",
@@ -54,7 +57,7 @@ class Coverage:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}
 
 
-def _of(result: Any, reporter: str | None) -> dict[str, Any]:
+def _of(result: Result, reporter: str | None) -> dict[str, Any]:
     """The result's coverage for one reporter (``query.coverage[reporter]``), or {}."""
     query = getattr(result, "query", None) or {}
     found = (query.get("coverage") or {}).get(reporter or "")
@@ -66,7 +69,7 @@ def _of(result: Any, reporter: str | None) -> dict[str, Any]:
     return {}
 
 
-def share_coverage(result: Any, reporter: str | None, period: str,
+def share_coverage(result: Result, reporter: str | None, period: str,
                    row: dict[str, Any] | None = None) -> Coverage:
     """The coverage of a ``share`` (or ``balance``) answer for a reporter."""
     c = _of(result, reporter)
@@ -75,7 +78,7 @@ def share_coverage(result: Any, reporter: str | None, period: str,
                     rank_certain=(row or {}).get("rank_certain"), side=reporter)
 
 
-def bloc_coverage(result: Any, reporter: str | None, period: str) -> Coverage:
+def bloc_coverage(result: Result, reporter: str | None, period: str) -> Coverage:
     """The coverage of a ``bloc_share`` answer for a reporter."""
     c = _of(result, reporter)
     query = getattr(result, "query", None) or {}
@@ -112,7 +115,7 @@ def rank_reason(cov: Coverage, who: str) -> str | None:
 ALL_GOODS = "TOTAL"
 
 
-def product_reason(result: Any, cov: Coverage, who: str) -> str | None:
+def product_reason(result: Result, cov: Coverage, who: str) -> str | None:
     """Why a figure summed over product-level rows is not the trade in all goods, or None.
 
     A dataset of products (HS6 rows) gives a pair's trade in all only if it holds every

@@ -15,11 +15,15 @@ Each method returns what it found and what to say about it; the verifier judges.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cistrade.claims.model import Claim, ClaimKind, amount_text
 from cistrade.errors import CistradeError, InputError
 from cistrade.model import PeriodRange
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
 
 __all__ = ["Derived", "name_of", "ordinal"]
 
@@ -39,13 +43,13 @@ def ordinal(n: int | None) -> str:
     return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n or 0, f"#{n}")
 
 
-def _add_datasets(result: Any, other: Any) -> None:
+def _add_datasets(result: Result, other: Result) -> None:
     """``other``'s datasets joined to ``result``'s (a figure made from both results)."""
     known = {d.get("id") for d in result.datasets}
     result.datasets = [*result.datasets, *(d for d in other.datasets if d.get("id") not in known)]
 
 
-def _members(result: Any, reporter: str | None) -> set[str]:
+def _members(result: Result, reporter: str | None) -> set[str]:
     """A group result's member codes, without the reporter itself."""
     members = set(result.query.get("members") or
                   [r.get("partner") for r in result.rows if not r.get("aggregate")])
@@ -66,7 +70,7 @@ def _beside(ahead: list[dict[str, Any]], others: list[dict[str, Any]]) -> str:
 class Derived:
     """The figures above, over the verifier's indicator functions and engine."""
 
-    def __init__(self, indicators: Any, engine: Any) -> None:
+    def __init__(self, indicators: Any, engine: Engine) -> None:
         self.ind = indicators
         self.engine = engine
 
@@ -149,7 +153,7 @@ class Derived:
         _add_datasets(result, before[0])
         return result, {**row, "growth": row["value"] / previous - 1, "previous_value": previous}
 
-    def group_rank(self, claim: Claim, period: PeriodRange, result: Any,
+    def group_rank(self, claim: Claim, period: PeriodRange, result: Result,
                    row: dict[str, Any]) -> tuple[int | None, str]:
         """A group's rank when it is counted as one partner against the countries outside it
         (a statement ranking "the EU" first): (rank, a note saying so)."""

@@ -42,7 +42,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cistrade.claims.coverage import (
     Coverage,
@@ -61,6 +61,10 @@ from cistrade.claims.offices import who_publishes
 from cistrade.claims.verdict import Verdict, VerdictKind, judge
 from cistrade.errors import CistradeError, InputError, NoData
 from cistrade.model import Freq, Period, PeriodRange
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cistrade.indicators.engine import Engine
+    from cistrade.indicators.result import Result
 
 __all__ = ["Verifier", "check_text", "check_claims"]
 
@@ -82,7 +86,7 @@ def _default_indicators() -> Any:
 class _NotCovered(Exception):
     """The data does not cover the claim: why, and what it does cover."""
 
-    def __init__(self, reason: str, coverage: Coverage | None = None, result: Any = None,
+    def __init__(self, reason: str, coverage: Coverage | None = None, result: Result | None = None,
                  context: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -95,7 +99,7 @@ class _NotCovered(Exception):
 class _Figure:
     """A computed figure for a claim: the result and row it came from, what they cover."""
 
-    result: Any
+    result: Result
     row: dict[str, Any]
     coverage: Coverage
     notes: list[str] = field(default_factory=list)
@@ -106,7 +110,7 @@ class _Figure:
 class Verifier:
     """Checks claims against the data an engine reaches (see the module docstring)."""
 
-    def __init__(self, engine: Any, *, indicators: Any = None,
+    def __init__(self, engine: Engine, *, indicators: Any = None,
                  evidence_rows: int = EVIDENCE_ROWS) -> None:
         self.engine = engine
         self.ind = indicators or _default_indicators()
@@ -180,7 +184,7 @@ class Verifier:
         return _Figure(result, row, cov, rank_reason=rank_reason(cov, _name(claim.reporter))
                        if claim.rank is not None else None)
 
-    def _mirror_share(self, claim: Claim, period: PeriodRange, result: Any,
+    def _mirror_share(self, claim: Claim, period: PeriodRange, result: Result,
                       cov: Coverage) -> _Figure:
         """A partner the reporter's own figures do not show: its reports over the reporter's
         published total (the rank cannot be checked)."""
@@ -262,7 +266,7 @@ class Verifier:
         result = self.ind.share(self.engine, claim.reporter, period, claim.flow.value)
         return share_coverage(result, claim.reporter, period)
 
-    def _other_side(self, claim: Claim, period: PeriodRange, result: Any) -> _Figure:
+    def _other_side(self, claim: Claim, period: PeriodRange, result: Result) -> _Figure:
         """A pair the reporter's figures do not show: the partner's own figures for a mutual
         claim, else the partner's reports of its trade with the reporter (mirror)."""
         if claim.mutual:
@@ -430,7 +434,7 @@ class Verifier:
                       "partner", "flow", "freq", "period_start", "period_end", "partner_basis",
                       "value", "currency")
 
-    def _evidence(self, result: Any, row: dict[str, Any], claim: Claim | None = None,
+    def _evidence(self, result: Result, row: dict[str, Any], claim: Claim | None = None,
                   period: PeriodRange | None = None) -> list[dict[str, Any]]:
         if claim is not None and period is not None and "mirror" in str(row.get("basis")) \
                 and claim.partner:  # the partner's reports
@@ -439,7 +443,7 @@ class Verifier:
             found = self._own_rows(result, row)
         return [{k: r.get(k) for k in self._EVIDENCE_KEYS if k in r} for r in found]
 
-    def _own_rows(self, result: Any, row: dict[str, Any]) -> list[dict[str, Any]]:
+    def _own_rows(self, result: Result, row: dict[str, Any]) -> list[dict[str, Any]]:
         """The stored rows behind a figure of the reporter's own data (none when unknown)."""
         fetch = getattr(self.ind, "evidence", None)
         if fetch is None or result is None:
@@ -532,17 +536,17 @@ class Verifier:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _partner_row(result: Any, partner: str | None) -> dict[str, Any] | None:
+def _partner_row(result: Result, partner: str | None) -> dict[str, Any] | None:
     rows: list[dict[str, Any]] = list(getattr(result, "rows", []) or [])
     return next((r for r in rows if r.get("partner") == partner), None)
 
 
-def _bloc_row(result: Any) -> dict[str, Any] | None:
+def _bloc_row(result: Result) -> dict[str, Any] | None:
     rows: list[dict[str, Any]] = list(getattr(result, "rows", []) or [])
     return next((r for r in rows if r.get("aggregate")), rows[0] if rows else None)
 
 
-def _datasets(result: Any) -> list[dict[str, Any]]:
+def _datasets(result: Result | None) -> list[dict[str, Any]]:
     return list(getattr(result, "datasets", []) or [])
 
 
@@ -586,7 +590,7 @@ def _no_data_reason(claim: Claim, period: PeriodRange | None, exc: NoData) -> st
     return f"no data for {who} in {str(period) if period is not None else 'any period'}"
 
 
-def _thin_coverage(claim: Claim, result: Any) -> str | None:
+def _thin_coverage(claim: Claim, result: Result) -> str | None:
     """For a role claim: why the members' data is too thin to rank partners, or None.
 
     A group's suppliers are ranked from its members' own figures, completed by their
@@ -610,7 +614,7 @@ def _thin_coverage(claim: Claim, result: Any) -> str | None:
     return text + ": too little to rank the group's partners"
 
 
-def _member_status(result: Any) -> list[dict[str, Any]]:
+def _member_status(result: Result) -> list[dict[str, Any]]:
     """A ``roles()`` result's members and how each is covered (reported, mirror, none)."""
     sections = getattr(result, "sections", None) or {}
     found: list[dict[str, Any]] = sections.get("members") or []
@@ -654,12 +658,12 @@ def _context_text(claim: Claim, period: PeriodRange, value: float | None,
     return f"in {period} no comparable figure"
 
 
-def check_claims(claims: Iterable[Claim], engine: Any, *, indicators: Any = None) -> list[Verdict]:
+def check_claims(claims: Iterable[Claim], engine: Engine, *, indicators: Any = None) -> list[Verdict]:
     """Verdicts for claims (see :class:`Verifier`)."""
     return Verifier(engine, indicators=indicators).verify_all(claims)
 
 
-def check_text(text: str, engine: Any, *, lang: str = "auto", date: Any = None,
+def check_text(text: str, engine: Engine, *, lang: str = "auto", date: Any = None,
                indicators: Any = None) -> list[Verdict]:
     """Extract the claims of ``text`` (English or Russian; ``date``: the document's) and check
     each one."""
