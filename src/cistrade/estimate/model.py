@@ -42,7 +42,7 @@ above this one's high, worst = 1 + the partners whose high is above this one's l
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -467,10 +467,8 @@ def bloc_row(est: Estimate, bloc: str, members: Sequence[str], flow: str = "turn
     band's top at the unallocated part of a published total (open without one)."""
     members = [m for m in members if m != est.target]
     flows = FLOWS if flow == "turnover" else (flow,)
-    part = Figure.total(est.partners[m].figure(flow) for m in members if m in est.partners)
-    rem = Figure.total(carried_estimate(k, est.total(f).value, est.year - k.year, est.settings).figure
-                       for f, k in (remainder or {}).items() if f in flows)
-    part = part + rem
+    rem = _remainder(est, flows, remainder)
+    part = Figure.total(est.partners[m].figure(flow) for m in members if m in est.partners) + rem
     unknown = tuple(m for m in members if m not in est.partners)
     if unknown and not remainder:
         top = _open_top(est, flow, members)
@@ -478,14 +476,26 @@ def bloc_row(est: Estimate, bloc: str, members: Sequence[str], flow: str = "turn
     whole = Figure.total(pe.figure(flow) for pe in est.partners.values()) + rem
     exact = est.total_basis(flow) == "published world total"
     share = _share(part, _minus(whole, part), est.total(flow), exact)
-    reporting = tuple(m for m in members if m in est.partners and all(
-        est.partners[m].flows.get(f) and est.partners[m].flows[f].method is Method.MIRROR
-        for f in flows))
-    carried = tuple(m for m in members if m in est.partners and any(
-        est.partners[m].flows.get(f) and est.partners[m].flows[f].method is Method.CARRIED
-        for f in flows))
+    reporting = tuple(m for m in members if _by_method(est, m, flows, Method.MIRROR, all))
+    carried = tuple(m for m in members if _by_method(est, m, flows, Method.CARRIED, any))
     return BlocRow(bloc, part, share, reporting, carried, unknown,
                    _bloc_coverage(est, members, flows, remainder))
+
+
+def _remainder(est: Estimate, flows: Sequence[str], remainder: Mapping[str, Known] | None) -> Figure:
+    """The carried-forward figure of the members the target's table did not list."""
+    return Figure.total(carried_estimate(k, est.total(f).value, est.year - k.year, est.settings).figure
+                        for f, k in (remainder or {}).items() if f in flows)
+
+
+def _by_method(est: Estimate, member: str, flows: Sequence[str], method: Method,
+               how: Callable[[Iterable[bool]], bool]) -> bool:
+    """Whether ``member``'s figures were made by ``method`` for all (``how=all``) or any
+    (``how=any``) of ``flows``."""
+    pe = est.partners.get(member)
+    if pe is None:
+        return False
+    return how(bool(pe.flows.get(f)) and pe.flows[f].method is method for f in flows)
 
 
 def _open_top(est: Estimate, flow: str, members: Sequence[str]) -> float | None:
