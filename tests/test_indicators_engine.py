@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engines_same import same
 from test_indicators_data import ingest, months, rec
 
 from cistrade.errors import InputError, NoData
@@ -126,14 +127,6 @@ def eng(request: pytest.FixtureRequest, store_path: Path, duck: Any):  # noqa: A
     e.close()
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +137,7 @@ def run(eng: Any, duck: Any):  # noqa: ANN201
         result = fn(eng, *args, **kw)
         if eng is not duck:
             expected = fn(duck, *args, **kw)
-            assert _same(result.rows, expected.rows), (result.rows, expected.rows)
+            assert same(result.rows, expected.rows), (result.rows, expected.rows)
             assert result.datasets == expected.datasets
             assert result.query["engine"] == "spark"
         return result
@@ -194,7 +187,7 @@ def test_share_top_and_batch(run: Any) -> None:
     assert [row["partner"] for row in top.rows] == ["RUS", "CHN"]
     every = run(share, "*", "2023")
     mine = [row for row in every.rows if row["reporter"] == "KAZ"]
-    assert _same(mine, run(share, "KAZ", "2023").rows)
+    assert same(mine, run(share, "KAZ", "2023").rows)
     assert {row["reporter"] for row in every.rows} >= {"KAZ", "ARM", "CHN", "RUS", "DEU"}
 
 

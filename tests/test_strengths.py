@@ -9,13 +9,13 @@ On Spark every call must give DuckDB's rows.
 
 from __future__ import annotations
 
-import math
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from engines_same import same
 from test_indicators_data import ingest, rec
 
 from cistrade.errors import InputError, NoData
@@ -79,14 +79,6 @@ def eng(request: pytest.FixtureRequest, hand_path: Path, duck: Any):  # noqa: AN
     e.close()
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +87,8 @@ def run(eng: Any, duck: Any):  # noqa: ANN201
         result = fn(eng, *args, **kw)
         if eng is not duck:
             expected = fn(duck, *args, **kw)
-            assert _same(result.rows, expected.rows), (result.rows, expected.rows)
-            assert _same(result.sections, expected.sections)
+            assert same(result.rows, expected.rows, abs_tol=1e-12), (result.rows, expected.rows)
+            assert same(result.sections, expected.sections, abs_tol=1e-12)
             assert result.query["engine"] == "spark"
         return result
 
@@ -329,7 +321,7 @@ def test_synthetic_year_on_spark(baci: Any) -> None:
                              (complementarity_matrix, ("2023",), {}),
                              (complexity, ("2023",), {"level": "HS4"})):
             got, expected = fn(spark, *args, **kw), fn(duck_eng, *args, **kw)
-            assert _same(got.rows, expected.rows) and _same(got.sections, expected.sections)
+            assert same(got.rows, expected.rows, abs_tol=1e-12) and same(got.sections, expected.sections, abs_tol=1e-12)
             assert got.query["engine"] == "spark"
     finally:
         spark.close()
