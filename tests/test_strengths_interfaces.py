@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import shared
+from engines_same import same
 from test_web_api import assert_error, get
 from typer.testing import CliRunner
 
@@ -139,8 +140,10 @@ def test_api_strengths_equals_the_cli(api: Any, baci_db: Path) -> None:
     resp = get(api, "/api/v1/strengths", reporter="KAZ", partner="RUS", period="2023",
                level="HS4")
     assert resp.status_code == 200, resp.text
-    assert resp.json() == _json("strengths", "-r", "KAZ", "--partner", "RUS", "-p", "2023",
-                                "--level", "HS4", "--db", str(baci_db))
+    cli_doc = _json("strengths", "-r", "KAZ", "--partner", "RUS", "-p", "2023", "--level", "HS4",
+                    "--db", str(baci_db))
+    # the same document; DuckDB's parallel sums may differ in the last bit between two runs
+    assert same(resp.json(), cli_doc), (resp.json(), cli_doc)
     matrix = get(api, "/api/v1/complementarity-matrix", period="2023").json()
     assert matrix["query"]["bloc"] == "CIS" and matrix["members"]
 
