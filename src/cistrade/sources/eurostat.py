@@ -52,6 +52,7 @@ from cistrade.model import Flow, Freq, PartnerBasis, Period, Valuation
 from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
 from cistrade.sources.base import AggregateCheck, ReadResult, Skipped, Source, Supports, sniff_text
+from cistrade.sources.columns import flow_table
 
 __all__ = ["EurostatSource", "COLUMNS", "parse_period", "members_in_label", "vintage_of"]
 
@@ -311,11 +312,7 @@ class _Reader:
         "currency": "EUR", "quantity": None, "quantity_unit": None, "estimated": False}
 
     def to_arrow(self) -> pa.Table:
-        n, schema = len(self.rows), FLOW_SCHEMA.remove(0)
-        columns = dict(zip(self._VARYING, map(list, zip(*self.rows, strict=True)), strict=True)) if n \
-            else {name: [] for name in self._VARYING}
-        return pa.table({f.name: columns[f.name] if f.name in columns else [self._CONSTANT[f.name]] * n
-                         for f in schema}, schema=schema)
+        return flow_table(self.rows, self._VARYING, self._CONSTANT, FLOW_SCHEMA.remove(0))
 
 
 def _code(text: str) -> str:

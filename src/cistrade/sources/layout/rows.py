@@ -24,6 +24,7 @@ from cistrade.model import Flow, PartnerBasis, Valuation
 from cistrade.reference.countries import Area, registry
 from cistrade.schema import FLOW_SCHEMA
 from cistrade.sources.base import Skipped
+from cistrade.sources.columns import flow_table
 from cistrade.sources.layout.cells import Figure, NotANumber, Span, clean, figure, period_of, unit_caption
 from cistrade.sources.layout.model import Layout, LongShape, PeriodKind
 from cistrade.sources.layout.table import Columns, Sheet, find_header, resolve_columns
@@ -74,17 +75,9 @@ class Rows:
         return len(self._rows)
 
     def table(self) -> pa.Table:
-        schema = FLOW_SCHEMA.remove(0)
-        n = len(self._rows)
-        columns = dict(zip(self.FIELDS, map(list, zip(*self._rows, strict=True)), strict=True)) if n else {
-            f: [] for f in self.FIELDS}
         constants = {"reporter": self.reporter, "product_class": "TOTAL", "product": "TOTAL",
                      "currency": self.currency, "quantity": None, "quantity_unit": None, "estimated": False}
-        arrays = {}
-        for f in schema:
-            values = columns[f.name] if f.name in columns else [constants[f.name]] * n
-            arrays[f.name] = pa.array(values, f.type)
-        return pa.table(arrays, schema=schema)
+        return flow_table(self._rows, self.FIELDS, constants, FLOW_SCHEMA.remove(0))
 
 
 @dataclass

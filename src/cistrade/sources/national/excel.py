@@ -36,6 +36,7 @@ from cistrade.errors import InputError, UnknownCountry, _cut
 from cistrade.model import Freq, PeriodRange
 from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
+from cistrade.sources.columns import column
 from cistrade.sources.national.isolated import Sheets, read_sheets
 
 if TYPE_CHECKING:
@@ -462,12 +463,12 @@ class FlowRows:
             "aggregate": bool(aggregate),
             "row_ref": ref,
         }
-        for name, column in self._rows.items():
-            column.append(row[name])
+        for name, values in self._rows.items():
+            values.append(row[name])
 
     def __len__(self) -> int:
         return len(self._rows["reporter"])
 
     def table(self) -> pa.Table:
         schema = FLOW_SCHEMA.remove(0)
-        return pa.table({f.name: pa.array(self._rows[f.name], f.type) for f in schema}, schema=schema)
+        return pa.table([column(self._rows[f.name], f.type) for f in schema], schema=schema)
