@@ -157,7 +157,9 @@ class _Batch:
             numbers = pa.Array.from_buffers(
                 pa.int64(), n, [None, pa.py_buffer(np.full(n, item.number, dtype=np.int64))])
             tables.append(table.append_column("number", numbers))
-        big = (pa.concat_tables(tables) if tables else
+        # one chunk: DuckDB scans 500 small chunks (a folder of Eurostat files) four times
+        # slower than their rows in one (0.45 s against 0.1 s for the 559 national files)
+        big = (pa.concat_tables(tables).combine_chunks() if tables else
                _CANONICAL.append(pa.field("number", pa.int64())).empty_table())
         con, first = self.store.con, items[0].number
         con.register("_incoming", big)

@@ -60,7 +60,35 @@ _ROW = r"(^|;)row=(\d+)(;|$)"
 def split_row_ref_sql(ref: str = "row_ref") -> tuple[str, str, str]:
     """SQL for (head, line, tail) of a row_ref text: :func:`row_ref_sql` of them gives the text
     back exactly. A reference without a ``row=N`` part (or with a row too large for a number)
-    is all head, its line NULL."""
+    is all head, its line NULL.
+
+    Where the first ``row=`` part is a plain number (every reader's row_ref) the parts are cut
+    with string functions (:func:`_fast_split_sql`); any other text goes through the regular
+    expressions (:func:`_regex_split_sql`), several times slower (0.3-0.5 s of 120,000 rows),
+    which agree with them wherever both apply (tests/test_store_layout.py)."""
+    fast_ok, fast = _fast_split_sql(ref)
+    slow = _regex_split_sql(ref)
+    return tuple(f"CASE WHEN {fast_ok} THEN {f} ELSE {s} END"  # type: ignore[return-value]
+                 for f, s in zip(fast, slow, strict=True))
+
+
+def _fast_split_sql(ref: str) -> tuple[str, tuple[str, str, str]]:
+    """(condition, (head, line, tail)): with ``;`` put before the text, a text with one
+    ``;row=`` followed by a number without leading zeros (of at most 18 digits: a BIGINT) and a
+    ``;`` or the end is cut where that ``;row=`` is, which is where the regular expression
+    finds its part. The condition is one search without groups (no capture: the quick kind)."""
+    at = f"strpos(';' || {ref}, ';row=')"  # 1-based in the text with ';' before it
+    rest = f"substr({ref}, {at} + 4)"  # what follows 'row='
+    ok = (f"(strpos({rest}, ';row=') = 0 AND "
+          f"regexp_matches(';' || {ref}, ';row=(0|[1-9][0-9]{{0,17}})(;|$)'))")
+    end = f"strpos({rest}, ';')"
+    line = f"TRY_CAST(CASE WHEN {end} = 0 THEN {rest} ELSE left({rest}, {end} - 1) END AS BIGINT)"
+    tail = f"CASE WHEN {end} = 0 THEN '' ELSE substr({rest}, {end}) END"
+    return ok, (f"substr({ref}, 1, {at} - 1)", line, tail)
+
+
+def _regex_split_sql(ref: str) -> tuple[str, str, str]:
+    """(head, line, tail) by regular expressions: any text, whatever its ``row=`` parts."""
     found = f"regexp_matches({ref}, '{_ROW}')"
     line = f"TRY_CAST(regexp_extract({ref}, '{_ROW}', 2) AS BIGINT)"
     # the head keeps the ';' before row=, the tail the ';' after the number
