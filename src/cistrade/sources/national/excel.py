@@ -25,9 +25,9 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 import python_calamine  # noqa: F401 - read in a child process (isolated.py); a missing package fails here
@@ -36,7 +36,7 @@ from cistrade.errors import InputError, UnknownCountry, _cut
 from cistrade.model import Freq, PeriodRange
 from cistrade.rowref import format_row_ref
 from cistrade.schema import FLOW_SCHEMA
-from cistrade.sources.columns import column
+from cistrade.sources.columns import flow_table
 from cistrade.sources.national.isolated import Sheets, read_sheets
 
 if TYPE_CHECKING:
@@ -213,9 +213,11 @@ def year_of(text: Any) -> int | None:
     return int(years.pop()) if len(years) == 1 else None
 
 
+@lru_cache(maxsize=4096)
 def freq_of(first: date, last: date) -> Freq:
     """The frequency a run of whole months is stored under: a calendar month, quarter or
-    year is stored as such (M, Q, A); any other run as cumulative (C)."""
+    year is stored as such (M, Q, A); any other run as cumulative (C). (Cached: a workbook
+    asks it of the same few periods for every partner.)"""
     single = PeriodRange.between(first, last).as_period()
     return single.freq if single is not None else Freq.CUMULATIVE
 
@@ -421,14 +423,19 @@ def open_workbook(path: Path) -> Workbook:
 
 @dataclass
 class FlowRows:
-    """Collects canonical flow rows (all goods, one reporter) and builds the Arrow table."""
+    """Collects canonical flow rows (all goods, one reporter) and builds the Arrow table: one
+    tuple per row of what the caller gives, the constants filled in by :meth:`table`."""
 
     reporter: str
     currency: str = "USD"
-    _rows: dict[str, list[Any]] = field(default_factory=dict)
+    _rows: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self._rows = {f.name: [] for f in FLOW_SCHEMA if f.name != "dataset_id"}
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "reporter", "partner", "flow", "freq", "period_start", "period_end", "value", "currency",
+        "valuation", "partner_basis", "aggregate", "row_ref")
+    CONSTANTS: ClassVar[dict[str, Any]] = {"product_class": "TOTAL", "product": "TOTAL",
+                                           "quantity": None, "quantity_unit": None,
+                                           "estimated": False}
 
     def add(
         self,
@@ -444,31 +451,12 @@ class FlowRows:
         ref: str,
         freq: str | None = None,
     ) -> None:
-        row = {
-            "reporter": self.reporter,
-            "partner": partner,
-            "flow": str(flow),
-            "freq": str(freq or freq_of(first, last)),
-            "period_start": first,
-            "period_end": last,
-            "product_class": "TOTAL",
-            "product": "TOTAL",
-            "value": float(value),
-            "currency": self.currency,
-            "valuation": str(valuation),
-            "partner_basis": str(basis),
-            "quantity": None,
-            "quantity_unit": None,
-            "estimated": False,
-            "aggregate": bool(aggregate),
-            "row_ref": ref,
-        }
-        for name, values in self._rows.items():
-            values.append(row[name])
+        self._rows.append((self.reporter, partner, str(flow), str(freq or freq_of(first, last)),
+                           first, last, float(value), self.currency, str(valuation), str(basis),
+                           bool(aggregate), ref))
 
     def __len__(self) -> int:
-        return len(self._rows["reporter"])
+        return len(self._rows)
 
     def table(self) -> pa.Table:
-        schema = FLOW_SCHEMA.remove(0)
-        return pa.table([column(self._rows[f.name], f.type) for f in schema], schema=schema)
+        return flow_table(self._rows, self.FIELDS, self.CONSTANTS, FLOW_SCHEMA.remove(0))
