@@ -42,6 +42,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -91,16 +92,24 @@ def members_in_label(label: str, on: date) -> list[str] | None:
     ``(AT, BE, …)`` is a fixed list; ``(AT-01/1995, GB-01/1973->01/2020, …)`` gives each
     member's first and (inclusive) last month. None when the label lists no members.
     """
+    found = _members(label, on.year, on.month)
+    return list(found) if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _members(label: str, year: int, month: int) -> tuple[str, ...] | None:
+    """:func:`members_in_label`, once per label and month (every file of a folder repeats
+    the EU's label of thirty members for each of its months)."""
     inner = label[label.find("(") + 1 : label.rfind(")")] if "(" in label else ""
     found = []
     for m in _MEMBER.finditer(inner):
         code, m1, y1, m2, y2 = m.groups()
-        if m1 and (int(y1), int(m1)) > (on.year, on.month):
+        if m1 and (int(y1), int(m1)) > (year, month):
             continue
-        if m2 and (int(y2), int(m2)) < (on.year, on.month):
+        if m2 and (int(y2), int(m2)) < (year, month):
             continue
         found.append(_EUROSTAT_ISO2.get(code, code))
-    return found or None
+    return tuple(found) or None
 
 
 def vintage_of(path: Path) -> str:
