@@ -77,3 +77,40 @@ def test_the_same_file_twice_in_one_ingest_is_stored_once(tmp_path: Path) -> Non
         report = store.ingest(get_source("eurostat")(), [*files, files[1]])
         assert [f.status for f in report.files] == ["ingested"] * 3 + ["unchanged"]
         assert report.files[3].dataset_id == report.files[1].dataset_id
+
+
+def test_a_table_arrow_cannot_cast_is_stored_beside_the_others(tmp_path: Path) -> None:
+    """A reader's table that Arrow will not cast to the canonical types (figures as text with
+    spaces) is cast by DuckDB on its own, in the same batch as the tables Arrow casts: the
+    store ends as with each file alone."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from cistrade.sources.eurostat import EurostatSource
+
+    files = _files()[:8]
+    spaced = {files[1].name, files[4].name}
+
+    class Spaced(EurostatSource):
+        def read(self, path: Path):  # noqa: ANN201 - a ReadResult
+            result = super().read(path)
+            if path.name in spaced:
+                values = pc.binary_join_element_wise(
+                    " ", pc.cast(result.data.column("value"), pa.string()), "")
+                result.data = result.data.set_column(
+                    result.data.schema.get_field_index("value"), "value", values)
+            return result
+
+    with pytest.raises(pa.ArrowInvalid):  # what sends the table to DuckDB's cast
+        Spaced().read(files[1]).data.column("value").cast(pa.float64())
+    with Store(tmp_path / "one.duckdb") as one:
+        batched = one.ingest(Spaced(), files)
+        together = _state(one)
+    with Store(tmp_path / "each.duckdb") as each:
+        singles = [each.ingest(Spaced(), [f]).files[0] for f in files]
+        apart = _state(each)
+    assert [f.rows for f in batched.files] == [f.rows for f in singles]
+    assert together == apart
+    with Store(tmp_path / "plain.duckdb") as plain:
+        plain.ingest(EurostatSource(), files)
+        assert _state(plain)[0] == together[0]

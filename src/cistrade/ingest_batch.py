@@ -33,6 +33,7 @@ from cistrade.errors import CistradeError, InputError, StoreError, _cut
 from cistrade.rowref import parse_row_ref
 from cistrade.schema import DATA_COLUMNS, FLOW_SCHEMA, NATURAL_KEY, seg_range
 from cistrade.segments import drop_stage_views, quietly, split_wide, stage_views
+from cistrade.sources.columns import constant
 from cistrade.validate import run_summaries, validate_stage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,9 +115,12 @@ class _Batch:
         for item in items:
             with _naming(item):
                 _check_columns(item)
-        self._stage(items)
-        split_wide(con, "_wide")
-        con.execute("DROP TABLE _wide")
+        staged = self._stage(items)
+        try:
+            split_wide(con, staged)
+        finally:
+            quietly(lambda: con.unregister(staged) if staged == "_incoming" else
+                    con.execute("DROP TABLE _wide"))
         stage_views(con, seg_range(items[0].number)[0], seg_range(items[-1].number)[1], "_run")
         try:
             sums = run_summaries(con)
@@ -138,10 +142,12 @@ class _Batch:
             item.report.rows -= item.report.dropped_rows
         self.store._record(items)
 
-    def _stage(self, items: list[_Item]) -> None:
-        """The files' rows into ``_wide``: every table that casts to the canonical types as
-        one Arrow table (one statement); any other, on its own, cast by DuckDB (its error then
-        names the file and the row)."""
+    def _stage(self, items: list[_Item]) -> str:
+        """The files' rows as one relation of canonical rows, its name returned: every table
+        that casts to the canonical types in one Arrow table, registered as ``_incoming``
+        (split into segments and rows from there); when some do not, those rows and the
+        others' in ``_wide``, each of them cast by DuckDB on its own (its error then names the
+        file and the row)."""
         import numpy as np
 
         tables, others = [], []
@@ -156,25 +162,26 @@ class _Batch:
             # from the buffer: pa.array() would import pandas to check its input
             numbers = pa.Array.from_buffers(
                 pa.int64(), n, [None, pa.py_buffer(np.full(n, item.number, dtype=np.int64))])
-            tables.append(table.append_column("number", numbers))
+            tables.append(table.append_column("number", numbers).append_column(
+                "dataset_id", constant(item.report.dataset_id, pa.string(), n)))
         # one chunk: DuckDB scans 500 small chunks (a folder of Eurostat files) four times
         # slower than their rows in one (0.45 s against 0.1 s for the 559 national files)
-        big = (pa.concat_tables(tables).combine_chunks() if tables else
-               _CANONICAL.append(pa.field("number", pa.int64())).empty_table())
-        con, first = self.store.con, items[0].number
+        big = (pa.concat_tables(tables).combine_chunks() if tables else _CANONICAL.append(
+            pa.field("number", pa.int64())).append(pa.field("dataset_id", pa.string())).empty_table())
+        con = self.store.con
         con.register("_incoming", big)
+        if not others:
+            return "_incoming"
         try:  # the columns of the store's _WIDE, in its order (others are appended to it)
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE _wide AS
-                    SELECT ($1)[number - {first} + 1] AS dataset_id, number,
-                           {", ".join(DATA_COLUMNS)} FROM _incoming""",
-                [[i.report.dataset_id for i in items]])
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _wide AS SELECT dataset_id, number, "
+                        f"{', '.join(DATA_COLUMNS)} FROM _incoming")
         finally:
             quietly(lambda: con.unregister("_incoming"))
         for item in others:
             assert item.result is not None
             self.store._stage_wide(item.result.data, item.path, item.report.dataset_id or "",
                                    item.number, append=True)
+        return "_wide"
 
 
 def _check_columns(item: _Item) -> None:
