@@ -219,3 +219,28 @@ def test_the_api_check_gives_the_band_verdict(statement: Any) -> None:
     doc = resp.json()
     assert doc["summary"] == {"outside_estimate_band": 1}
     assert doc["rows"][0]["estimate"]["sufficient"] is True
+
+
+def test_the_api_schema_lists_every_verdict(statement: Any) -> None:
+    import asyncio
+
+    import httpx
+
+    from cistrade.web import create_app
+    from cistrade.web.api import VERDICTS
+
+    assert set(VERDICTS) == {k.value for k in VerdictKind}
+    eng, _ = statement
+    application = create_app(eng.store_path)
+
+    async def go() -> Any:
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return (await client.get("/openapi.json")).json()
+
+    try:
+        spec = asyncio.run(go())
+    finally:
+        application.state.pool.close()
+    described = spec["paths"]["/api/v1/check"]["post"]["description"]
+    assert all(f"`{k.value}`" in described for k in VerdictKind)
