@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, asgi_request
 
 from cistrade.claims import Verdict, VerdictKind, Verifier, check_text, claims_from_data
 from cistrade.estimate.synthetic import CIS, OTHERS, ingest_statement_world, statement_world
@@ -196,25 +196,9 @@ def test_check_shows_the_estimate_in_json_csv_and_the_table(statement: Any,
 
 
 def test_the_api_check_gives_the_band_verdict(statement: Any) -> None:
-    import asyncio
-
-    import httpx
-
-    from cistrade.web import create_app
-
     eng, _ = statement
-    application = create_app(eng.store_path)
-
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return await client.post("/api/v1/check", json={"claims": [
-                {"reporter": "Russia", "bloc": "CIS", "period": PERIOD, "value": "25%"}]})
-
-    try:
-        resp = asyncio.run(go())
-    finally:
-        application.state.pool.close()
+    resp = asgi_request(eng.store_path, "POST", "/api/v1/check", json={"claims": [
+        {"reporter": "Russia", "bloc": "CIS", "period": PERIOD, "value": "25%"}]})
     assert resp.status_code == 200, resp.text
     doc = resp.json()
     assert doc["summary"] == {"outside_estimate_band": 1}
@@ -222,25 +206,10 @@ def test_the_api_check_gives_the_band_verdict(statement: Any) -> None:
 
 
 def test_the_api_schema_lists_every_verdict(statement: Any) -> None:
-    import asyncio
-
-    import httpx
-
-    from cistrade.web import create_app
     from cistrade.web.api import VERDICTS
 
     assert set(VERDICTS) == {k.value for k in VerdictKind}
     eng, _ = statement
-    application = create_app(eng.store_path)
-
-    async def go() -> Any:
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return (await client.get("/openapi.json")).json()
-
-    try:
-        spec = asyncio.run(go())
-    finally:
-        application.state.pool.close()
+    spec = asgi_request(eng.store_path, "GET", "/openapi.json").json()
     described = spec["paths"]["/api/v1/check"]["post"]["description"]
     assert all(f"`{k.value}`" in described for k in VerdictKind)
