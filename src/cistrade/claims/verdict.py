@@ -1,4 +1,6 @@
-"""A claim's verdict: supported, close, contradicted or unverifiable — and how it was judged.
+"""A claim's verdict: supported, close, contradicted or unverifiable — or, for a reporter
+without partner figures of its own, consistent with an estimate's band or outside it — and
+how it was judged.
 
 ``supported``
     the computed value lies in the interval the wording allows (``41.1%``: 41.05–41.15;
@@ -30,8 +32,9 @@
 ``supported``, ``close`` and ``contradicted`` (and the judged part of ``partial``) are given
 only when the data covers the claim, and every verdict carries the coverage it was judged
 on (:class:`~cistrade.claims.coverage.Coverage`: the data's period, whether the reporter's
-figures are complete, the bloc's members). The vocabulary is a ``str`` enum so that other
-kinds of judgement can join it (an estimate's band, for a country that does not report).
+figures are complete, the bloc's members). The vocabulary is a ``str`` enum, which the
+estimate's two kinds joined (issue #18): ``judged`` says which kinds judge a figure against the
+data's own, ``estimated`` which compare it with an estimate's band.
 """
 
 from __future__ import annotations
