@@ -187,7 +187,7 @@ def test_check_shows_the_estimate_in_json_csv_and_the_table(statement: Any,
     table = CliRunner().invoke(app, args)
     assert table.exit_code == 0, table.output
     assert "consistent_with_estimate" in table.output and "estimate: estimate " in table.output
-    assert "ESTIMATE from 30 partners' reports" in table.output
+    assert "ESTIMATE from 30 partners' reports" in table.output and "(SYNTHETIC)" in table.output
     out = CliRunner().invoke(app, [*args, "-f", "csv"]).stdout
     (line,) = list(csv.DictReader(io.StringIO(out)))
     assert line["verdict"] == "consistent_with_estimate"

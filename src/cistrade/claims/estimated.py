@@ -236,8 +236,8 @@ class Estimated:
                        method=row.get("method") if claim.bloc else None,
                        members=list(result.query.get("members") or []),
                        members_missing=list(row.get("members_unknown") or []),
-                       side=f"estimate from {len(summary['partners_reporting'])} partners' "
-                            "reports")
+                       side=f"{len(summary['partners_reporting'])} partners' reports "
+                            "(estimate)")
         computed = row["share"] * 100
         return Verdict(claim, kind, text, computed=computed,
                        computed_rank=row.get("rank") if claim.partner else None,

@@ -210,7 +210,8 @@ def _print_verdict(i: int, v: Any) -> None:
         out.print(f"   coverage: {coverage_text(v.coverage)}", highlight=False, markup=False)
     if v.estimate:
         out.print(f"   estimate: {_estimate_text(v.estimate)}", highlight=False, markup=False)
-    files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
+    files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]"
+                    + (" (SYNTHETIC)" if d.get("synthetic") else "") for d in v.datasets})
     for f in files[:3]:
         out.print(f"   source: {f}", highlight=False, markup=False)
 
