@@ -68,8 +68,9 @@ def split_row_ref_sql(ref: str = "row_ref") -> tuple[str, str, str]:
     which agree with them wherever both apply (tests/test_store_layout.py)."""
     fast_ok, fast = _fast_split_sql(ref)
     slow = _regex_split_sql(ref)
-    return tuple(f"CASE WHEN {fast_ok} THEN {f} ELSE {s} END"  # type: ignore[return-value]
-                 for f, s in zip(fast, slow, strict=True))
+    head, line, tail = (f"CASE WHEN {fast_ok} THEN {f} ELSE {s} END"
+                        for f, s in zip(fast, slow, strict=True))
+    return head, line, tail
 
 
 def _fast_split_sql(ref: str) -> tuple[str, tuple[str, str, str]]:

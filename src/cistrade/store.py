@@ -569,9 +569,7 @@ class Store:
         fr.warnings = list(result.warnings) + result.check_warnings()
         fr.notes = list(result.notes)
         fr.skipped = [{"row_ref": s.row_ref, "reason": s.reason} for s in result.skipped]
-        names = [f.name for f in fields(AggregateCheck)]  # asdict's keys, without its deep copy
-        fr.checks = [{**{n: getattr(c, n) for n in names}, "difference": c.difference, "ok": c.ok}
-                     for c in result.checks]
+        fr.checks = _check_dicts(result.checks)
         notes = {
             "notes": fr.notes,
             "warnings": fr.warnings,
@@ -609,6 +607,13 @@ class Store:
 _WIDE = ("CREATE OR REPLACE TEMP TABLE _wide AS SELECT ?::VARCHAR AS dataset_id, "
          f"?::BIGINT AS number, {', '.join(DATA_COLUMNS)}")
 _WIDE_APPEND = f"INSERT INTO _wide SELECT ?, ?, {', '.join(DATA_COLUMNS)}"
+
+
+def _check_dicts(checks: Sequence[AggregateCheck]) -> list[dict[str, Any]]:
+    """Each check's fields (``asdict``'s, without its deep copy), its difference and verdict."""
+    names = [f.name for f in fields(AggregateCheck)]
+    return [{**{n: getattr(c, n) for n in names}, "difference": c.difference, "ok": c.ok}
+            for c in checks]
 
 
 def _mark_covered(con: Any, item: _Item) -> bool:
