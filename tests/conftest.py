@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# A shared or loaded CI machine makes generation slow at times: that is not a failure of the
+# code under test (the properties still run every example), so the 'too slow' health check
+# and the per-example deadline are off for the whole suite.
+settings.register_profile("cistrade", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cistrade")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("CISTRADE_SHARED_DATA", ROOT.parent / "shared" / "data"))
