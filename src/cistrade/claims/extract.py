@@ -37,6 +37,7 @@ from cistrade.claims.lexicon import Cue, Lexicon
 from cistrade.claims.lexicons import lexicon
 from cistrade.claims.model import Claim, ClaimKind, Role, Scope
 from cistrade.claims.periods import PeriodMention, Span, find_spans
+from cistrade.claims.strengths_rules import strength_claims
 from cistrade.claims.text import Paragraph, Sentence, language, paragraphs, sentences
 from cistrade.claims.timeline import Resolved, base_of, resolve
 from cistrade.errors import InputError
@@ -162,7 +163,23 @@ class Extractor:
                 claim.notes.append(COUNTRY_FROM_CONTEXT)
             claims.append(claim)
         state.claims += claims
+        strengths = _strengths(s, state)
         _remember(state, s, claims, drafts)
+        state.claims += strengths
+
+
+def _strengths(s: _Sentence, state: _TextState) -> list[Claim]:
+    """The sentence's claims about strengths (:mod:`cistrade.claims.strengths_rules`), with
+    the sentence's year (else the paragraph's, noted): product-level data are yearly."""
+    mentions = [e.mention for c in s.clauses for e in c.entities]
+    found = strength_claims(s.sent.text, s.lang, mentions, state.last_country)
+    year, note = (s.year, None) if s.year is not None else (
+        state.year, PERIOD_FROM_CONTEXT if state.year is not None else NO_PERIOD)
+    for claim in found:
+        claim.text, claim.start, claim.end, claim.lang = s.sent.text, s.sent.start, s.sent.end, s.lang
+        claim.period = PeriodRange.of(Period(year, Freq.ANNUAL)) if year is not None else None
+        claim.period_note = note
+    return found
 
 
 def _fallback(s: _Sentence, state: _TextState) -> tuple[Mention | None, Mention | None]:

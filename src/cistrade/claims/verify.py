@@ -16,6 +16,9 @@ value      ``share`` (the partner's value), ``bloc_share`` (the bloc's) or ``bal
            the period-average ECB rate, :func:`cistrade.rates.rate_stats`)
 ========== ====================================================================
 
+Claims about strengths (``advantage``: RCA; ``complementarity``: Michaely's index) read
+product-level data and are checked by :mod:`cistrade.claims.strengths`.
+
 A claim is judged (supported, close, contradicted) only when the data covers it: the
 period is exactly the claim's, the reporter's figures are complete where a share, rank or
 total needs them, a bloc's members are covered (or its published row is used). Otherwise
@@ -58,6 +61,7 @@ from cistrade.claims.derived import ordinal as _ordinal
 from cistrade.claims.latest import describe, fallback_periods, latest_year
 from cistrade.claims.model import Claim, ClaimKind, Role, amount_text
 from cistrade.claims.offices import who_publishes
+from cistrade.claims.strengths import STRENGTH_KINDS, verify_strength
 from cistrade.claims.verdict import Verdict, VerdictKind, judge
 from cistrade.errors import CistradeError, InputError, NoData
 from cistrade.model import Freq, Period, PeriodRange
@@ -122,6 +126,8 @@ class Verifier:
 
     def verify(self, claim: Claim) -> Verdict:
         """One claim's verdict; missing data is ``unverifiable``, never an exception."""
+        if claim.kind in STRENGTH_KINDS:  # product-level: :mod:`cistrade.claims.strengths`
+            return verify_strength(self.engine, claim)
         try:
             period = self._period(claim)
         except _NotCovered as exc:
