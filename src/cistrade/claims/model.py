@@ -289,7 +289,7 @@ class Claim:
             parts.append(f"(rank {self.rank})")
         return " ".join(parts)
 
-    def _strength_who(self) -> str:
+    def strength_who(self) -> str:
         """``KAZ in wheat``, ``KAZ exports with RUS imports vs CHN``."""
         if self.kind is ClaimKind.ADVANTAGE:
             return f"{self.reporter} in {self.product}"
@@ -300,7 +300,7 @@ class Claim:
 
     def _who(self) -> str:
         if self.kind in (ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY):
-            return self._strength_who()
+            return self.strength_who()
         if self.scope is not None:
             return f"{self.bloc} {self.scope.value} {self.flow}"
         if self.kind is ClaimKind.ROLE:

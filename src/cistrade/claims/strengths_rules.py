@@ -56,15 +56,18 @@ LOOK_BACK = 40
 _STOP_EN = (r"(?:and|or|while|but|which|that|than|compared|thanks|due|owing|because|as|on|to"
             r"|with|for|in|since|over|among|relative|at|by|from|during|of|is|are|was|were|has"
             r"|have|its|their|the|a|an|amid|despite|after|before|where|when)")
-_PRODUCT_EN = (r"(?P<product>HS\s*(?:code\s*)?\d{2,6}\b|[^\W\d_][\w\-]*(?:\s+(?!" + _STOP_EN
-               + r"\b)[^\W\d_][\w\-]*){0,3})")
+_PRODUCT_EN = (r"(?P<product>HS\s*(?:code\s*)?\d{2,6}\b|[^\W\d_][\w\-]*(?:\s+(?:(?:and|or)\s+)?(?!"
+               + _STOP_EN + r"\b)[^\W\d_][\w\-]*){0,3})")
 _WHAT_EN = (r"(?:the\s+)?(?:(?:production|export|exports|sale|sales|supply|supplies|trade)"
             r"(?:\s+and\s+(?:export|exports|processing))?\s+(?:of|in)\s+|exporting\s+"
             r"|producing\s+)?(?:the\s+)?")
 _STOP_RU = (r"(?:и|или|а|но|что|котор\w*|в|во|на|с|со|по|для|из|за|к|от|до|при|чем|благодаря"
             r"|так|как|также|является|был\w*|есть|его|её|их|среди)")
-_PRODUCT_RU = (r"(?P<product>[а-яё][а-яё\-]*(?:\s+(?!" + _STOP_RU
-               + r"\b)[а-яё][а-яё\-]*){0,2})")
+#: a Russian product: a noun in the genitive, after an adjective or two ("минеральных
+#: удобрений", "хлопка-сырца"); a verb after it is not the product's
+_ADJ_RU = r"[а-яё\-]+(?:ых|их|ой|ого|его|ей|ые|ие|ое|ая|яя)"
+_PRODUCT_RU = (r"(?P<product>(?:" + _ADJ_RU + r"\s+){0,2}(?!" + _STOP_RU
+               + r"\b)[а-яё][а-яё\-]*)")
 _WHAT_RU = r"(?:(?:экспорте|производстве|выпуске|поставках|торговле|сфере|области)\s+)?"
 
 ADVANTAGE_EN = re.compile(
@@ -103,6 +106,14 @@ _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|for|with|by|into|across|в|во|
 _CLOSE_SUBJECT = re.compile(r"^(?:['’]s?)?\s*(?:[\w\-]+\s+){0,2}$")
 _HS_AFTER = re.compile(r"^\s*\(\s*(?P<hs>HS\s*(?:code\s*)?\d{2,6})\s*\)", _I)
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", _I)
+#: words that name no product ("a number of sectors", "many goods", "ряде отраслей"): the
+#: text gives no product, so there is no claim to check
+VAGUE = re.compile(
+    r"^(?:number|range|variety|host|lot|few|many|several|various|some|certain|these|those"
+    r"|such|other|most|all|its|their|his|her|our|which|what|this|that|sectors?|industr\w*"
+    r"|areas?|fields?|goods|products?|commodit\w*|items?|ряд\w*|многи\w*|некотор\w*"
+    r"|различн\w*|отдельн\w*|отрасл\w*|сфер\w*|товар\w*|продукц\w*|эт\w*|т\w*х)\b", _I)
+_TRAILING = re.compile(r"\s+(?:and|or|и|или)$", _I)
 
 
 @dataclass(frozen=True)
@@ -173,9 +184,15 @@ def _reporter(mentions: Sequence[Mention], text: str, start: int, gap: int | Non
     return None if before else fallback
 
 
-def _product(m: re.Match[str], text: str) -> str:
-    words = _ARTICLE.sub("", m["product"].strip())
-    hs = _HS_AFTER.match(text[m.end():])
+def _product(m: re.Match[str], text: str, mentions: Sequence[Mention]) -> str | None:
+    """The product's words (cut before a country named in them: "wheat and Uzbekistan …"),
+    with an HS code in brackets after them; None when they name no product."""
+    start, end = m.span("product")
+    end = min([x.start for x in mentions if start <= x.start < end] + [end])
+    words = _TRAILING.sub("", _ARTICLE.sub("", text[start:end].strip()))
+    if not words or VAGUE.match(words):
+        return None
+    hs = _HS_AFTER.match(text[m.end():]) if end == m.end("product") else None
     return f"{words} ({hs['hs']})" if hs else words
 
 
@@ -186,11 +203,11 @@ def _advantage(rule: Rule, m: re.Match[str], text: str, mentions: Sequence[Menti
     who = who or next(iter(inside), None)
     if who is None or who.bloc is not None or not who.usable:
         return None
-    if any(x.start < m.start("product") < x.end for x in inside):
+    product = _product(m, text, mentions)
+    if product is None:
         return None
     negated = _negated(text, m.start(), rule.lang)
-    return Claim(ClaimKind.ADVANTAGE, who.code, product=_product(m, text),
-                 stated=advantage_stated(negated))
+    return Claim(ClaimKind.ADVANTAGE, who.code, product=product, stated=advantage_stated(negated))
 
 
 def _versus(text: str, mentions: Sequence[Mention], lang: str
@@ -233,7 +250,7 @@ def _asserted(m: re.Match[str], text: str, lang: str) -> bool:
 
 def _pair_of(mentions: Sequence[Mention], versus: Mention | None) -> list[Mention]:
     """The two sides: the usable mentions other than the comparison's, one per code."""
-    pair = [x for x in mentions if x is not versus and x.usable]
+    pair = [x for x in mentions if x.usable and (versus is None or x.code != versus.code)]
     return list({x.code: x for x in pair}.values())
 
 

@@ -97,6 +97,8 @@ def _sides(c: Any) -> str:
         return f"{c.bloc} in {c.reporter}"
     if c.kind.value in ("growth", "value", "change"):
         return f"{c.reporter}–{other}"
+    if c.kind.value in ("advantage", "complementarity"):  # "KAZ in wheat", "KAZ → RUS vs CHN"
+        return str(c.strength_who())
     return f"{c.partner or c.bloc} in {c.reporter}"
 
 
