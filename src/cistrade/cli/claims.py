@@ -216,8 +216,9 @@ def check(
              "months without a year mean.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Find the trade claims in a text (shares, ranks, growth, values, roles) and check each against
-    the data: supported, close, contradicted or unverifiable, with the evidence."""
+    """Find the trade claims in a text (shares, ranks, growth, values, roles, comparative advantage,
+    complementarity) and check each against the data: supported, close, contradicted or
+    unverifiable, with the evidence."""
     from cistrade.claims import Verifier
     from cistrade.claims.io import decode_text
 
@@ -232,7 +233,8 @@ def check(
     claims = _claims(text, name, lang.value, when)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
-                         "rates, values and roles of countries and blocs); nothing to check",
+                         "rates, values and roles of countries and blocs, comparative advantage "
+                         "and complementarity); nothing to check",
                          file=name)
     query: dict[str, Any] = {"file": name, "lang": lang.value, "encoding": used,
                              "date": when, "extract_only": extract_only}
