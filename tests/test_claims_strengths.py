@@ -414,6 +414,8 @@ def test_cli_check_shows_the_new_kinds(world: dict[str, Any]) -> None:
     assert set(kinds) == {"advantage", "complementarity"}
     assert kinds["advantage"]["verdict"] == "supported"
     assert kinds["advantage"]["computed_text"].startswith("RCA ")
+    assert kinds["advantage"]["product"] == "wheat"
+    assert kinds["complementarity"]["versus"] == "CHN"
 
 
 # -- no products, or an extract ---------------------------------------------------------------------

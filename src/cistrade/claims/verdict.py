@@ -161,6 +161,8 @@ class Verdict:
             "mutual": c.mutual,
             "scope": c.scope.value if c.scope else None,
             "base": str(c.base) if c.base else None,
+            "product": c.product,
+            "versus": c.versus,
         })
         return out
 
