@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import shared
 from typer.testing import CliRunner
 
 from cistrade.claims import Verifier
@@ -33,7 +34,6 @@ from cistrade.indicators import connect
 from cistrade.model import Freq, Period, PeriodRange
 from cistrade.store import Store
 from cistrade.synthetic_baci import generate_baci_year, ingest_baci_year
-from tests.conftest import shared
 
 runner = CliRunner()
 YEAR = PeriodRange.of(Period(2023, Freq.ANNUAL))
