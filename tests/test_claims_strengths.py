@@ -418,6 +418,34 @@ def test_cli_check_shows_the_new_kinds(world: dict[str, Any]) -> None:
     assert kinds["complementarity"]["versus"] == "CHN"
 
 
+def test_api_check_answers_structured_strength_claims(world: dict[str, Any]) -> None:
+    import asyncio
+
+    import httpx
+
+    from cistrade.web import create_app
+
+    application = create_app(world["path"])
+    claims = [{"kind": "advantage", "reporter": "KAZ", "product": "wheat", "period": "2023"},
+              {"kind": "complementarity", "reporter": "KAZ", "partner": "RUS", "period": "2023"}]
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/api/v1/check", json={"claims": claims})
+
+    try:
+        resp = asyncio.run(go())
+    finally:
+        application.state.pool.close()
+    assert resp.status_code == 200, resp.text
+    rows = resp.json()["rows"]
+    assert [(r["kind"], r["verdict"]) for r in rows] == [("advantage", "supported"),
+                                                         ("complementarity", "unverifiable")]
+    assert rows[0]["product"] == "wheat" and "SYNTHETIC" in rows[0]["coverage"]["method"]
+    assert rows[1]["reasons"] == [NO_THRESHOLD]
+
+
 # -- no products, or an extract ---------------------------------------------------------------------
 
 
