@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# A shared or loaded CI machine makes generation slow at times: that is not a failure of the
+# code under test (the properties still run every example), so the 'too slow' health check
+# and the per-example deadline are off for the whole suite.
+settings.register_profile("cistrade", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cistrade")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("CISTRADE_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -110,3 +118,43 @@ def store_state(con: Any) -> tuple:
             f"SELECT count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM main.{table} t").fetchall()[0]
         state.append((table, n, h))
     return tuple(state)
+
+
+def asgi_request(store_path: Path, method: str, path: str, **kw: Any) -> Any:
+    """One request to the web app over a store, in process (httpx's ASGI transport, no
+    socket), the app's engine pool closed after; the ``httpx.Response``."""
+    import asyncio
+
+    import httpx
+
+    from cistrade.web import create_app
+
+    application = create_app(store_path)
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.request(method, path, **kw)
+
+    try:
+        return asyncio.run(go())
+    finally:
+        application.state.pool.close()
+
+
+def tidy_store(folder: Path, rows: list[dict[str, Any]], series: str) -> Path:
+    """A SYNTHETIC store of ``rows`` (a long table, ``synthetic = true``) under ``folder``."""
+    import csv
+
+    from cistrade.sources.tidy import TidySource
+    from cistrade.store import Store
+
+    path = folder / f"{series.replace('/', '-')}.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    db = folder / "store.duckdb"
+    with Store(db) as store:
+        store.ingest(TidySource(series=series, vintage="2024", synthetic=True), [path])
+    return db

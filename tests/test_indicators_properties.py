@@ -16,7 +16,7 @@ from cistrade.indicators.args import rankable_codes
 from cistrade.model import PeriodRange
 
 SETTINGS = settings(max_examples=30, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 PARTNERS = ["CHN", "RUS", "DEU", "TUR", "KAZ", "USA", "IND", "BLR", "XOT", "XNS"]
 values = st.integers(min_value=0, max_value=10**9).map(float)
 

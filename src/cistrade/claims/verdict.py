@@ -1,4 +1,6 @@
-"""A claim's verdict: supported, close, contradicted or unverifiable — and how it was judged.
+"""A claim's verdict: supported, close, contradicted or unverifiable — or, for a reporter
+without partner figures of its own, consistent with an estimate's band or outside it — and
+how it was judged.
 
 ``supported``
     the computed value lies in the interval the wording allows (``41.1%``: 41.05–41.15;
@@ -19,12 +21,20 @@
     claim whose period or countries the text leaves unknown. The verdict says why
     (``reasons``), what data exists, which office publishes what would settle it, and the
     same figure for the latest period that has data (context, not the verdict).
+``consistent_with_estimate`` / ``outside_estimate_band``
+    a share claim about a reporter that publishes no partner figures for the period, checked
+    against the estimate from its partners' reports (:mod:`cistrade.claims.estimated`,
+    issue #18) because that estimate's coverage meets the rule: the stated share lies inside
+    the estimate's band ("consistent with the estimate (band a–b)") or outside it ("outside
+    the estimate's band"). Never plain supported or contradicted: an estimate is not the
+    reporter's own figure. ``estimate`` says what the estimate covers.
 
 ``supported``, ``close`` and ``contradicted`` (and the judged part of ``partial``) are given
 only when the data covers the claim, and every verdict carries the coverage it was judged
 on (:class:`~cistrade.claims.coverage.Coverage`: the data's period, whether the reporter's
-figures are complete, the bloc's members). The vocabulary is a ``str`` enum so that other
-kinds of judgement can join it (an estimate's band, for a country that does not report).
+figures are complete, the bloc's members). The vocabulary is a ``str`` enum, which the
+estimate's two kinds joined (issue #18): ``judged`` says which kinds judge a figure against the
+data's own, ``estimated`` which compare it with an estimate's band.
 """
 
 from __future__ import annotations
@@ -54,14 +64,25 @@ class VerdictKind(StrEnum):
     CONTRADICTED = "contradicted"
     PARTIAL = "partial"  # part judged (see ``Verdict.parts``), part not (``reasons``)
     UNVERIFIABLE = "unverifiable"
+    #: inside the band of an estimate from the partners' reports (no own figures)
+    CONSISTENT_WITH_ESTIMATE = "consistent_with_estimate"
+    #: outside that band
+    OUTSIDE_ESTIMATE_BAND = "outside_estimate_band"
 
     @property
     def judged(self) -> bool:
-        """Whether this verdict judges the claim's figure against data."""
+        """Whether this verdict judges the claim's figure against the data's own figures
+        (an estimate's band is not: see :attr:`estimated`)."""
         return self in _JUDGED
+
+    @property
+    def estimated(self) -> bool:
+        """Whether this verdict compares the claim with an estimate's band."""
+        return self in _ESTIMATED
 
 
 _JUDGED = frozenset({VerdictKind.SUPPORTED, VerdictKind.CLOSE, VerdictKind.CONTRADICTED})
+_ESTIMATED = frozenset({VerdictKind.CONSISTENT_WITH_ESTIMATE, VerdictKind.OUTSIDE_ESTIMATE_BAND})
 
 
 @dataclass
@@ -97,6 +118,9 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
     #: for ``partial``: each part's verdict ({"value": "supported", "rank": "unverifiable"})
     parts: dict[str, str] = field(default_factory=dict)
+    #: the estimate a verdict compared the claim with, or whose figure it gives as evidence
+    #: (:func:`cistrade.claims.estimated.estimate_summary`); empty otherwise
+    estimate: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stated_text(self) -> str:
@@ -158,6 +182,7 @@ class Verdict:
             "coverage": self.coverage,
             "reasons": self.reasons,
             "parts": self.parts,
+            "estimate": self.estimate or None,
             "mutual": c.mutual,
             "scope": c.scope.value if c.scope else None,
             "base": str(c.base) if c.base else None,

@@ -58,6 +58,7 @@ from cistrade.claims.coverage import (
 from cistrade.claims.derived import Derived
 from cistrade.claims.derived import name_of as _name
 from cistrade.claims.derived import ordinal as _ordinal
+from cistrade.claims.estimated import Estimated, estimate_for
 from cistrade.claims.latest import describe, fallback_periods, latest_year
 from cistrade.claims.model import Claim, ClaimKind, Role, amount_text
 from cistrade.claims.offices import who_publishes
@@ -84,7 +85,8 @@ def _default_indicators() -> Any:
 
     return SimpleNamespace(share=ind.share, bloc_share=ind.bloc_share, growth=ind.growth,
                            roles=ind.roles, availability=ind.availability, mirror=ind.mirror,
-                           balance=ind.balance, evidence=getattr(ind, "evidence", None))
+                           balance=ind.balance, evidence=getattr(ind, "evidence", None),
+                           estimate=estimate_for)
 
 
 class _NotCovered(Exception):
@@ -119,15 +121,22 @@ class Verifier:
         self.engine = engine
         self.ind = indicators or _default_indicators()
         self.derived = Derived(self.ind, engine)
+        self.estimated = Estimated(self.ind, engine, evidence_rows=evidence_rows)
         self.evidence_rows = evidence_rows
 
     def verify_all(self, claims: Iterable[Claim]) -> list[Verdict]:
         return [self.verify(c) for c in claims]
 
     def verify(self, claim: Claim) -> Verdict:
-        """One claim's verdict; missing data is ``unverifiable``, never an exception."""
+        """One claim's verdict; missing data is ``unverifiable``, never an exception. A share
+        claim about a reporter without partner figures of its own is then reviewed against
+        the estimate from its partners' reports (:mod:`cistrade.claims.estimated`)."""
         if claim.kind in STRENGTH_KINDS:  # product-level: :mod:`cistrade.claims.strengths`
             return verify_strength(self.engine, claim)
+        return self.estimated.review(claim, self._verify_own(claim))
+
+    def _verify_own(self, claim: Claim) -> Verdict:
+        """The verdict on the data's own figures (and a partner's reports, mirror)."""
         try:
             period = self._period(claim)
         except _NotCovered as exc:

@@ -25,7 +25,8 @@ from cistrade.errors import InputError
 __all__ = ["check"]
 
 _COLOURS = {"supported": "green", "close": "yellow", "contradicted": "red",
-            "partial": "cyan", "unverifiable": "bright_black"}
+            "partial": "cyan", "unverifiable": "bright_black",
+            "consistent_with_estimate": "blue", "outside_estimate_band": "magenta"}
 
 
 class Lang(StrEnum):
@@ -129,7 +130,27 @@ def coverage_text(coverage: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _estimate_text(estimate: dict[str, Any]) -> str:
+    """What an estimate a verdict used rests on (:func:`cistrade.claims.estimated.estimate_text`;
+    the claims load with the first check, not at start-up)."""
+    from cistrade.claims.estimated import estimate_text
+
+    return estimate_text(estimate)
+
+
+def _estimate_cell(e: dict[str, Any]) -> str:
+    """What an estimate verdict rests on: the partners' reports, not one file's rows."""
+    return _shorten(f"ESTIMATE from {len(e.get('partners_reporting') or [])} partners' "
+                    f"reports ({', '.join(e.get('sources') or {})}); coverage "
+                    f"{e['coverage']:.0%}", 90)
+
+
 def _evidence_cell(v: Any) -> str:
+    return _estimate_cell(v.estimate) if v.verdict.estimated else _data_cell(v)
+
+
+def _data_cell(v: Any) -> str:
+    """The files and rows behind a verdict (what exists, for an unverifiable one)."""
     if v.verdict.value == "unverifiable":
         return _shorten(f"available: {v.available}" if v.available else v.message, 90)
     sources = sorted({str(d.get("source")) for d in v.datasets})
@@ -144,7 +165,7 @@ def _evidence_cell(v: Any) -> str:
 
 _CSV_COLUMNS = ["kind", "reporter", "partner", "bloc", "flow", "period", "stated", "computed",
                 "computed_text", "computed_rank", "verdict", "difference", "basis",
-                "coverage_text", "reasons_text", "message", "text"]
+                "coverage_text", "estimate_text", "reasons_text", "message", "text"]
 
 
 def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> None:
@@ -155,14 +176,20 @@ def _print_verdicts(verdicts: list[Any], fmt: Format, query: dict[str, Any]) -> 
         return
     if fmt is Format.csv:
         for r in rows:
-            r["coverage_text"] = coverage_text(r.get("coverage") or {})
-            r["reasons_text"] = "; ".join(r.get("reasons") or [])
+            _csv_texts(r)
         emit(rows, fmt, columns=_CSV_COLUMNS)
         return
     _verdict_table(verdicts, query)
     for i, v in enumerate(verdicts, start=1):
         _print_verdict(i, v)
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+
+
+def _csv_texts(r: dict[str, Any]) -> None:
+    """A verdict's coverage, estimate and reasons in words, for its CSV row."""
+    r["coverage_text"] = coverage_text(r.get("coverage") or {})
+    r["estimate_text"] = _estimate_text(r.get("estimate") or {})
+    r["reasons_text"] = "; ".join(r.get("reasons") or [])
 
 
 def _verdict_table(verdicts: list[Any], query: dict[str, Any]) -> None:
@@ -183,7 +210,10 @@ def _print_verdict(i: int, v: Any) -> None:
               highlight=False, markup=False)
     if v.coverage:
         out.print(f"   coverage: {coverage_text(v.coverage)}", highlight=False, markup=False)
-    files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]" for d in v.datasets})
+    if v.estimate:
+        out.print(f"   estimate: {_estimate_text(v.estimate)}", highlight=False, markup=False)
+    files = sorted({f"{d.get('source')} {d.get('file')} [{d.get('id')}]"
+                    + (" (SYNTHETIC)" if d.get("synthetic") else "") for d in v.datasets})
     for f in files[:3]:
         out.print(f"   source: {f}", highlight=False, markup=False)
 
@@ -218,7 +248,8 @@ def check(
 ) -> None:
     """Find the trade claims in a text (shares, ranks, growth, values, roles, comparative advantage,
     complementarity) and check each against the data: supported, close, contradicted or
-    unverifiable, with the evidence."""
+    unverifiable, with the evidence (for a reporter without partner figures of its own:
+    consistent with, or outside, the band of an estimate from its partners' reports)."""
     from cistrade.claims import Verifier
     from cistrade.claims.io import decode_text
 

@@ -30,7 +30,9 @@ _PERCENT = ("share", "growth", "supplier_share", "market_share", "share_low", "s
             "growth_low", "growth_high")
 #: what an estimate's table shows besides the indicator's columns (``--estimate``)
 _ESTIMATE_COLUMNS = ("share_low", "share_high", "growth_low", "growth_high", "rank_range",
-                     "method")
+                     "supplier_rank_range", "market_rank_range", "method")
+#: the ranks an estimate sets only where certain: its table shows the ranges instead
+_RANKS = ("rank", "supplier_rank", "market_rank")
 SHOWN_DATASETS = 12
 _RATIO = ("export_ratio", "import_ratio", "rca", "rsca", "eci", "pci")
 _INDEX = ("index", "contribution")
@@ -137,7 +139,7 @@ def _columns(kind: str, rows: list[dict[str, Any]]) -> list[str]:
         if ind.name == kind:
             if rows and rows[0].get("basis") == "estimate":  # the band, not a single rank
                 present = {c for r in rows for c in r}
-                return list(dict.fromkeys([c for c in ind.columns if c != "rank"] + [
+                return list(dict.fromkeys([c for c in ind.columns if c not in _RANKS] + [
                     c for c in _ESTIMATE_COLUMNS if c in present]))
             return list(ind.columns)
     return list(rows[0]) if rows else []

@@ -1,7 +1,7 @@
-"""The ``--estimate`` variant of ``share`` and ``bloc-share`` (issue #18): the same indicator
-over the partner table estimated from the partners' reports (:mod:`cistrade.estimate.run`),
-with the band, the rank range and what each figure rests on. Declared here, light to import
-(the indicators' declarations take it at CLI start-up)."""
+"""The ``--estimate`` variant of ``share``, ``bloc-share``, ``growth`` and ``roles`` (issue
+#18): the same indicator over the partner table estimated from the partners' reports
+(:mod:`cistrade.estimate.run`), with the band, the rank range and what each figure rests on.
+Declared here, light to import (the indicators' declarations take it at CLI start-up)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from cistrade.errors import InputError
 from cistrade.indicators.spec import DEFAULT_CIF_FOB, Param, Variant
 
-__all__ = ["ESTIMATE_SHARE", "ESTIMATE_BLOC", "ESTIMATE_GROWTH", "ESTIMATE_CIF_FOB",
-           "only_with_estimate"]
+__all__ = ["ESTIMATE_SHARE", "ESTIMATE_BLOC", "ESTIMATE_GROWTH", "ESTIMATE_ROLES",
+           "ESTIMATE_CIF_FOB", "only_with_estimate"]
 
 _HELP = ("estimated from the partners' reports — for a reporter that no longer publishes by "
          "partner — with a band (docs/estimate.md)")
@@ -38,6 +38,17 @@ ESTIMATE_GROWTH = Variant(
     "(docs/estimate.md)", params=(ESTIMATE_CIF_FOB,),
     fields=("value_low", "value_high", "previous_value_low", "previous_value_high",
             "growth_low", "growth_high", "method"))
+
+
+#: ``roles --estimate``: roles' own ``--cif-fob`` is the estimate's factor (no parameter of
+#: its own); each role's band, share band and rank range
+ESTIMATE_ROLES = Variant(
+    "estimate", "every member's partner table estimated from its partners' reports, with a "
+    "band; --cif-fob is then the estimate's factor (docs/estimate.md)",
+    fields=tuple(f"{role}_{name}" for role in ("supplier", "market")
+                 for name in ("value_low", "value_high", "share_low", "share_high",
+                              "rank_range", "rank_best", "rank_worst"))
+    + ("method", "sources"))
 
 
 def only_with_estimate(**given: Any) -> None:

@@ -16,6 +16,7 @@ from dataclasses import replace as replace_param
 from typing import TYPE_CHECKING
 
 from cistrade.errors import NoData
+from cistrade.estimate.variant import ESTIMATE_ROLES
 from cistrade.indicators.args import BOTH_FLOWS, PeriodLike, area_name, period_range, resolve_bloc
 from cistrade.indicators.measures import share_of, with_rank
 from cistrade.indicators.mirror import (
@@ -149,8 +150,15 @@ def _rows(raw: list[JSONDict], group: str, period: str, currency: str,
 
 
 def roles(eng: Engine, group: str, period: PeriodLike, *, top: int | None = 10,
-          source: str | None = None, cif_fob: float = CIF_FOB) -> Result:
-    """Suppliers and markets of a group of countries, ranked (see module doc)."""
+          source: str | None = None, cif_fob: float = CIF_FOB, estimate: bool = False) -> Result:
+    """Suppliers and markets of a group of countries, ranked (see module doc).
+    ``estimate=True``: from every member's partner table estimated from its partners'
+    reports, with bands and rank ranges (:func:`cistrade.estimate.roles.estimate_roles`;
+    ``cif_fob`` the estimate's factor)."""
+    if estimate:
+        from cistrade.estimate.roles import estimate_roles  # the variant's own machinery
+
+        return estimate_roles(eng, group, period, top=top, source=source, cif_fob=cif_fob)
     eng.refresh()
     check_source(eng, source)
     rng = period_range(period)
@@ -234,6 +242,7 @@ SPEC = Indicator(
     table=roles_table,
     notes=(ROLES_NOTE,),
     sections=("members",),
+    variants=(ESTIMATE_ROLES,),
     contract="""\
 One row per partner of the group: `group`, `partner`, `partner_name`, `period`,
 `supplier_value` (the members' imports from it), `supplier_rank`, `supplier_share` (of the

@@ -257,7 +257,17 @@ def _claims(body: CheckRequest) -> tuple[list[Any], dict[str, Any]]:
     return claims, query
 
 
-@router.post("/check", summary="Check the trade claims of a text, or structured claims")
+#: the verdicts of ``/check`` (:class:`cistrade.claims.VerdictKind`; a test keeps them equal),
+#: written out here because the claims load only with the first check
+VERDICTS = ("supported", "close", "contradicted", "partial", "unverifiable",
+            "consistent_with_estimate", "outside_estimate_band")
+
+
+@router.post("/check", summary="Check the trade claims of a text, or structured claims",
+             description="Answers `{query, rows, summary}`: one row per claim, its `verdict` one "
+             "of " + ", ".join(f"`{v}`" for v in VERDICTS) + " (docs/claims.md); the last two "
+             "compare a claim about a reporter without partner figures of its own with the band "
+             "of an estimate from its partners' reports, described in the row's `estimate`.")
 async def check(request: Request, body: CheckRequest) -> Response:
     from cistrade.claims import Verifier  # the claims load with the first /check
 
