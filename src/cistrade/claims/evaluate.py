@@ -26,7 +26,7 @@ import yaml
 
 from cistrade.claims.extract import Extractor, as_date
 from cistrade.claims.io import claim_from_dict
-from cistrade.claims.model import Claim
+from cistrade.claims.model import Claim, ClaimKind
 from cistrade.claims.text import language
 from cistrade.errors import InputError
 
@@ -117,7 +117,14 @@ def same_claim(gold: Claim, found: Claim) -> bool:
     return (gold.kind is found.kind and _same_pair(gold, found) and gold.bloc == found.bloc
             and gold.scope == found.scope and gold.period == found.period
             and gold.base == found.base and gold.rank == found.rank
-            and _same_stated(gold, found))
+            and _same_stated(gold, found) and _same_strength(gold, found))
+
+
+def _same_strength(gold: Claim, found: Claim) -> bool:
+    """A strengths claim's product (as worded, any case), comparison and direction."""
+    return ((gold.product or "").lower() == (found.product or "").lower()
+            and gold.versus == found.versus
+            and (gold.kind is not ClaimKind.COMPLEMENTARITY or gold.mutual == found.mutual))
 
 
 def _match(gold: Sequence[Claim], found: Sequence[Claim]) -> list[tuple[Claim, Claim]]:

@@ -37,6 +37,7 @@ from cistrade.claims.lexicon import Cue, Lexicon
 from cistrade.claims.lexicons import lexicon
 from cistrade.claims.model import Claim, ClaimKind, Role, Scope
 from cistrade.claims.periods import PeriodMention, Span, find_spans
+from cistrade.claims.strengths_rules import strength_claims
 from cistrade.claims.text import Paragraph, Sentence, language, paragraphs, sentences
 from cistrade.claims.timeline import Resolved, base_of, resolve
 from cistrade.errors import InputError
@@ -162,7 +163,32 @@ class Extractor:
                 claim.notes.append(COUNTRY_FROM_CONTEXT)
             claims.append(claim)
         state.claims += claims
+        strengths = _strengths(s, state)
         _remember(state, s, claims, drafts)
+        state.claims += strengths
+
+
+def _strengths(s: _Sentence, state: _TextState) -> list[Claim]:
+    """The sentence's claims about strengths (:mod:`cistrade.claims.strengths_rules`), with
+    the sentence's year (or the one year it names as a base, else the paragraph's, noted):
+    product-level data are yearly."""
+    mentions = [e.mention for c in s.clauses for e in c.entities]
+    found = strength_claims(s.sent.text, s.lang, mentions, state.last_country)
+    own = s.year if s.year is not None else _only_base_year(s)
+    year, note = (own, None) if own is not None else (
+        state.year, PERIOD_FROM_CONTEXT if state.year is not None else NO_PERIOD)
+    for claim in found:
+        claim.text, claim.start, claim.end, claim.lang = s.sent.text, s.sent.start, s.sent.end, s.lang
+        claim.period = PeriodRange.of(Period(year, Freq.ANNUAL)) if year is not None else None
+        claim.period_note = note
+    return found
+
+
+def _only_base_year(s: _Sentence) -> int | None:
+    """The one year a sentence names only as a comparison base ("the 2021 figures show"):
+    a claim about strengths compares with no base, so it is that claim's year."""
+    years = {p.year for p in s.comparisons if p.year is not None}
+    return years.pop() if len(years) == 1 and not s.spans and not s.periods else None
 
 
 def _fallback(s: _Sentence, state: _TextState) -> tuple[Mention | None, Mention | None]:

@@ -13,6 +13,19 @@ examples in ``docs/claims.md``)::
       flow: turnover         # export | import
       role: supplier         # role claims: supplier | market
 
+Claims about strengths (``docs/strengths.md``) name a product or a comparison instead of a
+value::
+
+    - kind: advantage        # RCA ≥ 1 (negated: true for "no comparative advantage")
+      reporter: Kazakhstan
+      product: wheat         # words searched in the publisher's nomenclature, or "HS 1001"
+      period: "2023"
+    - kind: complementarity  # Michaely's index of the reporter's exports with the partner's imports
+      reporter: Kazakhstan
+      partner: Russia        # or bloc: EAEU; mutual: true for both directions
+      versus: China          # a comparison: more than with China (negated: true: less)
+      period: "2023"
+
 :func:`read_input` takes the content of a file (bytes or text) and returns the claims in it:
 from YAML/JSON when the content is a claim file, else extracted from the text.
 """
@@ -36,7 +49,8 @@ __all__ = ["claims_from_data", "load_claims", "read_input", "decode", "decode_te
            "looks_structured", "dump_claims", "value_text"]
 
 _FIELDS = {"text", "kind", "reporter", "partner", "bloc", "flow", "period", "value", "rank",
-           "role", "id", "lang", "note", "notes", "mutual", "scope", "base"}
+           "role", "id", "lang", "note", "notes", "mutual", "scope", "base", "product",
+           "versus", "negated"}
 #: a rank has at most this many digits (more is no rank, and would not even convert)
 _RANK_DIGITS = 6
 _RANK_WORDS = {"first": 1, "leading": 1, "largest": 1, "second": 2, "third": 3, "fourth": 4,
@@ -294,7 +308,10 @@ def claim_from_dict(item: dict[str, Any]) -> Claim:
         mutual=bool(item.get("mutual")),
         scope=_opt(item, "scope", lambda v: _enum(Scope, v, "scope")),
         base=_opt(item, "base", _base),
+        product=_opt(item, "product", lambda v: str(v).strip() or None),
+        versus=_opt(item, "versus", lambda v: _area(v, "versus")),
     )
+    _strength_stated(claim, item)
     _check(claim)
     return claim
 
@@ -316,6 +333,8 @@ _NEEDS = {
     ClaimKind.ROLE: ("partner", "bloc"),
     ClaimKind.VALUE: ("reporter", "value"),
     ClaimKind.CHANGE: ("reporter", "value"),
+    ClaimKind.ADVANTAGE: ("reporter", "product"),
+    ClaimKind.COMPLEMENTARITY: ("reporter",),
 }
 #: kinds whose value is an amount of money
 _AMOUNT_KINDS = (ClaimKind.VALUE, ClaimKind.CHANGE)
@@ -336,9 +355,29 @@ def _check_fields(c: Claim) -> None:
         raise InputError(f"a {c.kind.value} claim needs {', '.join(missing)}")
 
 
+def _strength_stated(c: Claim, item: dict[str, Any]) -> None:
+    """An advantage claim states RCA ≥ 1 (``negated: true``: < 1); a complementarity claim
+    with ``versus`` states more than with it (``negated: true``: less); a ``value`` is not
+    theirs."""
+    from cistrade.claims.strengths_rules import advantage_stated, comparison_stated
+
+    if c.kind not in (ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY):
+        return
+    if item.get("value") is not None:
+        raise InputError(f"a {c.kind.value} claim states no value (write negated: true for "
+                         "'no advantage' / 'less than')", column="value")
+    negated = bool(item.get("negated"))
+    if c.kind is ClaimKind.ADVANTAGE:
+        c.stated = advantage_stated(negated)
+    elif c.versus is not None:
+        c.stated = comparison_stated(not negated)
+    if c.kind is ClaimKind.COMPLEMENTARITY and c.counterpart is None:
+        raise InputError("a complementarity claim needs a partner or a bloc (the importer)")
+
+
 def _check_value(c: Claim) -> None:
     stated = c.stated
-    if stated is None:
+    if stated is None or c.kind in (ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY):
         return
     amount = stated.unit is not None
     if amount and stated.value < 0 and c.kind is not ClaimKind.CHANGE:
@@ -396,8 +435,17 @@ def _optional(c: Claim) -> dict[str, Any]:
     """A claim's fields a claim file leaves out when unset."""
     return {"mutual": c.mutual or None, "scope": _value_of(c.scope),
             "base": str(c.base) if c.base else None,
-            "value": value_text(c.stated) if c.stated is not None else None,
-            "rank": c.rank, "role": _value_of(c.role)}
+            "value": value_text(c.stated) if c.stated is not None
+            and c.kind not in (ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY) else None,
+            "rank": c.rank, "role": _value_of(c.role), "product": c.product,
+            "versus": c.versus, "negated": _negated(c)}
+
+
+def _negated(c: Claim) -> bool | None:
+    """``negated: true`` for "no comparative advantage" / "less than"."""
+    if c.kind not in (ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY) or c.stated is None:
+        return None
+    return True if c.stated.bound.value == "under" else None
 
 
 def _value_of(member: Enum | None) -> Any:

@@ -46,6 +46,8 @@ class ClaimKind(StrEnum):
     ROLE = "role"  # largest supplier to / market of a group of countries
     VALUE = "value"  # the amount of a reporter's trade (with a partner or bloc, or in all)
     CHANGE = "change"  # the change of that amount against a base ("rose by $2 billion")
+    ADVANTAGE = "advantage"  # a revealed comparative advantage of the reporter in a product
+    COMPLEMENTARITY = "complementarity"  # the reporter's exports fit the partner's imports
 
 
 class Scope(StrEnum):
@@ -228,17 +230,25 @@ class Claim:
     mutual: bool = False
     scope: Scope | None = None
     base: PeriodRange | None = None
+    #: an advantage claim's product, as the text words it ("wheat", "HS 1001"): resolved to
+    #: HS codes through the publisher's nomenclature only when the claim is checked
+    product: str | None = None
+    #: a complementarity claim's comparison ("more than with China"): the other importer
+    versus: str | None = None
 
     def key(self) -> tuple[Any, ...]:
         """What two claims must share to be the same claim: kind, reporter, partner, bloc,
-        period, stated value (number and bound) and rank (the benchmark's strict match,
+        period, stated value (number and bound) and rank — a strengths claim also its
+        product, comparison and direction (the benchmark's strict match,
         :func:`cistrade.claims.evaluate.same_claim`, also compares scope, base, currency and
         takes a mutual pair in either order)."""
         stated = None
         if self.stated is not None:
             stated = (round(self.stated.value, 2), self.stated.bound.value)
+        strength = (self.product, self.versus, self.mutual) if self.kind in (
+            ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY) else ()  # what they are about
         return (self.kind.value, self.reporter, self.partner, self.bloc,
-                str(self.period) if self.period else None, stated, self.rank)
+                str(self.period) if self.period else None, stated, self.rank, *strength)
 
     @property
     def counterpart(self) -> str | None:
@@ -264,6 +274,8 @@ class Claim:
             "span": [self.start, self.end] if self.start is not None else None,
             "lang": self.lang,
             "notes": list(self.notes),
+            "product": self.product,
+            "versus": self.versus,
         }
 
     def describe(self) -> str:
@@ -277,7 +289,18 @@ class Claim:
             parts.append(f"(rank {self.rank})")
         return " ".join(parts)
 
+    def strength_who(self) -> str:
+        """``KAZ in wheat``, ``KAZ exports with RUS imports vs CHN``."""
+        if self.kind is ClaimKind.ADVANTAGE:
+            return f"{self.reporter} in {self.product}"
+        versus = f" vs {self.versus}" if self.versus else ""
+        if self.mutual:
+            return f"{self.reporter} and {self.counterpart} (both ways){versus}"
+        return f"{self.reporter} exports with {self.counterpart} imports{versus}"
+
     def _who(self) -> str:
+        if self.kind in (ClaimKind.ADVANTAGE, ClaimKind.COMPLEMENTARITY):
+            return self.strength_who()
         if self.scope is not None:
             return f"{self.bloc} {self.scope.value} {self.flow}"
         if self.kind is ClaimKind.ROLE:

@@ -53,6 +53,11 @@ GROWTH_TOLERANCE = 0.10  # of the stated growth rate
 VALUE_TOLERANCE = 0.05  # of the stated amount
 
 
+#: how the figure of a strengths claim is shown: an RCA, a complementarity index (or a
+#: comparison's difference of two, in index points)
+_INDEX_TEXT = {ClaimKind.ADVANTAGE: "RCA {:.2f}", ClaimKind.COMPLEMENTARITY: "index {:.1f}"}
+
+
 class VerdictKind(StrEnum):
     SUPPORTED = "supported"
     CLOSE = "close"
@@ -129,7 +134,9 @@ class Verdict:
     @property
     def computed_text(self) -> str:
         parts = []
-        if self.computed is not None:
+        if self.computed is not None and self.claim.kind in _INDEX_TEXT:
+            parts.append(_INDEX_TEXT[self.claim.kind].format(self.computed))
+        elif self.computed is not None:
             unit = self.claim.stated.unit if self.claim.stated else None
             if self.claim.kind in (ClaimKind.VALUE, ClaimKind.CHANGE) and unit:
                 parts.append(amount_text(self.computed, unit))
@@ -179,6 +186,8 @@ class Verdict:
             "mutual": c.mutual,
             "scope": c.scope.value if c.scope else None,
             "base": str(c.base) if c.base else None,
+            "product": c.product,
+            "versus": c.versus,
         })
         return out
 

@@ -16,6 +16,9 @@ value      ``share`` (the partner's value), ``bloc_share`` (the bloc's) or ``bal
            the period-average ECB rate, :func:`cistrade.rates.rate_stats`)
 ========== ====================================================================
 
+Claims about strengths (``advantage``: RCA; ``complementarity``: Michaely's index) read
+product-level data and are checked by :mod:`cistrade.claims.strengths`.
+
 A claim is judged (supported, close, contradicted) only when the data covers it: the
 period is exactly the claim's, the reporter's figures are complete where a share, rank or
 total needs them, a bloc's members are covered (or its published row is used). Otherwise
@@ -59,6 +62,7 @@ from cistrade.claims.estimated import Estimated, estimate_for
 from cistrade.claims.latest import describe, fallback_periods, latest_year
 from cistrade.claims.model import Claim, ClaimKind, Role, amount_text
 from cistrade.claims.offices import who_publishes
+from cistrade.claims.strengths import STRENGTH_KINDS, verify_strength
 from cistrade.claims.verdict import Verdict, VerdictKind, judge
 from cistrade.errors import CistradeError, InputError, NoData
 from cistrade.model import Freq, Period, PeriodRange
@@ -127,6 +131,8 @@ class Verifier:
         """One claim's verdict; missing data is ``unverifiable``, never an exception. A share
         claim about a reporter without partner figures of its own is then reviewed against
         the estimate from its partners' reports (:mod:`cistrade.claims.estimated`)."""
+        if claim.kind in STRENGTH_KINDS:  # product-level: :mod:`cistrade.claims.strengths`
+            return verify_strength(self.engine, claim)
         return self.estimated.review(claim, self._verify_own(claim))
 
     def _verify_own(self, claim: Claim) -> Verdict:

@@ -98,6 +98,8 @@ def _sides(c: Any) -> str:
         return f"{c.bloc} in {c.reporter}"
     if c.kind.value in ("growth", "value", "change"):
         return f"{c.reporter}–{other}"
+    if c.kind.value in ("advantage", "complementarity"):  # "KAZ in wheat", "KAZ → RUS vs CHN"
+        return str(c.strength_who())
     return f"{c.partner or c.bloc} in {c.reporter}"
 
 
@@ -244,10 +246,10 @@ def check(
              "months without a year mean.")] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Find the trade claims in a text (shares, ranks, growth, values, roles) and check each against
-    the data: supported, close, contradicted or unverifiable, with the evidence (for a reporter
-    without partner figures of its own: consistent with, or outside, the band of an estimate
-    from its partners' reports)."""
+    """Find the trade claims in a text (shares, ranks, growth, values, roles, comparative advantage,
+    complementarity) and check each against the data: supported, close, contradicted or
+    unverifiable, with the evidence (for a reporter without partner figures of its own:
+    consistent with, or outside, the band of an estimate from its partners' reports)."""
     from cistrade.claims import Verifier
     from cistrade.claims.io import decode_text
 
@@ -262,7 +264,8 @@ def check(
     claims = _claims(text, name, lang.value, when)
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth "
-                         "rates, values and roles of countries and blocs); nothing to check",
+                         "rates, values and roles of countries and blocs, comparative advantage "
+                         "and complementarity); nothing to check",
                          file=name)
     query: dict[str, Any] = {"file": name, "lang": lang.value, "encoding": used,
                              "date": when, "extract_only": extract_only}

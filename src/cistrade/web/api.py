@@ -275,7 +275,8 @@ async def check(request: Request, body: CheckRequest) -> Response:
     claims, query = await asyncio.to_thread(_claims, body)  # a thread that waits on a child
     if not claims:
         raise InputError("no trade claims found (the extractor looks for shares, ranks, growth rates, "
-                         "values and roles of countries and blocs); nothing to check")
+                         "values and roles of countries and blocs, comparative advantage and "
+                         "complementarity); nothing to check")
     verdicts = await pool.submit(lambda: pool.run(lambda eng: Verifier(eng).verify_all(claims)))
     rows = [v.to_dict() for v in verdicts]
     summary = dict(Counter(r["verdict"] for r in rows))
